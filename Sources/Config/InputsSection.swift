@@ -1,0 +1,57 @@
+/// Reads `inputs:`, dispatching each entry on its `type` to the reader for that kind of input.
+enum InputsSection {
+    /// Everything an input reader gets: its own mapping (keys already checked) and facts from elsewhere in the file.
+    struct Context {
+        let entry: ConfigMapping
+        let output: OutputSettings
+    }
+
+    /// One entry per input type. Adding `syslog`, `file` or `infologger` is a new reader file and a line here
+    /// (plus a case in `InputSettings`).
+    struct Kind: Sendable {
+        /// Keys the input accepts besides `type` and `id`.
+        let keys: [String]
+        let read: @Sendable (_ id: String, _ context: Context) throws(ConfigError) -> InputSettings
+    }
+
+    static let kinds: [String: Kind] = [
+        "journald": JournaldInput.kind,
+    ]
+
+    static func read(_ value: ConfigValue?, in root: ConfigMapping, output: OutputSettings) throws(ConfigError) -> [InputSettings] {
+        guard let value else {
+            throw root.value.child("inputs", root.value.node).error("missing required key: nothing to ship; add at least one input")
+        }
+        let entries = try value.list()
+        guard !entries.isEmpty else { throw value.error("nothing to ship; add at least one input") }
+
+        var inputs: [InputSettings] = []
+        var firstLineOfID: [String: Int] = [:]
+        for entry in entries {
+            let input = try readOne(entry, output: output)
+            if let first = firstLineOfID[input.id] {
+                throw entry.child("id", entry.node).error(
+                    "duplicate input id \"\(input.id)\" (first used on line \(first)); ids name checkpoints and must be unique")
+            }
+            firstLineOfID[input.id] = entry.line ?? 0
+            inputs.append(input)
+        }
+        return inputs
+    }
+
+    private static func readOne(_ entry: ConfigValue, output: OutputSettings) throws(ConfigError) -> InputSettings {
+        // The type decides which keys are valid, so read it before checking the rest.
+        guard case .mapping(let raw) = entry.node else {
+            throw entry.error("expected a mapping with type and id, got \(entry.shapeDescription)")
+        }
+        let known = kinds.keys.sorted()
+        let typeValue = try ConfigMapping(entry, keys: raw.keys.compactMap(\.string)).required("type")
+        let type = try typeValue.nonEmptyString()
+        guard let kind = kinds[type] else {
+            throw typeValue.error("unknown input type \"\(type)\"" + Suggestion.hint(for: type, among: known, listName: "known types"))
+        }
+        let mapping = try ConfigMapping(entry, keys: ["type", "id"] + kind.keys)
+        let id = try mapping.required("id").nonEmptyString()
+        return try kind.read(id, Context(entry: mapping, output: output))
+    }
+}
