@@ -1,0 +1,113 @@
+/// JSON written straight into a byte buffer. Strings are validated as UTF-8 while they are escaped: an invalid
+/// sequence becomes U+FFFD instead of producing a document the cluster would reject as a whole.
+public enum JSONBytes {
+    /// `"` + escaped bytes + `"`. Returns false when invalid UTF-8 had to be replaced.
+    @discardableResult @inline(__always)
+    public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        out.append(0x22)
+        let valid = appendEscaped(bytes, to: &out)
+        out.append(0x22)
+        return valid
+    }
+
+    @discardableResult
+    public static func appendString(_ s: String, to out: inout [UInt8]) -> Bool {
+        var s = s
+        return s.withUTF8 { appendString($0, to: &out) }
+    }
+
+    @discardableResult
+    public static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { appendString($0, to: &out) }
+    }
+
+    /// The escaped bytes without quotes. Returns false when invalid UTF-8 had to be replaced.
+    @discardableResult
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var valid = true
+        var i = 0
+        var runStart = 0
+        while i < n {
+            let b = base[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C && b < 0x80 { i += 1; continue }
+            if b >= 0x80 {
+                let len = validSequenceLength(base, i, n)
+                if len > 0 { i += len; continue }
+                flush(base, runStart, i, &out)
+                out.append(contentsOf: replacementCharacter)
+                valid = false
+                i += 1
+                runStart = i
+                continue
+            }
+            flush(base, runStart, i, &out)
+            switch b {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            default:
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 0xF)])
+            }
+            i += 1
+            runStart = i
+        }
+        flush(base, runStart, n, &out)
+        return valid
+    }
+
+    @inline(__always)
+    private static func flush(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ out: inout [UInt8]) {
+        if to > from { out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: to - from)) }
+    }
+
+    /// Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF), or 0.
+    @inline(__always)
+    static func validSequenceLength(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        let b0 = p[i]
+        @inline(__always) func cont(_ k: Int) -> Bool { i + k < n && p[i + k] & 0xC0 == 0x80 }
+        switch b0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0: return (i + 1 < n && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF && cont(2)) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return (cont(1) && cont(2)) ? 3 : 0
+        case 0xED: return (i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F && cont(2)) ? 3 : 0
+        case 0xF0: return (i + 1 < n && p[i + 1] >= 0x90 && p[i + 1] <= 0xBF && cont(2) && cont(3)) ? 4 : 0
+        case 0xF1...0xF3: return (cont(1) && cont(2) && cont(3)) ? 4 : 0
+        case 0xF4: return (i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x8F && cont(2) && cont(3)) ? 4 : 0
+        default: return 0
+        }
+    }
+
+    @inline(__always)
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 {
+            out.append(0x2D)
+            if value == Int64.min { out.append(contentsOf: Array("9223372036854775808".utf8)); return }
+            appendUnsigned(UInt64(-value), to: &out)
+        } else {
+            appendUnsigned(UInt64(value), to: &out)
+        }
+    }
+
+    @inline(__always)
+    public static func appendUnsigned(_ value: UInt64, to out: inout [UInt8]) {
+        if value < 10 { out.append(0x30 &+ UInt8(value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 { d[19 - count] = 0x30 &+ UInt8(v % 10); v /= 10; count += 1 }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+        }
+    }
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
+}
