@@ -44,6 +44,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS"]),
+        .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config"]),
+        .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs"]),
     ]
 )

@@ -1,0 +1,44 @@
+import Config
+import ECS
+import Logging
+import Pipeline
+import Synchronization
+
+/// What an input needs from the shipper, and the only ways it talks back: handing over full batches
+/// (which blocks while the output is saturated — the back-pressure that keeps memory bounded) and
+/// asking whether to stop.
+public struct InputContext: Sendable {
+    /// Read to the current end, hand over the last partial batch, then return.
+    public var once: Bool
+    public var output: OutputSettings
+    public var agent: AgentInfo
+    public var logger: Logger
+    /// Where reading starts; nil when this input has never been acknowledged.
+    public var checkpoint: Checkpoint?
+    public var submit: @Sendable (Batch) -> Void
+    public var isStopping: @Sendable () -> Bool
+
+    public init(once: Bool, output: OutputSettings, agent: AgentInfo, logger: Logger, checkpoint: Checkpoint?,
+                submit: @escaping @Sendable (Batch) -> Void, isStopping: @escaping @Sendable () -> Bool) {
+        self.once = once; self.output = output; self.agent = agent; self.logger = logger
+        self.checkpoint = checkpoint; self.submit = submit; self.isStopping = isStopping
+    }
+
+    /// The index pattern for a dataset under the configured mode.
+    public func indexPattern() -> String {
+        switch output.mode {
+        case .index: return output.indexPattern
+        case .dataStream: return "logs-{dataset}-" + output.namespace
+        }
+    }
+}
+
+/// Counters an input keeps while it runs; read by the summary and, later, the metrics endpoint.
+public final class InputCounters: Sendable {
+    public let read = Atomic<Int>(0)
+    /// Records that were odd but still shipped (invalid UTF-8, unparsable numbers, too many fields).
+    public let malformed = Atomic<Int>(0)
+    /// Checkpoints that no longer existed in the source (e.g. a vacuumed journal).
+    public let checkpointsLost = Atomic<Int>(0)
+    public init() {}
+}

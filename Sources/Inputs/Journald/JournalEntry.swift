@@ -1,0 +1,79 @@
+/// One journal entry's fields, copied out of sd-journal into a reused arena: sd-journal's pointers are only
+/// valid until its next call, and the arena keeps the per-entry cost at a memcpy with no allocation.
+struct JournalEntry {
+    static let fieldCount = JournalField.allCases.count
+
+    var arena: [UInt8] = []
+    /// Per known field: start in the arena, or -1.
+    var start = [Int](repeating: -1, count: JournalEntry.fieldCount)
+    var length = [Int](repeating: 0, count: JournalEntry.fieldCount)
+    /// Application fields in journal order: (name start, name length, value start, value length).
+    var custom: [(Int, Int, Int, Int)] = []
+    var customDropped = 0
+    /// Bit per `JournalField` present.
+    var present: UInt64 = 0
+    var realtime: Int64 = 0
+    var monotonic: Int64 = -1
+
+    init() {
+        arena.reserveCapacity(16 * 1024)
+        custom.reserveCapacity(64)
+    }
+
+    mutating func reset() {
+        arena.removeAll(keepingCapacity: true)
+        for i in 0..<Self.fieldCount { start[i] = -1 }
+        custom.removeAll(keepingCapacity: true)
+        customDropped = 0
+        present = 0
+        monotonic = -1
+    }
+
+    @inline(__always)
+    func has(_ f: JournalField) -> Bool { start[f.rawValue] >= 0 }
+
+    /// Stores one `NAME=value` data item. The first value of a repeated field wins; a repeated
+    /// application field is dropped rather than written as a duplicate JSON key the cluster would reject.
+    @inline(__always)
+    mutating func add(_ data: UnsafePointer<UInt8>, _ count: Int, table: JournalFieldTable, maxCustom: Int) {
+        var eq = 0
+        while eq < count && data[eq] != 0x3D { eq += 1 }
+        guard eq > 0 && eq < count else { return }
+        let valueLength = count - eq - 1
+        if let f = table.lookup(data, eq) {
+            guard start[f.rawValue] < 0 else { return }
+            start[f.rawValue] = arena.count
+            present |= 1 << UInt64(f.rawValue)
+            length[f.rawValue] = valueLength
+            arena.append(contentsOf: UnsafeBufferPointer(start: data + eq + 1, count: valueLength))
+            return
+        }
+        if custom.count >= maxCustom { customDropped += 1; return }
+        let nameStart = arena.count
+        arena.append(contentsOf: UnsafeBufferPointer(start: data, count: count))
+        for c in custom where c.1 == eq {
+            if arena.withUnsafeBufferPointer({ memcmpEqual($0.baseAddress! + c.0, $0.baseAddress! + nameStart, eq) }) {
+                arena.removeSubrange(nameStart...)
+                return
+            }
+        }
+        custom.append((nameStart, eq, nameStart + eq + 1, valueLength))
+    }
+}
+
+/// Decimal integer from journal bytes (fields such as `_PID` are text); nil when not a plain integer.
+@inline(__always)
+func parseInteger(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    guard n > 0 && n <= 19 else { return nil }
+    var i = 0
+    var negative = false
+    if p[0] == 0x2D { negative = true; i = 1; if n == 1 { return nil } }
+    var v: Int64 = 0
+    while i < n {
+        let d = p[i] &- 0x30
+        if d > 9 { return nil }
+        v = v &* 10 &+ Int64(d)
+        i += 1
+    }
+    return negative ? -v : v
+}

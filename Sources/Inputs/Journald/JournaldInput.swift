@@ -1,0 +1,252 @@
+import CSystemd
+import Config
+import ECS
+import Glibc
+import Logging
+import Pipeline
+
+/// Reads a journal through libsystemd's sd-journal (no `journalctl` subprocess), encodes each entry as an
+/// ECS document and hands full batches to the shipper. The checkpoint it attaches to each batch is the
+/// cursor of the batch's last entry; the shipper persists it only after the cluster acknowledged the batch.
+public final class JournaldInput: @unchecked Sendable {
+    public let settings: JournaldInputSettings
+    public let counters = InputCounters()
+    private let table = JournalFieldTable()
+
+    public init(settings: JournaldInputSettings) { self.settings = settings }
+
+    public var id: String { settings.id }
+
+    /// Runs until the journal's end (`context.once`) or until `context.isStopping()`.
+    /// Throws only for problems opening the journal; bad entries are counted, never fatal.
+    public func run(_ context: InputContext) throws {
+        let logger = context.logger
+        var journal = try JournalHandle(source: settings.source, matches: settings.matches)
+        try position(&journal, checkpoint: context.checkpoint, logger: logger)
+
+        var builder = BatchBuilder(inputID: settings.id, maxDocuments: context.output.batch.maxDocuments,
+                                   maxBytes: context.output.batch.maxBytes)
+        var encoder = JournalDocumentEncoder(dataset: settings.dataset, agent: context.agent)
+        var namer = IndexNamer(pattern: context.indexPattern(), dataset: settings.dataset)
+        var entry = JournalEntry()
+        var lastCursor: [UInt8] = []
+        var idKey: [UInt8] = []
+        let flushInterval = UInt64(max(0.01, context.output.batch.flushIntervalSeconds) * 1_000_000_000)
+        var batchStarted = Self.now()
+        var sinceReopen = 0
+
+        func handOver() {
+            guard !builder.isEmpty else { return }
+            let batch = builder.take(checkpoint: Checkpoint(String(decoding: lastCursor, as: UTF8.self)))
+            context.submit(batch)
+        }
+
+        while !context.isStopping() {
+            let r = sd_journal_next(journal.handle)
+            if r < 0 {
+                logger.error("journald read failed; skipping ahead", metadata: ["input": "\(settings.id)", "error": "\(errnoText(-r))"])
+                counters.malformed.add(1, ordering: .relaxed)
+                continue
+            }
+            if r == 0 {
+                handOver()
+                if context.once { break }
+                // Idle: wait for new entries but wake up often enough to notice a stop.
+                _ = sd_journal_wait(journal.handle, 250_000)
+                continue
+            }
+
+            guard readEntry(journal.handle, into: &entry, cursor: &lastCursor) else {
+                counters.malformed.add(1, ordering: .relaxed)
+                continue
+            }
+            counters.read.add(1, ordering: .relaxed)
+            let time = encoder.eventTime(entry)
+            let index = namer.name(microseconds: time)
+            Self.identity(ofCursor: lastCursor, into: &idKey)
+            let docID = idKey.withUnsafeBytes { DocumentID.make($0) }
+            builder.append(writeAction: { BulkAction.appendCreate(index: index, id: docID, to: &$0) },
+                           writeDocument: { encoder.encode(entry, eventTime: time, into: &$0) })
+            if encoder.lastWasMalformed { counters.malformed.add(1, ordering: .relaxed) }
+
+            if builder.isFull {
+                handOver()
+                batchStarted = Self.now()
+            } else if builder.batch.items.count == 1 {
+                batchStarted = Self.now()
+            } else if builder.batch.items.count & 255 == 0 && Self.now() &- batchStarted >= flushInterval {
+                handOver()
+            }
+
+            // sd-journal keeps every file window it mapped; reopening at a cursor now and then keeps the
+            // resident set bounded however large the journal is.
+            sinceReopen += 1
+            if sinceReopen >= Self.reopenEvery {
+                sinceReopen = 0
+                let cursor = String(decoding: lastCursor, as: UTF8.self)
+                journal = try JournalHandle(source: settings.source, matches: settings.matches)
+                if !journal.resume(after: cursor) {
+                    logger.warning("journal entry vanished while reading; continuing from the oldest entry",
+                                   metadata: ["input": "\(settings.id)"])
+                    counters.checkpointsLost.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        handOver()
+    }
+
+    static let reopenEvery = 50_000
+
+    private func position(_ journal: inout JournalHandle, checkpoint: Checkpoint?, logger: Logger) throws {
+        if let cp = checkpoint {
+            if journal.resume(after: cp.value) {
+                logger.info("resuming after the last acknowledged entry", metadata: ["input": "\(settings.id)"])
+            } else {
+                counters.checkpointsLost.add(1, ordering: .relaxed)
+                logger.warning("checkpointed journal entry no longer exists (journal vacuumed or rotated away); resuming at the oldest entry",
+                               metadata: ["input": "\(settings.id)", "cursor": "\(cp.value)"])
+                journal.seekHead()
+            }
+            return
+        }
+        switch settings.start {
+        case .head: journal.seekHead()
+        case .tail: journal.seekTail()
+        }
+    }
+
+    private func readEntry(_ j: OpaquePointer, into entry: inout JournalEntry, cursor: inout [UInt8]) -> Bool {
+        entry.reset()
+        var realtime: UInt64 = 0
+        guard sd_journal_get_realtime_usec(j, &realtime) >= 0 else { return false }
+        entry.realtime = Int64(realtime)
+        var mono: UInt64 = 0
+        var boot = sd_id128_t()
+        if sd_journal_get_monotonic_usec(j, &mono, &boot) >= 0 { entry.monotonic = Int64(mono) }
+
+        var c: UnsafeMutablePointer<CChar>? = nil
+        guard sd_journal_get_cursor(j, &c) >= 0, let cstr = c else { return false }
+        cursor.removeAll(keepingCapacity: true)
+        cstr.withMemoryRebound(to: UInt8.self, capacity: 1) { p in
+            var i = 0
+            while p[i] != 0 { i += 1 }
+            cursor.append(contentsOf: UnsafeBufferPointer(start: p, count: i))
+        }
+        free(cstr)
+
+        sd_journal_restart_data(j)
+        var data: UnsafeRawPointer? = nil
+        var length = 0
+        let maxCustom = settings.maxCustomFields
+        while true {
+            let r = sd_journal_enumerate_data(j, &data, &length)
+            if r == 0 { break }
+            if r < 0 {
+                // A field that cannot be decompressed is skipped; the rest of the entry still ships.
+                if r == -EPROTONOSUPPORT || r == -EBADMSG { continue }
+                break
+            }
+            guard let d = data else { continue }
+            entry.add(d.assumingMemoryBound(to: UInt8.self), length, table: table, maxCustom: maxCustom)
+        }
+        return true
+    }
+
+    /// A cursor is `s=<seqnum id>;i=<seqnum>;b=<boot id>;m=…;t=…;x=…`; the first three name the entry for good
+    /// (the rest are derived from it), so they are the document's identity.
+    static func identity(ofCursor cursor: [UInt8], into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        var fields = 0
+        for b in cursor {
+            if b == 0x3B { fields += 1; if fields == 3 { break } }
+            key.append(b)
+        }
+    }
+
+    @inline(__always) static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
+
+func errnoText(_ e: Int32) -> String { String(cString: strerror(e)) }
+
+/// An open sd-journal with the input's source and matches applied; closed when dropped.
+struct JournalHandle: ~Copyable {
+    let handle: OpaquePointer
+
+    init(source: JournaldInputSettings.Source, matches: [String]) throws {
+        var j: OpaquePointer? = nil
+        var r: Int32
+        switch source {
+        case .local:
+            r = sd_journal_open(&j, Int32(SD_JOURNAL_LOCAL_ONLY))
+        case .directory(let dir):
+            r = sd_journal_open_directory(&j, dir, 0)
+        case .files(let patterns):
+            let paths = expandGlobs(patterns)
+            if paths.isEmpty { throw JournaldError.open("no journal file matches \(patterns)", 0) }
+            var cStrings: [UnsafeMutablePointer<CChar>?] = paths.map { strdup($0) }
+            cStrings.append(nil)
+            r = cStrings.withUnsafeMutableBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) {
+                    sd_journal_open_files(&j, $0, 0)
+                }
+            }
+            for p in cStrings { free(p) }
+        }
+        guard r >= 0, let opened = j else { throw JournaldError.open("\(source)", -r) }
+        // The default threshold cuts fields at 64 KiB; every byte of every field is wanted.
+        _ = sd_journal_set_data_threshold(opened, 0)
+        for m in matches {
+            var s = m
+            let rc = s.withUTF8 { sd_journal_add_match(opened, $0.baseAddress, $0.count) }
+            if rc < 0 { sd_journal_close(opened); throw JournaldError.match(m, -rc) }
+        }
+        handle = opened
+    }
+
+    deinit { sd_journal_close(handle) }
+
+    func seekHead() { _ = sd_journal_seek_head(handle) }
+
+    /// Positions so that the next `sd_journal_next` returns the first new entry.
+    func seekTail() {
+        _ = sd_journal_seek_tail(handle)
+        _ = sd_journal_previous(handle)
+    }
+
+    /// Positions right after the entry named by `cursor`; false when that entry is gone.
+    func resume(after cursor: String) -> Bool {
+        guard sd_journal_seek_cursor(handle, cursor) >= 0 else { return false }
+        guard sd_journal_next(handle) > 0 else { return false }
+        if sd_journal_test_cursor(handle, cursor) > 0 { return true }
+        // seek_cursor lands on the nearest entry when the exact one is gone: start over from the oldest.
+        _ = sd_journal_seek_head(handle)
+        return false
+    }
+}
+
+func expandGlobs(_ patterns: [String]) -> [String] {
+    var out: [String] = []
+    for p in patterns {
+        var g = glob_t()
+        defer { globfree(&g) }
+        if glob(p, 0, nil, &g) == 0 {
+            for i in 0..<Int(g.gl_pathc) { if let s = g.gl_pathv[i] { out.append(String(cString: s)) } }
+        }
+    }
+    return out
+}
+
+public enum JournaldError: Error, CustomStringConvertible {
+    case open(String, Int32)
+    case match(String, Int32)
+    public var description: String {
+        switch self {
+        case let .open(what, e): return "cannot open journal \(what)" + (e != 0 ? ": \(errnoText(e))" : "")
+        case let .match(m, e): return "invalid journal match \"\(m)\": \(errnoText(e))"
+        }
+    }
+}

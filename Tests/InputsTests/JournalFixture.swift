@@ -1,0 +1,60 @@
+import Foundation
+
+/// Real journal files for tests: entries written in journal export format and turned into `.journal`
+/// files by systemd-journal-remote, the same tool that collects journals from a farm.
+struct JournalFixture {
+    let directory: String
+
+    static let journalRemote = "/lib/systemd/systemd-journal-remote"
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "lb-journal-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard FileManager.default.isExecutableFile(atPath: Self.journalRemote) else {
+            throw FixtureError("systemd-journal-remote is missing (apt-get install systemd-journal-remote; `make test` does it)")
+        }
+    }
+
+    /// One entry: fields in order; a value with a newline or a non-text byte is written in the binary-safe form.
+    typealias Entry = [(String, [UInt8])]
+
+    static func entry(_ fields: [(String, String)]) -> Entry { fields.map { ($0.0, Array($0.1.utf8)) } }
+
+    /// Writes the entries into `<directory>/<name>.journal`; returns that path.
+    @discardableResult
+    func write(_ entries: [Entry], name: String) throws -> String {
+        var export: [UInt8] = []
+        for e in entries {
+            for (k, v) in e {
+                if v.contains(0x0A) || v.contains(where: { $0 < 0x20 && $0 != 0x09 }) {
+                    export.append(contentsOf: Array(k.utf8)); export.append(0x0A)
+                    var n = UInt64(v.count).littleEndian
+                    withUnsafeBytes(of: &n) { export.append(contentsOf: $0) }
+                    export.append(contentsOf: v); export.append(0x0A)
+                } else {
+                    export.append(contentsOf: Array("\(k)=".utf8)); export.append(contentsOf: v); export.append(0x0A)
+                }
+            }
+            export.append(0x0A)
+        }
+        let exportPath = directory + "/\(name).export"
+        try Data(export).write(to: URL(fileURLWithPath: exportPath))
+        let out = directory + "/\(name).journal"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.journalRemote)
+        p.arguments = ["--split-mode=none", "-o", out, exportPath]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw FixtureError("systemd-journal-remote exited \(p.terminationStatus)") }
+        try FileManager.default.removeItem(atPath: exportPath)
+        return out
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
