@@ -1,0 +1,99 @@
+import Bulk
+import Config
+import Foundation
+import Logging
+import TestSupport
+import Testing
+@testable import Setup
+
+/// Setup against a real engine (osmem-server, answering as OpenSearch 3.8), through the real `ClusterClient`.
+@Suite(.serialized) struct LiveSetupTests {
+    let server: OsmemServer
+    let client: ClusterClient
+
+    init() throws {
+        server = try OsmemServer()
+        var output = OutputSettings()
+        output.hosts = [server.url]
+        client = try ClusterClient(settings: output)
+    }
+
+    func setup(mappings: String? = MappingsFixture.directory) throws -> SetupReport {
+        try SetupRunner(mappingsDirectory: mappings, client: client, logger: Logger(label: "test")).run(dryRun: false)
+    }
+
+    func index(_ index: String, _ document: String) throws -> HTTPResponse {
+        try client.request("POST", "/\(index)/_doc?refresh=true", body: Array(document.utf8))
+    }
+
+    @Test func installsOnceThenChangesNothingThenUpdatesBumpedVersions() throws {
+        defer { server.stop() }
+        let first = try setup()
+        #expect(first.target == SetupTarget(flavor: .opensearch, major: 3, minor: 8))
+        // osmem has no ISM API: the policy is skipped, everything else is created.
+        guard case .skipped = first.changes[0].action else {
+            Issue.record("the ISM policy should be skipped on osmem: \(first)")
+            return
+        }
+        #expect(first.changes.dropFirst().map(\.action) == Array(repeating: .created(version: 1), count: 10))
+
+        let second = try setup()
+        #expect(second.changes.dropFirst().map(\.action) == Array(repeating: .unchanged(version: 1), count: 10))
+
+        let copy = try MappingsFixture.temporaryCopy()
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let file = copy + "/components/logbridge-journald.json"
+        let bumped = try JSONValue(parsing: String(contentsOfFile: file, encoding: .utf8))
+            .replacing(path: ["version"], with: .int(2)).replacing(path: ["_meta", "version"], with: .int(2))
+        try bumped.prettyText.write(toFile: file, atomically: true, encoding: .utf8)
+        let third = try setup(mappings: copy)
+        #expect(third.changes.filter { $0.action.writes }.map(\.description)
+            == ["component template logbridge-journald: updated v1 → v2"])
+        let installed = try client.request("GET", "/_component_template/logbridge-journald")
+        #expect(try JSONValue(parsing: installed.body)[path: "component_templates"]?.arrayValue?.first?[
+            path: "component_template.version"] == .int(2))
+    }
+
+    @Test func dryRunWritesNothing() throws {
+        defer { server.stop() }
+        let report = try SetupRunner(mappingsDirectory: MappingsFixture.directory, client: client,
+                                     logger: Logger(label: "test")).run(dryRun: true)
+        #expect(report.changes.dropFirst().allSatisfy { $0.action == .wouldCreate(version: 1) })
+        #expect(try client.request("GET", "/_index_template/logs-system.journal").status == 404)
+    }
+
+    @Test func templatesGiveEveryDatasetItsTypes() throws {
+        defer { server.stop() }
+        _ = try setup()
+        for (name, document) in SampleDocuments.all {
+            let response = try index(name, document)
+            #expect(response.isSuccess, "\(name): \(response.text)")
+        }
+        let mapping = try JSONValue(parsing: try client.request("GET", "/logs-system.journal-2026.11.29/_mapping").body)
+        let properties = try #require(mapping["logs-system.journal-2026.11.29"]?[path: "mappings.properties"])
+        #expect(properties[path: "@timestamp.type"] == .string("date_nanos"))
+        #expect(properties[path: "message.type"] == .string("text"))
+        #expect(properties[path: "process.properties.pid.type"] == .string("long"))
+        #expect(properties[path: "journald.properties.custom.type"] == .string("flat_object"))
+        #expect(properties[path: "journald.properties.monotonic_timestamp.type"] == .string("long"))
+        // A field no template names is bounded by the dynamic template, not mapped as text + .keyword.
+        #expect(properties[path: "unexpected.type"] == .string("keyword"))
+        #expect(properties[path: "unexpected.ignore_above"] == .int(1024))
+
+        let syslog = try JSONValue(parsing: try client.request("GET", "/logs-system.syslog-2026.11.29/_mapping").body)
+        #expect(syslog["logs-system.syslog-2026.11.29"]?[path: "mappings.properties.source.properties.ip.type"] == .string("ip"))
+        let infologger = try JSONValue(parsing: try client.request("GET", "/logs-infologger-2026.11.29/_mapping").body)
+        #expect(infologger["logs-infologger-2026.11.29"]?[path: "mappings.properties.infologger.properties.run.type"]
+            == .string("long"))
+    }
+
+    @Test func theEngineRefusesADocumentThatBreaksTheTemplate() throws {
+        defer { server.stop() }
+        _ = try setup()
+        let response = try index("logs-system.journal-2026.11.29",
+                                 #"{"@timestamp":"2026-11-29T00:10:13.123456Z","message":"x","process":{"pid":"abc"}}"#)
+        #expect(response.status == 400)
+        #expect(response.text.contains("parsing_exception"), "\(response.text)")
+        #expect(response.text.contains("process.pid"), "\(response.text)")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import TestSupport
+import Testing
+@testable import Setup
+
+/// The GET-compare-PUT loop against a fake cluster: idempotence, updates, dry runs, refusals.
+@Suite struct SetupRunnerTests {
+    func runner(_ cluster: FakeCluster, _ target: SetupTarget, mappings directory: String = MappingsFixture.directory)
+        throws -> SetupRunner {
+        SetupRunner(mappings: try MappingSet.load(from: directory), transport: { cluster.handle($0) },
+                    detectTarget: { target }, logger: Logger(label: "test"))
+    }
+
+    let es8 = SetupTarget(flavor: .elasticsearch, version: "8.15.0")
+    let os2 = SetupTarget(flavor: .opensearch, version: "2.17.1")
+
+    @Test func secondRunChangesNothing() throws {
+        for target in [es8, os2] {
+            let cluster = FakeCluster()
+            let first = try runner(cluster, target).run(dryRun: false)
+            #expect(first.changes.count == 11)
+            #expect(first.changes.allSatisfy { $0.action == .created(version: 1) }, "\(first)")
+            #expect(cluster.writes.count == 11)
+
+            let second = try runner(cluster, target).run(dryRun: false)
+            #expect(second.changes.allSatisfy { $0.action == .unchanged(version: 1) }, "\(second)")
+            #expect(cluster.writes.count == 11, "nothing written the second time")
+        }
+    }
+
+    @Test func dryRunReadsButNeverWrites() throws {
+        let cluster = FakeCluster()
+        let report = try runner(cluster, es8).run(dryRun: true)
+        #expect(cluster.writes.isEmpty)
+        #expect(report.changes.allSatisfy { $0.action == .wouldCreate(version: 1) })
+        let ilm = try #require(report.changes.first?.request)
+        #expect(ilm.method == "PUT" && ilm.path == "/_ilm/policy/logbridge-logs")
+        #expect(report.description.contains("PUT /_index_template/logs-system.journal\n{\n  \"_meta\""))
+    }
+
+    @Test func bumpedVersionsAreUpdatedAndISMUpdatesNameTheRevision() throws {
+        let cluster = FakeCluster()
+        _ = try runner(cluster, os2).run(dryRun: false)
+        let copy = try MappingsFixture.temporaryCopy()
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try bump(copy + "/policies/ism-logbridge-logs.json", at: ["_meta", "version"])
+        try bump(copy + "/components/logbridge-ecs.json", at: ["version"], ["_meta", "version"])
+
+        let report = try runner(cluster, os2, mappings: copy).run(dryRun: false)
+        let changed = report.changes.filter { $0.action.writes }
+        #expect(changed.map(\.description) == [
+            "ISM policy logbridge-logs: updated v1 → v2", "component template logbridge-ecs: updated v1 → v2",
+        ])
+        #expect(changed[0].request?.path == "/_plugins/_ism/policies/logbridge-logs?if_seq_no=0&if_primary_term=1")
+        #expect(cluster.stored["/_plugins/_ism/policies/logbridge-logs"]?[path: "policy.description"]?.stringValue?
+            .hasSuffix("(logbridge version 2)") == true)
+
+        // The old files meet the newer cluster: setup leaves the newer objects alone.
+        let downgrade = try runner(cluster, os2).run(dryRun: false)
+        #expect(downgrade.changes.filter { !$0.action.writes }.count == 11)
+        #expect(downgrade.changes[0].action == .keptNewer(installed: 2, ours: 1))
+    }
+
+    @Test func refusalNamesTheObjectAndTheClustersReason() throws {
+        let cluster = FakeCluster()
+        cluster.refusals["/_component_template/logbridge-journald"] = "No handler for type [flat_object]"
+        #expect {
+            try runner(cluster, os2).run(dryRun: false)
+        } throws: { error in
+            guard case let SetupError.rejected(object, method, path, status, reason) = error else { return false }
+            return object == "component template logbridge-journald" && method == "PUT"
+                && path == "/_component_template/logbridge-journald" && status == 400
+                && reason == "mapper_parsing_exception: No handler for type [flat_object]"
+        }
+    }
+
+    @Test func aClusterWithoutLifecycleAPIStillGetsItsTemplates() throws {
+        let cluster = FakeCluster()
+        cluster.hasLifecycleAPI = false
+        let report = try runner(cluster, os2).run(dryRun: false)
+        guard case .skipped = report.changes[0].action else {
+            Issue.record("expected the ISM policy to be skipped: \(report)")
+            return
+        }
+        #expect(report.changes.dropFirst().allSatisfy { $0.action == .created(version: 1) })
+    }
+
+    @Test func legacyElasticsearchIsIdempotentForTemplates() throws {
+        let cluster = FakeCluster()
+        let target = SetupTarget(flavor: .elasticsearch, version: "7.6.2")
+        _ = try runner(cluster, target).run(dryRun: false)
+        let second = try runner(cluster, target).run(dryRun: false)
+        #expect(second.changes.map(\.action) == [
+            .updated(from: nil, to: nil), .unchanged(version: 3), .unchanged(version: 4), .unchanged(version: 4),
+            .unchanged(version: 4),
+        ])
+    }
+
+    private func bump(_ file: String, at paths: [String]...) throws {
+        var value = try JSONValue(parsing: String(contentsOfFile: file, encoding: .utf8))
+        for path in paths {
+            value = value.replacing(path: path, with: .int((value.value(at: path)?.intValue ?? 0) + 1))
+        }
+        try value.prettyText.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+}
