@@ -1,0 +1,165 @@
+import CCurl
+import Config
+
+/// One libcurl easy handle and the response it is collecting. The handle is reused request after request,
+/// so its connection cache gives keep-alive; it is used by one thread at a time.
+final class CurlTransfer {
+    let handle: UnsafeMutableRawPointer
+    private let settings: OutputSettings
+    private var headerList: UnsafeMutablePointer<curl_slist>? = nil
+    /// libcurl writes its detailed error text here during the transfer, so it must not move.
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    /// Kept alive until the next `prepare`: libcurl reads it during the transfer.
+    private var body: RequestBody? = nil
+
+    private(set) var host = ""
+    private(set) var responseHeaders: [String: String] = [:]
+    private(set) var responseBody: [UInt8] = []
+    /// Bytes put on the wire for the body (compressed size when gzipped).
+    private(set) var bodyBytesSent = 0
+
+    init(settings: OutputSettings) {
+        curlGlobalInit
+        guard let h = curl_easy_init() else { fatalError("curl_easy_init failed (out of memory)") }
+        handle = h
+        self.settings = settings
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        if let l = headerList { curl_slist_free_all(l) }
+        errorBuffer.deallocate()
+    }
+
+    /// Sets every option for `request` against `host`; the handle is reset first, which keeps its connections.
+    func prepare(_ request: HTTPRequest, host: String) throws {
+        curl_easy_reset(handle)
+        if let l = headerList { curl_slist_free_all(l); headerList = nil }
+        self.host = host
+        responseHeaders = [:]
+        responseBody.removeAll(keepingCapacity: true)
+        errorBuffer[0] = 0
+        body = nil
+        bodyBytesSent = 0
+
+        let base = host.hasSuffix("/") ? String(host.dropLast()) : host
+        setString(CURLOPT_URL, base + request.path)
+        setLong(CURLOPT_NOSIGNAL, 1)
+        setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        setLong(CURLOPT_TIMEOUT_MS, Int(settings.requestTimeoutSeconds * 1000))
+        setLong(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutSeconds * 1000))
+        setString(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        _ = lb_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        applyTLS()
+        var headers = ["Expect:"]  // no 100-continue round trip before large bodies
+        applyAuth(&headers)
+
+        switch request.method {
+        case "GET" where request.body == nil: break
+        case "HEAD": setLong(CURLOPT_NOBODY, 1)
+        case "POST" where request.body != nil: break
+        default: setString(CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if let bytes = request.body {
+            let payload: RequestBody
+            if settings.compression == .gzip {
+                guard let z = RequestBody.gzipped(bytes) else { throw ClusterError.compressionFailed }
+                payload = z
+                headers.append("Content-Encoding: gzip")
+            } else {
+                payload = RequestBody.plain(bytes)
+            }
+            body = payload
+            bodyBytesSent = payload.count
+            headers.append("Content-Type: " + request.contentType)
+            _ = lb_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(payload.count))
+            _ = lb_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, payload.pointer)
+        }
+        for h in headers { headerList = curl_slist_append(headerList, h) }
+        _ = lb_easy_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = lb_easy_setopt_write(handle, curlWriteBody)
+        _ = lb_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, me)
+        _ = lb_easy_setopt_header(handle, curlWriteHeader)
+        _ = lb_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, me)
+    }
+
+    /// Runs the prepared request on this thread (the blocking client).
+    func perform() -> CURLcode { curl_easy_perform(handle) }
+
+    /// The response once libcurl reported `code` for the transfer; throws the transport error otherwise.
+    func finish(_ code: CURLcode) throws -> HTTPResponse {
+        body = nil
+        guard code == CURLE_OK else { throw ClusterError.transport(host: host, message: errorText(code)) }
+        var status = 0
+        _ = lb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: responseHeaders, body: responseBody, host: host)
+    }
+
+    private func errorText(_ code: CURLcode) -> String {
+        let detail = String(cString: errorBuffer)
+        let summary = String(cString: curl_easy_strerror(code))
+        return detail.isEmpty ? summary : "\(summary): \(detail)"
+    }
+
+    fileprivate func appendBody(_ p: UnsafeRawBufferPointer) { responseBody.append(contentsOf: p) }
+
+    fileprivate func appendHeaderLine(_ p: UnsafeRawBufferPointer) {
+        let line = String(decoding: p, as: UTF8.self)
+        // A new status line starts a new response (after a 100 Continue, say): drop earlier headers.
+        if line.hasPrefix("HTTP/") { responseHeaders = [:]; return }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
+            .reversed().drop(while: { $0.isWhitespace }).reversed()
+        responseHeaders[name] = String(value)
+    }
+
+    private func applyTLS() {
+        let tls = settings.tls
+        if let ca = tls.caFile { setString(CURLOPT_CAINFO, ca) }
+        if let cert = tls.certFile { setString(CURLOPT_SSLCERT, cert) }
+        if let key = tls.keyFile { setString(CURLOPT_SSLKEY, key) }
+        if tls.insecure {
+            setLong(CURLOPT_SSL_VERIFYPEER, 0)
+            setLong(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+    }
+
+    private func applyAuth(_ headers: inout [String]) {
+        switch settings.auth {
+        case .none: break
+        case let .basic(username, password):
+            setLong(CURLOPT_HTTPAUTH, lb_curlauth_basic())
+            setString(CURLOPT_USERNAME, username)
+            setString(CURLOPT_PASSWORD, password.value)
+        case let .apiKey(key):
+            headers.append("Authorization: ApiKey " + key.value)
+        }
+    }
+
+    // libcurl copies string options, so a temporary C string is enough.
+    private func setString(_ option: CURLoption, _ value: String) {
+        _ = value.withCString { lb_easy_setopt_ptr(handle, option, $0) }
+    }
+    private func setLong(_ option: CURLoption, _ value: Int) { _ = lb_easy_setopt_long(handle, option, value) }
+}
+
+/// `curl_global_init` is not thread-safe; a lazy global runs it exactly once.
+private let curlGlobalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
