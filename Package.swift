@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "ECS"),
         .target(name: "Config", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "Spool", dependencies: ["Pipeline", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Inputs", dependencies: [
             "CSystemd", "ECS", "Config", "Pipeline", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -40,12 +41,19 @@ let package = Package(
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.
         .executableTarget(name: "BenchSink", path: "Sources/BenchSink"),
 
+        // Real components for tests: osmem-server, journal files from systemd-journal-remote, free ports.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS"]),
-        .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config"]),
-        .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs"]),
+        .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline"]),
+        .testTarget(name: "SetupTests", dependencies: [
+            "Setup", "Bulk", "Config", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
+        ]),
     ]
 )

@@ -1,3 +1,5 @@
 /// Shipper owns one running `logbridge ship`: it wires inputs to the output, persists checkpoints as
-/// acknowledgements arrive, and stops cleanly.
+/// acknowledgements arrive (never before), and stops cleanly.
+///
+/// The flow of an event: input → decode → ECS document → batch → bulk → acknowledgement → checkpoint.
 enum ShipperModule {}

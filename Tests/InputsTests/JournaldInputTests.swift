@@ -1,4 +1,5 @@
 import Config
+import TestSupport
 import ECS
 import Foundation
 import Logging

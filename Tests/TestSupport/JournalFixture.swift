@@ -2,12 +2,12 @@ import Foundation
 
 /// Real journal files for tests: entries written in journal export format and turned into `.journal`
 /// files by systemd-journal-remote, the same tool that collects journals from a farm.
-struct JournalFixture {
-    let directory: String
+public struct JournalFixture {
+    public let directory: String
 
-    static let journalRemote = "/lib/systemd/systemd-journal-remote"
+    public static let journalRemote = "/lib/systemd/systemd-journal-remote"
 
-    init() throws {
+    public init() throws {
         directory = NSTemporaryDirectory() + "lb-journal-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard FileManager.default.isExecutableFile(atPath: Self.journalRemote) else {
@@ -16,13 +16,13 @@ struct JournalFixture {
     }
 
     /// One entry: fields in order; a value with a newline or a non-text byte is written in the binary-safe form.
-    typealias Entry = [(String, [UInt8])]
+    public typealias Entry = [(String, [UInt8])]
 
-    static func entry(_ fields: [(String, String)]) -> Entry { fields.map { ($0.0, Array($0.1.utf8)) } }
+    public static func entry(_ fields: [(String, String)]) -> Entry { fields.map { ($0.0, Array($0.1.utf8)) } }
 
     /// Writes the entries into `<directory>/<name>.journal`; returns that path.
     @discardableResult
-    func write(_ entries: [Entry], name: String) throws -> String {
+    public func write(_ entries: [Entry], name: String) throws -> String {
         var export: [UInt8] = []
         for e in entries {
             for (k, v) in e {
@@ -51,10 +51,10 @@ struct JournalFixture {
         return out
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    public func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }

@@ -1,0 +1,49 @@
+# LogBridge — every target installs what it needs (Debian 12: apt; Python: a project-local venv).
+SHELL := /bin/bash
+SWIFT ?= swift
+VENV := $(CURDIR)/.venv
+OSMEM := $(VENV)/bin/osmem-server
+APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev zlib1g-dev pkg-config systemd-journal-remote python3-venv curl
+export OSMEM_SERVER := $(OSMEM)
+
+.PHONY: all build release deps test demo bench clean
+
+all: build
+
+# apt only when something is missing, so repeated runs stay fast and offline-friendly.
+deps: $(OSMEM)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(OSMEM):
+	@command -v python3 >/dev/null || { echo "python3 is needed"; exit 1; }
+	@dpkg -s python3-venv >/dev/null 2>&1 || python3 -c 'import venv, ensurepip' 2>/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv; }
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q osmem-server
+	@# The wheel bundles the server binary inside the package and installs no console script: link it.
+	ln -sf "$$($(VENV)/bin/python -c 'import osmem_server, os; print(os.path.dirname(osmem_server.__file__))')/bin/osmem-server" $(OSMEM)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product logbridge
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: release
+	bash deploy/demo/demo.sh
+
+bench: deps
+	bash Tests/Bench/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Config
+import Foundation
+import Logging
+import Shipper
+
+struct Ship: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read the configured inputs and deliver them to the cluster.",
+        discussion: """
+            Without --once, follows the inputs live until SIGTERM or SIGINT, then stops reading, waits up to
+            --shutdown-timeout for in-flight batches, persists checkpoints and exits.
+            With --once, reads every input to its current end, delivers everything, waits for the
+            acknowledgements, persists checkpoints, prints a summary and exits 0 only if nothing was left
+            undelivered. An unreachable cluster is retried (with backoff) until it answers.
+            """)
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML).")
+    var config: String = "/etc/logbridge/logbridge.yaml"
+
+    @Flag(help: "Read every input to its current end, deliver, report and exit.")
+    var once = false
+
+    @Option(help: "Seconds to wait for in-flight batches after a stop signal.")
+    var shutdownTimeout: Double = 30
+
+    func run() throws {
+        let cfg = try loadConfig(config)
+        let logger = makeLogger(cfg.logging)
+        let run = ShipRun(config: cfg, once: once, logger: logger)
+        _ = SignalWatcher(signals: [SIGTERM, SIGINT]) { _ in run.requestStop() }
+        do {
+            let summary = try run.run(shutdownTimeout: shutdownTimeout)
+            print("summary: \(summary)")
+            if summary.undelivered > 0 { throw ExitCode(3) }
+        } catch let e as ShipError {
+            if case let .inputsFailed(_, summary) = e { print("summary: \(summary)") }
+            throw ValidationFailure(e.description)
+        }
+    }
+}
+
+/// Config errors carry file, line and key; print them as they are, without a stack of wrappers.
+func loadConfig(_ path: String) throws -> LogBridgeConfig {
+    do { return try ConfigLoader.load(path: path) } catch { throw ValidationFailure("\(error)") }
+}
+
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+func makeLogger(_ settings: LoggingSettings) -> Logger {
+    let level = Logger.Level(rawValue: settings.level.rawValue) ?? .info
+    LoggingSystem.bootstrap { label in
+        var h = StreamLogHandler.standardError(label: label)
+        h.logLevel = level
+        return h
+    }
+    return Logger(label: "logbridge")
+}
