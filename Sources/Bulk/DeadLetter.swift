@@ -1,3 +1,5 @@
+import ECS
+
 /// Where an item was headed, read back from its action line `{"create":{"_index":"…","_id":"…"}}`.
 struct ActionTarget: Equatable {
     var index: String?
@@ -52,20 +54,20 @@ struct DeadLetter {
         var out: [UInt8] = []
         out.reserveCapacity(original.count + errorMessage.utf8.count + 256)
         out.append(contentsOf: #"{"@timestamp":"#.utf8)
-        appendJSONString(timestamp, to: &out)
+        JSONBytes.appendString(timestamp, to: &out)
         out.append(contentsOf: #","event":{"original":"#.utf8)
-        // Invalid UTF-8 would make the whole dead letter unparseable; repair it (valid input is unchanged).
-        appendJSONString(String(decoding: original, as: UTF8.self).utf8, to: &out)
+        // Invalid UTF-8 would make the whole dead letter unparseable; it is repaired (valid input is unchanged).
+        original.withUnsafeBufferPointer { _ = JSONBytes.appendString($0, to: &out) }
         out.append(contentsOf: #","kind":"pipeline_error"},"error":{"type":"#.utf8)
-        appendJSONString(errorType, to: &out)
+        JSONBytes.appendString(errorType, to: &out)
         out.append(contentsOf: #","message":"#.utf8)
-        appendJSONString(errorMessage, to: &out)
+        JSONBytes.appendString(errorMessage, to: &out)
         out.append(contentsOf: #"},"logbridge":{"index":"#.utf8)
-        appendJSONString(target.index ?? "", to: &out)
+        JSONBytes.appendString(target.index ?? "", to: &out)
         out.append(contentsOf: #","id":"#.utf8)
-        appendJSONString(target.id ?? "", to: &out)
+        JSONBytes.appendString(target.id ?? "", to: &out)
         out.append(contentsOf: #","input":"#.utf8)
-        appendJSONString(inputID, to: &out)
+        JSONBytes.appendString(inputID, to: &out)
         out.append(contentsOf: "}}".utf8)
         return out
     }
@@ -73,10 +75,10 @@ struct DeadLetter {
     /// `create` with the original id: a dead letter written twice (after a retry) stays one document.
     func actionLine(deadLetterIndex: String) -> [UInt8] {
         var out = Array(#"{"create":{"_index":"#.utf8)
-        appendJSONString(deadLetterIndex, to: &out)
+        JSONBytes.appendString(deadLetterIndex, to: &out)
         if let id = target.id {
             out.append(contentsOf: #","_id":"#.utf8)
-            appendJSONString(id, to: &out)
+            JSONBytes.appendString(id, to: &out)
         }
         out.append(contentsOf: "}}".utf8)
         return out

@@ -1,3 +1,4 @@
+import ECS
 import Logging
 import Pipeline
 
@@ -63,10 +64,16 @@ extension DeliveryLoop {
         }
     }
 
-    /// 408, 429 and every 5xx are the cluster being busy or broken for now. 401/403 are retried too: a
-    /// credential fixed by the operator should not have cost every document in between its place.
+    /// 408, 429 and every 5xx are the cluster being busy or broken for now. 401, 403, 404, 405 and 415 say
+    /// the request's envelope is wrong (credentials, a proxy path, compression): that is configuration, fixed
+    /// by an operator, and must not cost every document sent in the meantime its place in the cluster.
+    /// Only the remaining 4xx (400 malformed and the like) are about the documents and dead-letter them.
     static func retryableRequestStatus(_ status: Int) -> Bool {
-        status == 408 || status == 429 || status == 401 || status == 403 || status >= 500 || status < 200
+        switch status {
+        case 401, 403, 404, 405, 408, 415, 429: return true
+        case 400..<500: return false
+        default: return true
+        }
     }
 
     static func retryableItemStatus(_ status: Int) -> Bool {
@@ -138,9 +145,13 @@ extension DeliveryLoop {
     private func reject(_ attempt: Attempt, indices: [Int], errors: [(type: String, reason: String)], now: Double) {
         switch attempt.kind {
         case .documents:
-            let time = UTCTime.now()
-            let index = time.indexName(settings.deadLetter.indexPattern)
-            let timestamp = time.rfc3339
+            let wallTime = WallClock.microseconds()
+            var namer = IndexNamer(pattern: settings.deadLetter.indexPattern, dataset: "dead-letter")
+            let index = String(decoding: namer.name(microseconds: wallTime), as: UTF8.self)
+            var timestampBytes: [UInt8] = []
+            var timestamps = TimestampWriter()
+            timestamps.append(microseconds: wallTime, to: &timestampBytes)
+            let timestamp = String(decoding: timestampBytes, as: UTF8.self)
             var piece = Batch(inputID: attempt.piece.inputID, sequence: attempt.piece.sequence,
                               checkpoint: attempt.piece.checkpoint)
             for (n, i) in indices.enumerated() {

@@ -40,13 +40,6 @@ import Testing
         #expect(ActionTarget(actionLine: ArraySlice(Array("garbage".utf8))) == ActionTarget(index: nil, id: nil))
     }
 
-    @Test func indexPatternDateTokens() {
-        let t = UTCTime(year: 2024, month: 3, day: 9, hour: 1, minute: 2, second: 3, millisecond: 4)
-        #expect(t.indexName("logbridge-dlq-{yyyy.MM.dd}") == "logbridge-dlq-2024.03.09")
-        #expect(t.indexName("dlq-{yyyy}-{MM}-{dd}") == "dlq-2024-03-09")
-        #expect(t.rfc3339 == "2024-03-09T01:02:03.004Z")
-    }
-
     @Test func gzipRoundTripsThroughZlib() throws {
         let input = Array(String(repeating: "{\"message\":\"hello world\"}\n", count: 1000).utf8)
         let z = try #require(RequestBody.gzipped(input))

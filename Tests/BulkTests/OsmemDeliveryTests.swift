@@ -1,3 +1,4 @@
+import TestSupport
 import Bulk
 import Config
 import Foundation

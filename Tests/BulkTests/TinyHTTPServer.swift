@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// A real HTTP/1.1 server on a loopback socket, for answers osmem cannot be asked to give (429 per item,
