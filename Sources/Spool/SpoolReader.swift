@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One record as read back.
+public struct SpoolRecord: Sendable, Equatable {
+    public var payload: [UInt8]
+    /// When it was appended, µs since the epoch.
+    public var appendedMicros: UInt64
+    /// The position just after it: the checkpoint that covers it.
+    public var end: SpoolPosition
+}
+
+/// Reads the spool in append order from a position, live-tailing the active segment. One consumer; not
+/// thread-safe. Memory is one read buffer (`readBufferBytes`), whatever the backlog.
+public final class SpoolReader {
+    public let spool: Spool
+    /// Just after the last record handed out (or where reading starts).
+    public private(set) var position: SpoolPosition
+    /// Hand out only records already on stable storage, so nothing is shipped that a power cut could undo.
+    public let durableOnly: Bool
+    private let cursor: SegmentCursor
+    private var attached = false
+
+    /// Starts at `from` (a persisted checkpoint) or, when nil, at the oldest record on disk.
+    public init(spool: Spool, from: SpoolPosition? = nil, durableOnly: Bool = false) {
+        self.spool = spool
+        self.durableOnly = durableOnly
+        self.position = spool.startPosition(from)
+        self.cursor = SegmentCursor(bufferBytes: spool.options.readBufferBytes)
+    }
+
+    /// The next record, waiting up to `timeout` seconds for one to be appended; nil on timeout or close.
+    public func next(timeout: Double) throws -> SpoolRecord? {
+        try withNextRecord(until: Clock.deadline(after: timeout)) { header, payload in
+            SpoolRecord(payload: Array(payload), appendedMicros: header.appendedMicros, end: position)
+        }
+    }
+
+    /// Hands the next record's payload (valid only inside `body`) to `body`; `position` is already past it.
+    func withNextRecord<T>(until deadline: Double?, _ body: (RecordHeader, UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        let maxRecord = spool.options.maxRecordBytes
+        while true {
+            guard attachSegment() else {
+                if !spool.waitForData(after: position, durableOnly: durableOnly, until: deadline) { return nil }
+                continue
+            }
+            let extent = spool.extent(of: position.segment, durableOnly: durableOnly)
+            switch try ScanStep.next(cursor, at: position.offset, limit: extent.end, maxRecordBytes: maxRecord) {
+            case let .record(header, bytes):
+                position.offset += header.recordSize
+                return try body(header, UnsafeRawBufferPointer(rebasing: bytes[RecordHeader.size...]))
+            case .end:
+                if extent.sealed { moveToNextSegment(); continue }
+                if !spool.waitForData(after: position, durableOnly: durableOnly, until: deadline) { return nil }
+            case .torn:
+                // Within the writer's published end records are whole, so this is a sealed segment's damaged tail.
+                if extent.sealed { skipRestOfSegment(); continue }
+                if !spool.waitForData(after: position, durableOnly: durableOnly, until: deadline) { return nil }
+            case let .mismatch(header):
+                if try ScanStep.canSkipOne(cursor, damagedAt: position.offset, header, limit: extent.end, maxRecordBytes: maxRecord) {
+                    spool.noteCorruptRecord(segment: position.segment, offset: position.offset)
+                    position.offset += header.recordSize
+                } else {
+                    skipRestOfSegment()
+                }
+            case .corrupt:
+                skipRestOfSegment()
+            }
+        }
+    }
+
+    /// False when the segment to read does not exist yet.
+    private func attachSegment() -> Bool {
+        if attached { return true }
+        let fd = spool.files.openForReading(position.segment)
+        if fd >= 0 {
+            cursor.attach(fd)
+            attached = true
+            return true
+        }
+        // Deleted since (acknowledged or dropped): continue with whatever follows it.
+        if let next = spool.segment(after: position.segment) {
+            position = SpoolPosition(segment: next, offset: 0)
+            return attachSegment()
+        }
+        return false
+    }
+
+    private func moveToNextSegment() {
+        guard let next = spool.segment(after: position.segment) else { return }
+        cursor.detach()
+        attached = false
+        position = SpoolPosition(segment: next, offset: 0)
+    }
+
+    /// The length field cannot be trusted past a bad header, so nothing after it in this segment can be framed.
+    private func skipRestOfSegment() {
+        spool.noteCorruptSegment(segment: position.segment, offset: position.offset)
+        spool.sealIfActive(position.segment)
+        moveToNextSegment()
+    }
+}

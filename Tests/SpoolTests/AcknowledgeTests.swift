@@ -1,0 +1,124 @@
+import Testing
+import Foundation
+import Glibc
+import Pipeline
+@testable import Spool
+
+@Suite struct AcknowledgeTests {
+    @Test func acknowledgeDeletesSegmentsAndARestartedReaderSeesExactlyTheRest() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let options = SpoolOptions(directory: dir.spool, segmentBytes: 1024, fsync: .always)
+        var spool: Spool? = try Spool(options, logger: quietLogger)
+        for i in 0..<100 { try spool!.append(bulkItem(i)) }
+        let before = segmentFiles(dir.spool).count
+
+        // Ship the first 37 records, persist the checkpoint like the shipper does, then acknowledge.
+        let reader = SpoolReader(spool: spool!)
+        var builder = BatchBuilder(inputID: "syslog", maxDocuments: 37, maxBytes: 1 << 20)
+        let cp = try #require(try reader.fill(&builder, maxWait: 0.1))
+        #expect(builder.batch.count == 37)
+        let store = try CheckpointStore(stateDirectory: dir.path + "/state")
+        try store.save(cp.checkpoint, inputID: "syslog")
+        spool!.acknowledge(upTo: cp)
+        let after = segmentFiles(dir.spool)
+        #expect(after.count < before)
+        #expect(after.first == String(format: "%020llu.seg", cp.segment))
+        #expect(spool!.metrics().oldestUnacknowledgedMicros != nil)
+
+        spool = nil  // crash
+        let reopened = try Spool(options, logger: quietLogger)
+        let persisted = try #require(try store.load(inputID: "syslog").flatMap(SpoolPosition.init(checkpoint:)))
+        #expect(persisted == cp)
+        let rest = try readAll(reopened, from: persisted).compactMap { itemNumber($0.payload) }
+        #expect(rest == Array(37..<100))
+        reopened.close()
+    }
+
+    @Test func acknowledgingEverythingKeepsOnlyTheActiveSegment() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 512, fsync: .never), logger: quietLogger)
+        var end = SpoolPosition(segment: 0, offset: 0)
+        for i in 0..<40 { end = try spool.append(bulkItem(i)) }
+        spool.acknowledge(upTo: end)
+        #expect(segmentFiles(dir.spool).count == 1)
+        #expect(spool.metrics().oldestUnacknowledgedMicros == nil)
+        #expect(spool.metrics().bytesOnDisk == fileSize(dir.spool + "/" + segmentFiles(dir.spool)[0]))
+        spool.close()
+        // Ids keep increasing across restarts even when everything was deleted.
+        let again = try Spool(SpoolOptions(directory: dir.spool, fsync: .never), logger: quietLogger)
+        let next = try again.append(bulkItem(1))
+        #expect(next.segment > end.segment)
+        #expect(try readAll(again, from: end).count == 1)
+        again.close()
+    }
+
+    @Test func oldestUnacknowledgedAgeComesFromTheRecordHeader() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let spool = try Spool(SpoolOptions(directory: dir.spool, fsync: .never), logger: quietLogger)
+        let before = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+        let first = try spool.append(bulkItem(1))
+        usleep(20_000)
+        try spool.append(bulkItem(2))
+        let oldest = try #require(spool.metrics().oldestUnacknowledgedMicros)
+        #expect(oldest >= before - 1000 && oldest < before + 15_000)
+        spool.acknowledge(upTo: first)
+        #expect(try #require(spool.metrics().oldestUnacknowledgedMicros) >= oldest + 15_000)
+        spool.close()
+    }
+}
+
+@Suite struct CapTests {
+    @Test func blockWaitsThenTimesOut() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
+                                           appendTimeout: 0.2), logger: quietLogger)
+        var appended = 0
+        let start = Date()
+        do {
+            while appended < 1000 { try spool.append(bulkItem(appended)); appended += 1 }
+        } catch let e as SpoolError {
+            #expect(e == .full(timeout: 0.2))
+        }
+        #expect(appended > 20 && appended < 1000)
+        #expect(Date().timeIntervalSince(start) >= 0.19)
+        #expect(spool.metrics().bytesOnDisk <= 4096)
+        #expect(spool.metrics().blockedAppends == 1)
+        spool.close()
+    }
+
+    @Test func blockedAppendResumesAfterAcknowledgement() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
+                                           appendTimeout: 10), logger: quietLogger)
+        var last = SpoolPosition(segment: 0, offset: 0)
+        while spool.metrics().bytesOnDisk + 200 <= 4096 { last = try spool.append(bulkItem(1)) }
+        let acked = last
+        let acker = Thread {
+            usleep(200_000)
+            spool.acknowledge(upTo: acked)
+        }
+        acker.start()
+        let start = Date()
+        for i in 0..<10 { try spool.append(bulkItem(i)) }  // needs room: waits for the acknowledgement
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited >= 0.15 && waited < 5)
+        #expect(spool.metrics().blockedAppends >= 1)
+        #expect(spool.metrics().droppedRecords == 0)
+        spool.close()
+    }
+
+    @Test func dropOldestDropsAndCounts() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
+                                           whenFull: .dropOldest), logger: quietLogger)
+        for i in 0..<300 { try spool.append(bulkItem(i)) }
+        let m = spool.metrics()
+        #expect(m.bytesOnDisk <= 4096)
+        #expect(m.droppedRecords > 0 && m.droppedSegments > 0)
+        let left = try readAll(spool).compactMap { itemNumber($0.payload) }
+        // What is left is the newest records, contiguous, and left + dropped accounts for every record.
+        #expect(left == Array((300 - left.count)..<300))
+        #expect(left.count + m.droppedRecords == 300)
+        spool.close()
+    }
+}

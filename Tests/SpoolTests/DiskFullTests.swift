@@ -1,0 +1,74 @@
+import Testing
+import Foundation
+import Glibc
+import Synchronization
+@testable import Spool
+
+/// A real full file system: a 1 MiB tmpfs (the tests run as root). Where mounting is not permitted the test
+/// says so and checks nothing.
+@Suite struct DiskFullTests {
+    @Test func appendWaitsCleanlyOnAFullDiskAndRecoversWhenSpaceIsFreed() throws {
+        let dir = TempDirectory("diskfull"); defer { dir.cleanup() }
+        let mnt = dir.path + "/mnt"
+        mkdir(mnt, 0o700)
+        guard mount("tmpfs", mnt, "tmpfs", 0, "size=1m") == 0 else {
+            print("DiskFullTests: cannot mount tmpfs (\(String(cString: strerror(errno)))); disk-full path not exercised")
+            return
+        }
+        defer { umount2(mnt, Int32(MNT_DETACH)) }
+        let spoolDir = mnt + "/spool"
+        let ballast = mnt + "/ballast"
+        let options = SpoolOptions(directory: spoolDir, segmentBytes: 64 << 10, maxBytes: 100 << 20, fsync: .always,
+                                   appendTimeout: 0.3, diskFullRetrySeconds: 0.02)
+
+        // 256 KiB of someone else's file, deleted later to free space.
+        let b = open(ballast, O_WRONLY | O_CREAT, 0o600)
+        var chunk = [UInt8](repeating: 7, count: 256 << 10)
+        #expect(write(b, &chunk, chunk.count) == chunk.count)
+        close(b)
+
+        // Fill the disk until an append gives up; it must throw diskFull, not crash or leave half a record.
+        let full = try Spool(options, logger: quietLogger)
+        var appended = 0
+        var thrown: SpoolError?
+        do {
+            while appended < 100_000 { try full.append(bulkItem(appended, padTo: 300)); appended += 1 }
+        } catch let e as SpoolError { thrown = e }
+        #expect(thrown == .diskFull(errno: ENOSPC))
+        #expect(appended > 1000)
+        #expect(full.metrics().diskFullEvents >= 1)
+        full.close()
+
+        let reopened = try Spool(options, logger: quietLogger)
+        #expect(reopened.metrics().corruptTailsTruncated == 0, "a half-written record was left behind")
+        #expect(try readAll(reopened).compactMap { itemNumber($0.payload) } == Array(0..<appended))
+
+        // The disk is still full: an append waits (block) and goes through once space is freed.
+        let patient = SpoolOptions(directory: spoolDir, segmentBytes: 64 << 10, maxBytes: 100 << 20, fsync: .always,
+                                   appendTimeout: 10, diskFullRetrySeconds: 0.02)
+        reopened.close()
+        let spool = try Spool(patient, logger: quietLogger)
+        let done = Flag()
+        let writer = Thread {
+            for i in 0..<200 { _ = try? spool.append(bulkItem(1_000_000 + i, padTo: 300)) }
+            done.set()
+        }
+        writer.start()
+        usleep(300_000)
+        #expect(!done.isSet, "append should wait while the disk is full")
+        #expect(spool.metrics().diskFullEvents >= 1)
+        unlink(ballast)
+        let deadline = Date().addingTimeInterval(10)
+        while !done.isSet && Date() < deadline { usleep(10_000) }
+        #expect(done.isSet)
+        let tail = try readAll(spool).compactMap { itemNumber($0.payload) }.filter { $0 >= 1_000_000 }
+        #expect(tail == Array(1_000_000..<1_000_200))
+        spool.close()
+    }
+}
+
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
