@@ -22,6 +22,22 @@ public struct JSONObjectWriter {
         out.append(contentsOf: quotedKeyColon)
     }
 
+    /// Same as `key(_:_:)` for a key written as a literal `"\"name\":"`: no reference counting on the hot path.
+    @inline(__always)
+    public mutating func key(_ quotedKeyColon: StaticString, _ out: inout [UInt8]) {
+        let bit: UInt64 = 1 << UInt64(depth)
+        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
+        quotedKeyColon.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    public mutating func beginObject(_ quotedKeyColon: StaticString, _ out: inout [UInt8]) {
+        key(quotedKeyColon, &out)
+        out.append(0x7B)
+        depth += 1
+        firstAtDepth |= 1 << UInt64(depth)
+    }
+
     /// Writes pre-encoded members (`"a":1,"b":2`) into the current object.
     @inline(__always)
     public mutating func rawMembers(_ members: [UInt8], _ out: inout [UInt8]) {

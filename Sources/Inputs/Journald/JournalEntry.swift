@@ -1,49 +1,59 @@
 /// One journal entry's fields, copied out of sd-journal into a reused arena: sd-journal's pointers are only
 /// valid until its next call, and the arena keeps the per-entry cost at a memcpy with no allocation.
-struct JournalEntry {
+/// A class with fixed buffers, allocated once per input, so the hot loop does no copy-on-write checks.
+final class JournalEntry {
     static let fieldCount = JournalField.allCases.count
 
     var arena: [UInt8] = []
-    /// Per known field: start in the arena, or -1.
-    var start = [Int](repeating: -1, count: JournalEntry.fieldCount)
-    var length = [Int](repeating: 0, count: JournalEntry.fieldCount)
+    /// Per known field: start in the arena (valid only when its bit is set in `present`) and length.
+    let start: UnsafeMutablePointer<Int>
+    let length: UnsafeMutablePointer<Int>
+    /// Bit per `JournalField` present.
+    var present: UInt64 = 0
     /// Application fields in journal order: (name start, name length, value start, value length).
     var custom: [(Int, Int, Int, Int)] = []
     var customDropped = 0
-    /// Bit per `JournalField` present.
-    var present: UInt64 = 0
     var realtime: Int64 = 0
     var monotonic: Int64 = -1
 
     init() {
         arena.reserveCapacity(16 * 1024)
         custom.reserveCapacity(64)
+        start = .allocate(capacity: Self.fieldCount)
+        start.initialize(repeating: 0, count: Self.fieldCount)
+        length = .allocate(capacity: Self.fieldCount)
+        length.initialize(repeating: 0, count: Self.fieldCount)
     }
 
-    mutating func reset() {
+    deinit {
+        start.deallocate()
+        length.deallocate()
+    }
+
+    func reset() {
         arena.removeAll(keepingCapacity: true)
-        for i in 0..<Self.fieldCount { start[i] = -1 }
-        custom.removeAll(keepingCapacity: true)
-        customDropped = 0
         present = 0
+        if !custom.isEmpty { custom.removeAll(keepingCapacity: true) }
+        customDropped = 0
         monotonic = -1
     }
 
     @inline(__always)
-    func has(_ f: JournalField) -> Bool { start[f.rawValue] >= 0 }
+    func has(_ f: JournalField) -> Bool { present & (1 << UInt64(f.rawValue)) != 0 }
 
     /// Stores one `NAME=value` data item. The first value of a repeated field wins; a repeated
     /// application field is dropped rather than written as a duplicate JSON key the cluster would reject.
     @inline(__always)
-    mutating func add(_ data: UnsafePointer<UInt8>, _ count: Int, table: JournalFieldTable, maxCustom: Int) {
+    func add(_ data: UnsafePointer<UInt8>, _ count: Int, table: JournalFieldTable, maxCustom: Int) {
         var eq = 0
         while eq < count && data[eq] != 0x3D { eq += 1 }
         guard eq > 0 && eq < count else { return }
         let valueLength = count - eq - 1
         if let f = table.lookup(data, eq) {
-            guard start[f.rawValue] < 0 else { return }
+            let bit: UInt64 = 1 << UInt64(f.rawValue)
+            guard present & bit == 0 else { return }
+            present |= bit
             start[f.rawValue] = arena.count
-            present |= 1 << UInt64(f.rawValue)
             length[f.rawValue] = valueLength
             arena.append(contentsOf: UnsafeBufferPointer(start: data + eq + 1, count: valueLength))
             return

@@ -1,6 +1,7 @@
 import CSystemd
 import Config
 import ECS
+import Foundation
 import Glibc
 import Logging
 import Pipeline
@@ -21,19 +22,19 @@ public final class JournaldInput: @unchecked Sendable {
     /// Throws only for problems opening the journal; bad entries are counted, never fatal.
     public func run(_ context: InputContext) throws {
         let logger = context.logger
-        var journal = try JournalHandle(source: settings.source, matches: settings.matches)
-        try position(&journal, checkpoint: context.checkpoint, logger: logger)
+        let journal = try JournalHandle(source: settings.source, matches: settings.matches)
+        try position(journal, checkpoint: context.checkpoint, logger: logger)
 
         var builder = BatchBuilder(inputID: settings.id, maxDocuments: context.output.batch.maxDocuments,
                                    maxBytes: context.output.batch.maxBytes)
         var encoder = JournalDocumentEncoder(dataset: settings.dataset, agent: context.agent)
         var namer = IndexNamer(pattern: context.indexPattern(), dataset: settings.dataset)
-        var entry = JournalEntry()
+        let entry = JournalEntry()
         var lastCursor: [UInt8] = []
         var idKey: [UInt8] = []
         let flushInterval = UInt64(max(0.01, context.output.batch.flushIntervalSeconds) * 1_000_000_000)
         var batchStarted = Self.now()
-        var sinceReopen = 0
+        var sinceRelease = 0
 
         func handOver() {
             guard !builder.isEmpty else { return }
@@ -56,7 +57,7 @@ public final class JournaldInput: @unchecked Sendable {
                 continue
             }
 
-            guard readEntry(journal.handle, into: &entry, cursor: &lastCursor) else {
+            guard readEntry(journal.handle, into: entry, cursor: &lastCursor) else {
                 counters.malformed.add(1, ordering: .relaxed)
                 continue
             }
@@ -78,26 +79,20 @@ public final class JournaldInput: @unchecked Sendable {
                 handOver()
             }
 
-            // sd-journal keeps every file window it mapped; reopening at a cursor now and then keeps the
-            // resident set bounded however large the journal is.
-            sinceReopen += 1
-            if sinceReopen >= Self.reopenEvery {
-                sinceReopen = 0
-                let cursor = String(decoding: lastCursor, as: UTF8.self)
-                journal = try JournalHandle(source: settings.source, matches: settings.matches)
-                if !journal.resume(after: cursor) {
-                    logger.warning("journal entry vanished while reading; continuing from the oldest entry",
-                                   metadata: ["input": "\(settings.id)"])
-                    counters.checkpointsLost.add(1, ordering: .relaxed)
-                }
+            // sd-journal keeps the file windows it mapped resident; hand them back now and then so the
+            // resident set stays bounded however large the journal is.
+            sinceRelease += 1
+            if sinceRelease >= Self.releasePagesEvery {
+                sinceRelease = 0
+                JournalPageRelease.releaseJournalMappings()
             }
         }
         handOver()
     }
 
-    static let reopenEvery = 50_000
+    static let releasePagesEvery = Int(ProcessInfo.processInfo.environment["LB_RELEASE"] ?? "") ?? 4096
 
-    private func position(_ journal: inout JournalHandle, checkpoint: Checkpoint?, logger: Logger) throws {
+    private func position(_ journal: borrowing JournalHandle, checkpoint: Checkpoint?, logger: Logger) throws {
         if let cp = checkpoint {
             if journal.resume(after: cp.value) {
                 logger.info("resuming after the last acknowledged entry", metadata: ["input": "\(settings.id)"])
@@ -115,7 +110,7 @@ public final class JournaldInput: @unchecked Sendable {
         }
     }
 
-    private func readEntry(_ j: OpaquePointer, into entry: inout JournalEntry, cursor: inout [UInt8]) -> Bool {
+    private func readEntry(_ j: OpaquePointer, into entry: JournalEntry, cursor: inout [UInt8]) -> Bool {
         entry.reset()
         var realtime: UInt64 = 0
         guard sd_journal_get_realtime_usec(j, &realtime) >= 0 else { return false }
@@ -128,9 +123,7 @@ public final class JournaldInput: @unchecked Sendable {
         guard sd_journal_get_cursor(j, &c) >= 0, let cstr = c else { return false }
         cursor.removeAll(keepingCapacity: true)
         cstr.withMemoryRebound(to: UInt8.self, capacity: 1) { p in
-            var i = 0
-            while p[i] != 0 { i += 1 }
-            cursor.append(contentsOf: UnsafeBufferPointer(start: p, count: i))
+            cursor.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(cstr)))
         }
         free(cstr)
 
