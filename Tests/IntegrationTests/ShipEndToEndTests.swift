@@ -27,7 +27,7 @@ import TestSupport
         let d = try #require(byMessage["entry 11"]).source
         #expect(d["@timestamp"] as? String == "2026-11-29T00:26:40.011000Z")
         #expect((d["host"] as? [String: Any])?["name"] as? String == "flp004")
-        #expect(((d["log"] as? [String: Any])?["level"]) as? String == "warning")
+        #expect(((d["log"] as? [String: Any])?["level"]) as? String == "err")
         #expect((d["process"] as? [String: Any])?["pid"] as? Int == 1003)
         #expect((d["systemd"] as? [String: Any])?["unit"] as? String == "readout.service")
         #expect((d["event"] as? [String: Any])?["dataset"] as? String == "system.journal")
