@@ -6,6 +6,12 @@ import PackageDescription
 // Debug builds and tests keep them on.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+]
+
 let package = Package(
     name: "LogBridge",
     platforms: [.macOS(.v13)],
@@ -16,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // C libraries, taken from Debian's -dev packages.
@@ -25,23 +33,33 @@ let package = Package(
         // The flow of an event, one module per step.
         .target(name: "ECS", swiftSettings: hotPath),
         .target(name: "Config", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Pipeline", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "Spool", dependencies: ["Pipeline", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Inputs", dependencies: [
-            "CSystemd", "ECS", "Config", "Pipeline", .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: hotPath),
-        .target(name: "Bulk", dependencies: [
-            "CCurl", "ECS", "Config", "Pipeline", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Setup", dependencies: ["Bulk", "Config", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Pipeline", dependencies: [logging]),
+        .target(name: "Spool", dependencies: ["Pipeline", logging]),
+        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", logging],
+                swiftSettings: hotPath),
+        .target(name: "SyslogInput", dependencies: [
+            "Inputs", "ECS", "Config", "Pipeline", "Spool", logging,
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ] + nio, swiftSettings: hotPath),
+        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", logging],
+                swiftSettings: hotPath),
+        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", logging] + nio,
+                swiftSettings: hotPath),
+        .target(name: "Bulk", dependencies: ["CCurl", "ECS", "Config", "Pipeline", logging]),
+        .target(name: "Telemetry", dependencies: [logging] + nio),
+        .target(name: "Setup", dependencies: ["Bulk", "Config", logging]),
+        .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "Setup", logging]),
+        .target(name: "Alarms", dependencies: [
+            "Bulk", "Config", "ECS", logging, .product(name: "Yams", package: "Yams"),
+        ] + nio),
         .target(name: "Shipper", dependencies: [
-            "Inputs", "Bulk", "Pipeline", "Config", .product(name: "Logging", package: "swift-log"),
+            "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
+            "Telemetry", logging,
         ]),
         .target(name: "Demo", dependencies: ["Bulk", "Config"]),
         .executableTarget(name: "logbridge", dependencies: [
-            "Shipper", "Setup", "Demo", "Config", "Bulk",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.
         .executableTarget(name: "BenchSink", path: "Sources/BenchSink"),
@@ -54,11 +72,20 @@ let package = Package(
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline"]),
-        .testTarget(name: "SetupTests", dependencies: [
-            "Setup", "Bulk", "Config", "TestSupport", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(name: "SyslogInputTests", dependencies: [
+            "SyslogInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
+        ] + nio),
+        .testTarget(name: "FileInputTests", dependencies: ["FileInput", "Inputs", "Pipeline", "ECS", "Config", "TestSupport", logging]),
+        .testTarget(name: "InfoLoggerInputTests", dependencies: [
+            "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
+        ] + nio),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport", logging]),
+        .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
+        .testTarget(name: "SavedObjectsTests", dependencies: ["SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging]),
+        .testTarget(name: "AlarmsTests", dependencies: ["Alarms", "Bulk", "Config", "TestSupport", logging] + nio),
         .testTarget(name: "IntegrationTests", dependencies: [
             "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
         ]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),
     ]
 )

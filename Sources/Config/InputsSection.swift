@@ -15,7 +15,10 @@ enum InputsSection {
     }
 
     static let kinds: [String: Kind] = [
-        "journald": JournaldInput.kind,
+        "journald": JournaldInputSection.kind,
+        "syslog": SyslogInputSection.kind,
+        "file": FileInputSection.kind,
+        "infologger": InfoLoggerInputSection.kind,
     ]
 
     static func read(_ value: ConfigValue?, in root: ConfigMapping, output: OutputSettings) throws(ConfigError) -> [InputSettings] {

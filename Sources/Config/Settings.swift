@@ -114,12 +114,30 @@ public struct DeadLetterSettings: Sendable, Equatable {
 
 public enum InputSettings: Sendable, Equatable {
     case journald(JournaldInputSettings)
+    case syslog(SyslogInputSettings)
+    case file(FileInputSettings)
+    case infologger(InfoLoggerInputSettings)
 
     public var id: String {
         switch self {
         case .journald(let j): return j.id
+        case .syslog(let s): return s.id
+        case .file(let f): return f.id
+        case .infologger(let i): return i.id
         }
     }
+}
+
+/// The durable spool of an input that cannot be re-read (network streams); see docs/spool.md.
+/// YAML: `spool: {max_bytes: 1GiB, segment_bytes: 64MiB, fsync: always | never | 1s, when_full: block | drop_oldest}`.
+public struct SpoolSettings: Sendable, Equatable {
+    public enum Fsync: Sendable, Equatable { case always, never, interval(seconds: Double) }
+    public enum WhenFull: String, Sendable, Equatable, CaseIterable { case block, dropOldest = "drop_oldest" }
+    public var maxBytes: Int = 1 << 30
+    public var segmentBytes: Int = 64 << 20
+    public var fsync: Fsync = .interval(seconds: 1)
+    public var whenFull: WhenFull = .block
+    public init() {}
 }
 
 public struct JournaldInputSettings: Sendable, Equatable {

@@ -64,7 +64,7 @@ public struct CheckpointStore: Sendable {
     }
 
     /// Input ids are free text in the configuration; file names must not be.
-    static func fileName(_ id: String) -> String {
+    public static func fileName(_ id: String) -> String {
         var out = ""
         for u in id.unicodeScalars {
             switch u {

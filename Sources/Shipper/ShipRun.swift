@@ -38,6 +38,7 @@ public final class ShipRun: @unchecked Sendable {
     private var lastSave: [String: Date] = [:]
     private var totals = ShipSummary()
     private var store: CheckpointStore!
+    private var inputs: [String: any Input] = [:]
     /// How often a moving checkpoint is written while batches keep completing.
     public var checkpointInterval: TimeInterval = 1
 
@@ -75,12 +76,13 @@ public final class ShipRun: @unchecked Sendable {
         output.start()
 
         let agent = AgentInfo(name: Self.hostName(), id: Self.machineID())
-        var threads: [Thread] = []
+        let inputs = try config.inputs.map { try InputFactory.make($0, stateDirectory: config.stateDirectory) }
+        let byID = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, $0) })
+        lock.withLock { self.inputs = byID }
         let finished = DispatchGroup()
-        var journaldInputs: [JournaldInput] = []
         let failures = FailureList()
-
-        for input in config.inputs {
+        var threads: [Thread] = []
+        for input in inputs {
             let checkpoint = try store.load(inputID: input.id)
             lock.withLock { windows[input.id] = AcknowledgementWindow() }
             let context = InputContext(
@@ -88,21 +90,16 @@ public final class ShipRun: @unchecked Sendable {
                 logger: logger.with(input: input.id), checkpoint: checkpoint,
                 submit: { batch in output.submit(batch) },
                 isStopping: { [weak self] in self?.isStopping ?? true })
-            switch input {
-            case .journald(let settings):
-                let j = JournaldInput(settings: settings)
-                journaldInputs.append(j)
-                finished.enter()
-                let t = Thread {
-                    do { try j.run(context) } catch {
-                        context.logger.error("input failed", metadata: ["error": "\(error)"])
-                        failures.append("\(input.id): \(error)")
-                    }
-                    finished.leave()
+            finished.enter()
+            let t = Thread {
+                do { try input.run(context) } catch {
+                    context.logger.error("input failed", metadata: ["error": "\(error)"])
+                    failures.append("\(input.id): \(error)")
                 }
-                t.name = "input-\(input.id)"
-                threads.append(t)
+                finished.leave()
             }
+            t.name = "input-\(input.id)"
+            threads.append(t)
         }
         threads.forEach { $0.start() }
         finished.wait()
@@ -117,10 +114,10 @@ public final class ShipRun: @unchecked Sendable {
         flushCheckpoints()
 
         var summary = lock.withLock { totals }
-        for j in journaldInputs {
-            summary.read += j.counters.read.load(ordering: .relaxed)
-            summary.malformed += j.counters.malformed.load(ordering: .relaxed)
-            summary.checkpointsLost += j.counters.checkpointsLost.load(ordering: .relaxed)
+        for input in inputs {
+            summary.read += input.counters.read.load(ordering: .relaxed)
+            summary.malformed += input.counters.malformed.load(ordering: .relaxed)
+            summary.checkpointsLost += input.counters.checkpointsLost.load(ordering: .relaxed)
         }
         let failed = failures.all
         if !failed.isEmpty { throw ShipError.inputsFailed(failed, summary) }
@@ -157,7 +154,10 @@ public final class ShipRun: @unchecked Sendable {
     }
 
     private func save(_ cp: Checkpoint, _ id: String) {
-        do { try store.save(cp, inputID: id) } catch {
+        do {
+            try store.save(cp, inputID: id)
+            lock.withLock { inputs[id] }?.checkpointPersisted(cp)
+        } catch {
             logger.error("cannot persist checkpoint; entries since the last one will be re-sent after a restart",
                          metadata: ["input": "\(id)", "error": "\(error)"])
         }

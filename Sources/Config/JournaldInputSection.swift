@@ -1,5 +1,5 @@
 /// Reads a `type: journald` input.
-enum JournaldInput {
+enum JournaldInputSection {
     static let kind = InputsSection.Kind(
         keys: ["directory", "files", "matches", "start", "dataset", "max_custom_fields"],
         read: { id, context throws(ConfigError) in .journald(try read(id: id, context)) })

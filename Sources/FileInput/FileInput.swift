@@ -1,0 +1,2 @@
+/// FileInput owns `type: file`: tailing log files through rotation, with checkpoints after acknowledgement.
+enum FileInputModule {}

@@ -1,0 +1,22 @@
+import Config
+import Pipeline
+
+/// A source of events. Two kinds exist: re-readable sources (journald, files) whose position is the
+/// checkpoint, and network streams that land in a durable spool first (`SpooledInput`), whose spool
+/// position is the checkpoint. The shipper treats both the same way.
+public protocol Input: AnyObject, Sendable {
+    var id: String { get }
+    var counters: InputCounters { get }
+    /// Reads until the source is exhausted (`context.once`) or `context.isStopping()`, handing full batches
+    /// to `context.submit`. Throws only when the source cannot be used at all; bad records are counted.
+    func run(_ context: InputContext) throws
+    /// The shipper persisted `checkpoint`: everything up to it is acknowledged by the cluster.
+    /// Spooled inputs free spool space here; re-readable inputs need nothing.
+    func checkpointPersisted(_ checkpoint: Checkpoint)
+}
+
+extension Input {
+    public func checkpointPersisted(_ checkpoint: Checkpoint) {}
+}
+
+extension JournaldInput: Input {}

@@ -1,0 +1,72 @@
+import Config
+import Logging
+import Pipeline
+import Spool
+import Synchronization
+
+/// Receives a network stream into the input's spool. Each record it appends is one bulk item exactly as
+/// `BatchBuilder.append` writes it (`action\n` + `document\n`), so replay needs no second decode.
+public protocol SpoolReceiver: AnyObject, Sendable {
+    /// Starts accepting (listeners, connections); returns once ready. Appends go to `spool`.
+    func start(spool: Spool, context: InputContext) throws
+    /// Stops accepting and closes connections; records already appended stay in the spool.
+    func stop()
+    /// True once a bounded source (a test feed, `--once` on a finished stream) has nothing more to give.
+    var isExhausted: Bool { get }
+}
+
+/// The half of a network input that plays a re-readable input: it reads the spool from the last persisted
+/// position and hands batches on; when a checkpoint is persisted the segments before it are deleted.
+public final class SpooledInput: Input, @unchecked Sendable {
+    public let id: String
+    public let counters = InputCounters()
+    public let receiver: SpoolReceiver
+    private let options: SpoolOptions
+    /// Set while `run` is active; acknowledgements arrive on the output's thread.
+    private let openSpool = Mutex<Spool?>(nil)
+
+    public init(id: String, directory: String, settings: SpoolSettings, receiver: SpoolReceiver) {
+        self.id = id
+        self.receiver = receiver
+        let fsync: FsyncPolicy
+        switch settings.fsync {
+        case .always: fsync = .always
+        case .never: fsync = .never
+        case .interval(let s): fsync = .interval(seconds: s)
+        }
+        options = SpoolOptions(directory: directory, segmentBytes: settings.segmentBytes, maxBytes: settings.maxBytes,
+                               fsync: fsync, whenFull: settings.whenFull == .block ? .block : .dropOldest)
+    }
+
+    public func run(_ context: InputContext) throws {
+        let spool = try Spool(options, logger: context.logger)
+        openSpool.withLock { $0 = spool }
+        defer { openSpool.withLock { $0 = nil }; spool.close() }
+        let start = context.checkpoint.flatMap(SpoolPosition.init(checkpoint:))
+        let reader = SpoolReader(spool: spool, from: start)
+        try receiver.start(spool: spool, context: context)
+        defer { receiver.stop() }
+
+        var builder = BatchBuilder(inputID: id, maxDocuments: context.output.batch.maxDocuments,
+                                   maxBytes: context.output.batch.maxBytes)
+        let flush = max(0.01, context.output.batch.flushIntervalSeconds)
+        var last: SpoolPosition? = nil
+        while true {
+            let before = builder.batch.items.count
+            if let position = try reader.fill(&builder, maxWait: flush) { last = position }
+            counters.read.add(builder.batch.items.count - before, ordering: .relaxed)
+            let idle = builder.batch.items.count == before
+            if !builder.isEmpty && (builder.isFull || idle || context.isStopping()) {
+                context.submit(builder.take(checkpoint: last?.checkpoint))
+            }
+            if context.isStopping() { break }
+            if context.once && idle && receiver.isExhausted && reader.position >= spool.endPosition { break }
+        }
+        if !builder.isEmpty { context.submit(builder.take(checkpoint: last?.checkpoint)) }
+    }
+
+    public func checkpointPersisted(_ checkpoint: Checkpoint) {
+        guard let position = SpoolPosition(checkpoint: checkpoint) else { return }
+        openSpool.withLock { $0 }?.acknowledge(upTo: position)
+    }
+}

@@ -1,0 +1,2 @@
+/// SavedObjects owns `Dashboards/`: lint, normalise, import and export OpenSearch Dashboards / Kibana saved objects.
+enum SavedObjectsModule {}
