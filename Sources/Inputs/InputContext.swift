@@ -40,5 +40,7 @@ public final class InputCounters: Sendable {
     public let malformed = Atomic<Int>(0)
     /// Checkpoints that no longer existed in the source (e.g. a vacuumed journal).
     public let checkpointsLost = Atomic<Int>(0)
+    /// Records received but given up before reaching the spool or a batch (UDP under a full spool, oversized frames).
+    public let dropped = Atomic<Int>(0)
     public init() {}
 }

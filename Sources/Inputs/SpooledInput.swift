@@ -65,6 +65,11 @@ public final class SpooledInput: Input, @unchecked Sendable {
         if !builder.isEmpty { context.submit(builder.take(checkpoint: last?.checkpoint)) }
     }
 
+    /// What the spool holds right now (bytes, oldest unacknowledged record); nil while the input is not running.
+    public func spoolMetrics() -> SpoolMetrics? {
+        openSpool.withLock { $0 }?.metrics()
+    }
+
     public func checkpointPersisted(_ checkpoint: Checkpoint) {
         guard let position = SpoolPosition(checkpoint: checkpoint) else { return }
         openSpool.withLock { $0 }?.acknowledge(upTo: position)

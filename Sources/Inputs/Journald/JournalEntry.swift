@@ -14,11 +14,13 @@ final class JournalEntry {
     var custom: [(Int, Int, Int, Int)] = []
     var customDropped = 0
     var realtime: Int64 = 0
+    /// The entry's cursor: its identity and, for the last entry of a batch, the checkpoint.
+    var cursor: [UInt8] = []
     var monotonic: Int64 = -1
 
     init() {
-        arena.reserveCapacity(16 * 1024)
-        custom.reserveCapacity(64)
+        arena.reserveCapacity(2048)
+        custom.reserveCapacity(8)
         start = .allocate(capacity: Self.fieldCount)
         start.initialize(repeating: 0, count: Self.fieldCount)
         length = .allocate(capacity: Self.fieldCount)

@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 import Logging
 import Pipeline
+import Synchronization
 
 /// Reads a journal through libsystemd's sd-journal (no `journalctl` subprocess), encodes each entry as an
 /// ECS document and hands full batches to the shipper. The checkpoint it attaches to each batch is the
@@ -12,6 +13,8 @@ import Pipeline
 public final class JournaldInput: @unchecked Sendable {
     public let settings: JournaldInputSettings
     public let counters = InputCounters()
+    /// `__REALTIME_TIMESTAMP` (µs) of the last entry read, 0 before the first: how far behind the journal we are.
+    public let lastReadRealtime = Atomic<Int64>(0)
     private let table = JournalFieldTable()
 
     public init(settings: JournaldInputSettings) { self.settings = settings }
@@ -20,64 +23,52 @@ public final class JournaldInput: @unchecked Sendable {
 
     /// Runs until the journal's end (`context.once`) or until `context.isStopping()`.
     /// Throws only for problems opening the journal; bad entries are counted, never fatal.
+    ///
+    /// Two threads share the work: a reader thread walks sd-journal and copies entries into recycled blocks
+    /// (libsystemd's part, about half the cost), this thread encodes them into batches. On two cores that
+    /// nearly doubles throughput; the bounded block channel keeps memory flat and passes back-pressure on.
     public func run(_ context: InputContext) throws {
-        let logger = context.logger
         let journal = try JournalHandle(source: settings.source, matches: settings.matches)
-        try position(journal, checkpoint: context.checkpoint, logger: logger)
+        try position(journal, checkpoint: context.checkpoint, logger: context.logger)
 
-        var builder = BatchBuilder(inputID: settings.id, maxDocuments: context.output.batch.maxDocuments,
-                                   maxBytes: context.output.batch.maxBytes)
-        var encoder = JournalDocumentEncoder(dataset: settings.dataset, agent: context.agent)
-        var namer = IndexNamer(pattern: context.indexPattern(), dataset: settings.dataset)
-        let entry = JournalEntry()
-        var lastCursor: [UInt8] = []
-        var idKey: [UInt8] = []
-        let flushInterval = UInt64(max(0.01, context.output.batch.flushIntervalSeconds) * 1_000_000_000)
-        var batchStarted = Self.now()
-        var sinceRelease = 0
-
-        func handOver() {
-            guard !builder.isEmpty else { return }
-            let batch = builder.take(checkpoint: Checkpoint(String(decoding: lastCursor, as: UTF8.self)))
-            context.submit(batch)
+        let channel = EntryBlockChannel()
+        let readerDone = DispatchSemaphore(value: 0)
+        let reader = Thread { [self] in
+            readLoop(journal, channel, context)
+            readerDone.signal()
         }
+        reader.name = "journal-\(settings.id)"
+        reader.start()
+        encodeLoop(channel, context)
+        readerDone.wait()
+    }
 
+    /// The reader thread: sd-journal → blocks of copied entries. The last block it hands over is marked.
+    private func readLoop(_ journal: JournalHandle, _ channel: EntryBlockChannel, _ context: InputContext) {
+        var block = channel.takeEmpty()
+        var sinceRelease = 0
+        func finish() { block.isLast = true; channel.putFilled(block) }
         while !context.isStopping() {
             let r = sd_journal_next(journal.handle)
             if r < 0 {
-                logger.error("journald read failed; skipping ahead", metadata: ["input": "\(settings.id)", "error": "\(errnoText(-r))"])
+                context.logger.error("journald read failed; skipping ahead", metadata: ["error": "\(errnoText(-r))"])
                 counters.malformed.add(1, ordering: .relaxed)
                 continue
             }
             if r == 0 {
-                handOver()
-                if context.once { break }
+                if context.once { finish(); return }
+                if block.count > 0 { channel.putFilled(block); block = channel.takeEmpty() }
                 // Idle: wait for new entries but wake up often enough to notice a stop.
                 _ = sd_journal_wait(journal.handle, 250_000)
                 continue
             }
-
-            guard readEntry(journal.handle, into: entry, cursor: &lastCursor) else {
+            let entry = block.entries[block.count]
+            guard readEntry(journal.handle, into: entry) else {
                 counters.malformed.add(1, ordering: .relaxed)
                 continue
             }
-            counters.read.add(1, ordering: .relaxed)
-            let time = encoder.eventTime(entry)
-            let index = namer.name(microseconds: time)
-            Self.identity(ofCursor: lastCursor, into: &idKey)
-            let docID = idKey.withUnsafeBytes { DocumentID.make($0) }
-            builder.append(writeAction: { BulkAction.appendCreate(index: index, id: docID, to: &$0) },
-                           writeDocument: { encoder.encode(entry, eventTime: time, into: &$0) })
-            if encoder.lastWasMalformed { counters.malformed.add(1, ordering: .relaxed) }
-
-            if builder.isFull {
-                handOver()
-                batchStarted = Self.now()
-            } else if builder.batch.items.count == 1 {
-                batchStarted = Self.now()
-            } else if builder.batch.items.count & 255 == 0 && Self.now() &- batchStarted >= flushInterval {
-                handOver()
-            }
+            block.count += 1
+            if block.count == EntryBlock.capacity { channel.putFilled(block); block = channel.takeEmpty() }
 
             // sd-journal keeps the file windows it mapped resident; hand them back now and then so the
             // resident set stays bounded however large the journal is.
@@ -87,12 +78,64 @@ public final class JournaldInput: @unchecked Sendable {
                 JournalPageRelease.releaseJournalMappings()
             }
         }
+        finish()
+    }
+
+    /// This thread: blocks → ECS documents in batches, each batch carrying the cursor of its last entry.
+    private func encodeLoop(_ channel: EntryBlockChannel, _ context: InputContext) {
+        var builder = BatchBuilder(inputID: settings.id, maxDocuments: context.output.batch.maxDocuments,
+                                   maxBytes: context.output.batch.maxBytes)
+        var encoder = JournalDocumentEncoder(dataset: settings.dataset, agent: context.agent)
+        var namer = IndexNamer(pattern: context.indexPattern(), dataset: settings.dataset)
+        var lastCursor: [UInt8] = []
+        var idKey: [UInt8] = []
+        let flushInterval = UInt64(max(0.01, context.output.batch.flushIntervalSeconds) * 1_000_000_000)
+        var batchStarted = Self.now()
+
+        func handOver() {
+            guard !builder.isEmpty else { return }
+            context.submit(builder.take(checkpoint: Checkpoint(String(decoding: lastCursor, as: UTF8.self))))
+        }
+
+        while true {
+            guard let block = channel.takeFilled(timeoutNanos: flushInterval) else {
+                // Nothing new for a flush interval: a partial batch goes out so live logs are not held back.
+                handOver()
+                continue
+            }
+            for i in 0..<block.count {
+                let entry = block.entries[i]
+                counters.read.add(1, ordering: .relaxed)
+                let time = encoder.eventTime(entry)
+                let index = namer.name(microseconds: time)
+                Self.identity(ofCursor: entry.cursor, into: &idKey)
+                let docID = idKey.withUnsafeBytes { DocumentID.make($0) }
+                if builder.isEmpty { batchStarted = Self.now() }
+                builder.append(writeAction: { BulkAction.appendCreate(index: index, id: docID, to: &$0) },
+                               writeDocument: { encoder.encode(entry, eventTime: time, into: &$0) })
+                if encoder.lastWasMalformed { counters.malformed.add(1, ordering: .relaxed) }
+                if builder.isFull {
+                    lastCursor.removeAll(keepingCapacity: true)
+                    lastCursor.append(contentsOf: entry.cursor)
+                    handOver()
+                }
+            }
+            if block.count > 0 {
+                let last = block.entries[block.count - 1]
+                if !last.cursor.isEmpty { lastCursor.removeAll(keepingCapacity: true); lastCursor.append(contentsOf: last.cursor) }
+                lastReadRealtime.store(last.realtime, ordering: .relaxed)
+            }
+            let isLast = block.isLast
+            channel.putEmpty(block)
+            if isLast { break }
+            if !builder.isEmpty && Self.now() &- batchStarted >= flushInterval { handOver() }
+        }
         handOver()
     }
 
     static let releasePagesEvery = Int(ProcessInfo.processInfo.environment["LB_RELEASE"] ?? "") ?? 4096
 
-    private func position(_ journal: borrowing JournalHandle, checkpoint: Checkpoint?, logger: Logger) throws {
+    private func position(_ journal: JournalHandle, checkpoint: Checkpoint?, logger: Logger) throws {
         if let cp = checkpoint {
             if journal.resume(after: cp.value) {
                 logger.info("resuming after the last acknowledged entry", metadata: ["input": "\(settings.id)"])
@@ -110,7 +153,7 @@ public final class JournaldInput: @unchecked Sendable {
         }
     }
 
-    private func readEntry(_ j: OpaquePointer, into entry: JournalEntry, cursor: inout [UInt8]) -> Bool {
+    private func readEntry(_ j: OpaquePointer, into entry: JournalEntry) -> Bool {
         entry.reset()
         var realtime: UInt64 = 0
         guard sd_journal_get_realtime_usec(j, &realtime) >= 0 else { return false }
@@ -121,9 +164,9 @@ public final class JournaldInput: @unchecked Sendable {
 
         var c: UnsafeMutablePointer<CChar>? = nil
         guard sd_journal_get_cursor(j, &c) >= 0, let cstr = c else { return false }
-        cursor.removeAll(keepingCapacity: true)
+        entry.cursor.removeAll(keepingCapacity: true)
         cstr.withMemoryRebound(to: UInt8.self, capacity: 1) { p in
-            cursor.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(cstr)))
+            entry.cursor.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(cstr)))
         }
         free(cstr)
 
@@ -166,7 +209,7 @@ public final class JournaldInput: @unchecked Sendable {
 func errnoText(_ e: Int32) -> String { String(cString: strerror(e)) }
 
 /// An open sd-journal with the input's source and matches applied; closed when dropped.
-struct JournalHandle: ~Copyable {
+final class JournalHandle: @unchecked Sendable {
     let handle: OpaquePointer
 
     init(source: JournaldInputSettings.Source, matches: [String]) throws {
