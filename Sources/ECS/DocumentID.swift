@@ -14,27 +14,29 @@ public enum DocumentID {
 
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
+    /// The 128 bits as base64url without padding, most significant bits first: 21 groups of 6 bits from the
+    /// first 126 bits, then the last 2 bits shifted into a final character.
     static func encode(_ h1: UInt64, _ h2: UInt64) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(22)
-        var bits: UInt64 = h1
-        var have = 64
-        var next: UInt64 = h2
-        var haveNext = true
-        var acc: UInt64 = 0
-        var accBits = 0
-        for _ in 0..<22 {
-            while accBits < 6 {
-                if have == 0 {
-                    if haveNext { bits = next; have = 64; haveNext = false } else { bits = 0; have = 64 }
+        [UInt8](unsafeUninitializedCapacity: 22) { out, count in
+            alphabet.withUnsafeBufferPointer { a in
+                // Bits 0…63 from h1, 64…127 from h2; character k takes bits 6k…6k+5.
+                for k in 0..<21 {
+                    let bit = 6 * k
+                    let v: UInt64
+                    if bit + 6 <= 64 {
+                        v = (h1 >> UInt64(58 - bit)) & 63
+                    } else if bit >= 64 {
+                        v = (h2 >> UInt64(58 - (bit - 64))) & 63
+                    } else {
+                        let fromH1 = 64 - bit   // 1…5 bits left in h1
+                        v = ((h1 << UInt64(6 - fromH1)) | (h2 >> UInt64(58 + fromH1))) & 63
+                    }
+                    out[k] = a[Int(v)]
                 }
-                acc = (acc << 1) | (bits >> 63)
-                bits <<= 1; have -= 1; accBits += 1
+                out[21] = a[Int((h2 & 3) << 4)]
             }
-            out.append(alphabet[Int(acc & 63)])
-            acc = 0; accBits = 0
+            count = 22
         }
-        return out
     }
 
     @inline(__always) static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }

@@ -89,6 +89,20 @@ import Testing
         #expect(hello.0 == 0xcbd8a7b341bd9b02 && hello.1 == 0x5b1e906a48ae1d19)
     }
 
+    @Test func isBase64URLOfTheHashBigEndian() {
+        var seed: UInt64 = 7
+        for _ in 0..<1000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let h1 = seed, h2 = seed.byteSwapped ^ 0x5555_5555_5555_5555
+            var bytes = [UInt8]()
+            for v in [h1, h2] { withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) } }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(String(decoding: DocumentID.encode(h1, h2), as: UTF8.self) == expected)
+        }
+    }
+
     @Test func noCollisionsOverManyCursors() {
         var seen = Set<[UInt8]>()
         for i in 0..<50_000 { seen.insert(DocumentID.make("s=0f1e2d;i=\(i);b=a1b2c3")) }
