@@ -17,6 +17,12 @@ public struct BulkStats: Sendable, Equatable {
     public var inFlight = 0
     /// Batches submitted and not yet completed.
     public var batchesPending = 0
+    /// Duration of every `_bulk` round trip, answered or not.
+    public var latency = LatencyBuckets()
+    /// When (CLOCK_MONOTONIC seconds) the cluster last answered a `_bulk` request with 2xx; nil before the first.
+    public var lastAnsweredAt: Double?
+    /// Since when (CLOCK_MONOTONIC seconds) every `_bulk` request failed; nil while the last one was answered.
+    public var failingSince: Double?
 
     public init() {}
 }

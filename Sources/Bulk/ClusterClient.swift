@@ -16,9 +16,9 @@ public final class ClusterClient: @unchecked Sendable {
     }
 
     public func request(_ method: String, _ path: String, body: [UInt8]? = nil,
-                        contentType: String = "application/json") throws -> HTTPResponse {
+                        contentType: String = "application/json", headers: [String] = []) throws -> HTTPResponse {
         try OutputSettingsCheck.validate(settings)
-        let request = HTTPRequest(method: method, path: path, body: body, contentType: contentType)
+        let request = HTTPRequest(method: method, path: path, body: body, contentType: contentType, headers: headers)
         lock.lock()
         defer { lock.unlock() }
         var errors: [ClusterError] = []

@@ -54,6 +54,7 @@ final class CurlTransfer {
         applyTLS()
         var headers = ["Expect:"]  // no 100-continue round trip before large bodies
         applyAuth(&headers)
+        headers += request.headers
 
         switch request.method {
         case "GET" where request.body == nil: break

@@ -41,7 +41,7 @@ final class DeliveryLoop: @unchecked Sendable {
 
     private var multi: UnsafeMutableRawPointer? = nil
     private var idle: [CurlTransfer] = []
-    private var running: [UnsafeMutableRawPointer: (transfer: CurlTransfer, attempt: Attempt, host: Int)] = [:]
+    private var running: [UnsafeMutableRawPointer: (transfer: CurlTransfer, attempt: Attempt, host: Int, started: Double)] = [:]
     private var ready: [Attempt] = []
     private var readyHead = 0
     private var delayed: [(due: Double, attempt: Attempt)] = []
@@ -135,7 +135,7 @@ final class DeliveryLoop: @unchecked Sendable {
             return
         }
         _ = curl_multi_add_handle(multi, transfer.handle)
-        running[transfer.handle] = (transfer, attempt, hostIndex)
+        running[transfer.handle] = (transfer, attempt, hostIndex, now)
         let sent = transfer.bodyBytesSent
         mailbox.updateStats { $0.requests += 1; $0.bytesSent += sent }
     }
@@ -155,7 +155,19 @@ final class DeliveryLoop: @unchecked Sendable {
                 result = .failure(.transport(host: entry.transfer.host, message: "\(error)"))
             }
             idle.append(entry.transfer)
-            process(result, of: entry.attempt, hostIndex: entry.host, now: MonotonicClock.now())
+            let now = MonotonicClock.now()
+            let answered: Bool
+            if case .success(let r) = result, (200..<300).contains(r.status) { answered = true } else { answered = false }
+            mailbox.updateStats {
+                $0.latency.observe(now - entry.started)
+                if answered {
+                    $0.lastAnsweredAt = now
+                    $0.failingSince = nil
+                } else if $0.failingSince == nil {
+                    $0.failingSince = now
+                }
+            }
+            process(result, of: entry.attempt, hostIndex: entry.host, now: now)
         }
     }
 

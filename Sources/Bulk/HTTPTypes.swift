@@ -5,9 +5,13 @@ public struct HTTPRequest: Sendable {
     public var path: String
     public var body: [UInt8]?
     public var contentType: String
+    /// Extra `Name: value` lines, e.g. the `osd-xsrf` header the Dashboards API demands.
+    public var headers: [String]
 
-    public init(method: String, path: String, body: [UInt8]? = nil, contentType: String = "application/json") {
+    public init(method: String, path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+                headers: [String] = []) {
         self.method = method; self.path = path; self.body = body; self.contentType = contentType
+        self.headers = headers
     }
 }
 

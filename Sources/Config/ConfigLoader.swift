@@ -3,7 +3,7 @@ import Yams
 
 /// Turns `logbridge.yaml` into a checked `LogBridgeConfig`, or a `ConfigError` saying exactly where it is wrong.
 public enum ConfigLoader {
-    static let rootKeys = ["state_dir", "logging", "output", "inputs"]
+    static let rootKeys = ["state_dir", "logging", "output", "inputs", "metrics", "shutdown_timeout"]
 
     /// Reads and checks the configuration file at `path`; secrets named by `*_env` keys come from `environment`.
     public static func load(path: String,
@@ -33,6 +33,8 @@ public enum ConfigLoader {
         if let level = logging["level"] { config.logging.level = try level.choice(LoggingSettings.Level.self) }
         config.output = try OutputSection.read(root.section("output", keys: OutputSection.keys))
         config.inputs = try InputsSection.read(root["inputs"], in: root, output: config.output)
+        config.metrics = try MetricsSection.read(root.section("metrics", keys: MetricsSection.keys))
+        if let v = root["shutdown_timeout"] { config.shutdownTimeoutSeconds = try v.positiveSeconds() }
         return config
     }
 

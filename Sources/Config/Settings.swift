@@ -11,6 +11,10 @@ public struct LogBridgeConfig: Sendable, Equatable {
     public var logging: LoggingSettings
     /// The file the configuration was read from, for messages.
     public var sourcePath: String
+    /// `metrics:` (Settings+Metrics.swift); off by default.
+    public var metrics = MetricsSettings()
+    /// `shutdown_timeout`: how long a stop waits for in-flight batches; nil leaves it to `--shutdown-timeout`.
+    public var shutdownTimeoutSeconds: Double?
 
     public init(stateDirectory: String = "/var/lib/logbridge", output: OutputSettings = OutputSettings(),
                 inputs: [InputSettings] = [], logging: LoggingSettings = LoggingSettings(), sourcePath: String = "") {

@@ -6,6 +6,7 @@ import Inputs
 import Logging
 import Pipeline
 import Synchronization
+import Telemetry
 
 /// What a finished run reports; `ship --once` exits 0 only when `undelivered` is 0.
 public struct ShipSummary: Sendable, CustomStringConvertible {
@@ -31,7 +32,12 @@ public final class ShipRun: @unchecked Sendable {
     public let config: LogBridgeConfig
     public let once: Bool
     private let logger: Logger
+    private let plainLogger: Logger
+    /// Shared by every logger of the run: a failing input or disk logs a line every few seconds, not a storm.
+    private let logLimiter: LogRateLimiter
     private let stopping = Atomic<Bool>(false)
+    /// When the stop was asked for (monotonic seconds), so the shutdown deadline counts from the signal.
+    private let stopRequestedAt = Mutex<Double?>(nil)
     private let lock = NSLock()
     private var windows: [String: AcknowledgementWindow] = [:]
     private var unsaved: [String: Checkpoint] = [:]
@@ -39,17 +45,25 @@ public final class ShipRun: @unchecked Sendable {
     private var totals = ShipSummary()
     private var store: CheckpointStore!
     private var inputs: [String: any Input] = [:]
+    // What the metrics endpoint reads while the run goes on.
+    private var output: BulkOutput?
+    private var checkpointSavedAt: [String: Double] = [:]
+    private var clusterAnsweredAt: Double?
+    private var inputOrder: [String] = []
     /// How often a moving checkpoint is written while batches keep completing.
     public var checkpointInterval: TimeInterval = 1
 
-    public init(config: LogBridgeConfig, once: Bool, logger: Logger) {
+    public init(config: LogBridgeConfig, once: Bool, logger: Logger, logLimiter: LogRateLimiter = LogRateLimiter()) {
         self.config = config
         self.once = once
-        self.logger = logger
+        self.logLimiter = logLimiter
+        self.plainLogger = logger
+        self.logger = logger.rateLimited(logLimiter)
     }
 
     public func requestStop() {
         if !stopping.exchange(true, ordering: .relaxed) {
+            stopRequestedAt.withLock { $0 = Readiness.monotonicNow() }
             logger.notice("stopping: inputs close, in-flight batches are given time to finish")
         }
     }
@@ -59,26 +73,35 @@ public final class ShipRun: @unchecked Sendable {
     /// Runs until the inputs are exhausted (`once`) or `requestStop()`; returns what happened.
     public func run(shutdownTimeout: TimeInterval = 30) throws -> ShipSummary {
         store = try CheckpointStore(stateDirectory: config.stateDirectory)
+        // Network inputs keep their spools under <state_dir>/spool/<id>; the spool creates only its own directory.
+        let spoolRoot = config.stateDirectory + "/spool"
+        if mkdir(spoolRoot, 0o700) != 0 && errno != EEXIST {
+            throw CheckpointError.io(path: spoolRoot, what: "mkdir", errno: errno)
+        }
         if config.output.tls.insecure {
-            logger.warning("TLS verification is OFF (output.tls.insecure: true): the cluster's identity is not checked")
+            // Not rate-limited: every start (and reload) must say it.
+            plainLogger.warning("TLS verification is OFF (output.tls.insecure: true): the cluster's identity is not checked")
         }
         let client = try ClusterClient(settings: config.output)
         do {
             let info = try client.detect()
+            lock.withLock { clusterAnsweredAt = Readiness.monotonicNow() }
             logger.info("cluster detected", metadata: ["flavor": "\(info.flavor)", "version": "\(info.version)"])
         } catch {
             // Not fatal: the output retries until the cluster answers, and nothing is acknowledged before.
             logger.warning("cluster not reachable yet; will keep retrying", metadata: ["error": "\(error)"])
         }
 
-        let output = try BulkOutput(settings: config.output, stateDirectory: config.stateDirectory, logger: logger,
+        // Bulk limits its own retry lines per host; it gets the plain logger.
+        let output = try BulkOutput(settings: config.output, stateDirectory: config.stateDirectory, logger: plainLogger,
                                     onComplete: { [weak self] outcome in self?.completed(outcome) })
         output.start()
+        lock.withLock { self.output = output }
 
         let agent = AgentInfo(name: Self.hostName(), id: Self.machineID())
         let inputs = try config.inputs.map { try InputFactory.make($0, stateDirectory: config.stateDirectory) }
         let byID = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, $0) })
-        lock.withLock { self.inputs = byID }
+        lock.withLock { self.inputs = byID; inputOrder = inputs.map(\.id) }
         let finished = DispatchGroup()
         let failures = FailureList()
         var threads: [Thread] = []
@@ -102,11 +125,22 @@ public final class ShipRun: @unchecked Sendable {
             threads.append(t)
         }
         threads.forEach { $0.start() }
-        finished.wait()
+        // An input may be blocked handing over a batch while the cluster is down; past the stop deadline
+        // the output is stopped, which releases it (the batch is abandoned and read again next time).
+        var abandoned = false
+        while finished.wait(timeout: .now() + 0.2) == .timedOut {
+            if let deadline = stopDeadline(shutdownTimeout), Readiness.monotonicNow() >= deadline, !abandoned {
+                abandoned = true
+                output.stop()
+            }
+        }
 
-        if once || !isStopping {
-            output.waitUntilIdle()
-        } else if !output.waitUntilIdle(timeout: shutdownTimeout) {
+        // Without a stop request (`--once`) this waits as long as the cluster needs; a stop that arrives
+        // meanwhile still gets its deadline.
+        while !abandoned && !output.waitUntilIdle(timeout: 0.2) {
+            if let deadline = stopDeadline(shutdownTimeout), Readiness.monotonicNow() >= deadline { abandoned = true }
+        }
+        if abandoned {
             logger.warning("shutdown deadline reached with batches still unacknowledged; they will be read again",
                            metadata: ["deadline_s": "\(shutdownTimeout)"])
         }
@@ -122,6 +156,44 @@ public final class ShipRun: @unchecked Sendable {
         let failed = failures.all
         if !failed.isEmpty { throw ShipError.inputsFailed(failed, summary) }
         return summary
+    }
+
+    /// What the metrics endpoint shows: a copy of every counter, taken under the lock.
+    public func snapshot() -> RunSnapshot {
+        let (inputs, order, output, saved, answered) = lock.withLock {
+            (self.inputs, inputOrder, self.output, checkpointSavedAt, clusterAnsweredAt)
+        }
+        let types = Dictionary(config.inputs.map { ($0.id, $0.typeName) }, uniquingKeysWith: { a, _ in a })
+        var out = RunSnapshot(bulk: output?.stats, clusterAnsweredAt: answered)
+        for id in order {
+            guard let input = inputs[id] else { continue }
+            var i = InputSnapshot(id: id, type: types[id] ?? "unknown")
+            i.received = input.counters.read.load(ordering: .relaxed)
+            i.malformed = input.counters.malformed.load(ordering: .relaxed)
+            i.dropped = input.counters.dropped.load(ordering: .relaxed)
+            i.checkpointsLost = input.counters.checkpointsLost.load(ordering: .relaxed)
+            i.checkpointSavedAt = saved[id] ?? checkpointFileTime(id)
+            if let spooled = input as? SpooledInput { i.spool = spooled.spoolMetrics() }
+            if let journal = input as? JournaldInput {
+                let t = journal.lastReadRealtime.load(ordering: .relaxed)
+                i.lastEventMicros = t > 0 ? t : nil
+            }
+            out.inputs.append(i)
+        }
+        return out
+    }
+
+    /// Before this run saved one, the checkpoint's age is that of the file a previous run left.
+    private func checkpointFileTime(_ id: String) -> Double? {
+        guard let store else { return nil }
+        var st = stat()
+        guard stat(store.path(for: id), &st) == 0 else { return nil }
+        return Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+    }
+
+    /// Monotonic time by which a requested stop must be done; nil while no stop was requested.
+    private func stopDeadline(_ shutdownTimeout: TimeInterval) -> Double? {
+        stopRequestedAt.withLock { $0 }.map { $0 + shutdownTimeout }
     }
 
     private func completed(_ outcome: BatchOutcome) {
@@ -156,7 +228,11 @@ public final class ShipRun: @unchecked Sendable {
     private func save(_ cp: Checkpoint, _ id: String) {
         do {
             try store.save(cp, inputID: id)
-            lock.withLock { inputs[id] }?.checkpointPersisted(cp)
+            let input = lock.withLock { () -> (any Input)? in
+                checkpointSavedAt[id] = Date().timeIntervalSince1970
+                return inputs[id]
+            }
+            input?.checkpointPersisted(cp)
         } catch {
             logger.error("cannot persist checkpoint; entries since the last one will be re-sent after a restart",
                          metadata: ["input": "\(id)", "error": "\(error)"])

@@ -9,7 +9,9 @@ struct Ship: ParsableCommand {
         abstract: "Read the configured inputs and deliver them to the cluster.",
         discussion: """
             Without --once, follows the inputs live until SIGTERM or SIGINT, then stops reading, waits up to
-            --shutdown-timeout for in-flight batches, persists checkpoints and exits.
+            --shutdown-timeout (or shutdown_timeout in the file; 30 s) for in-flight batches, persists
+            checkpoints and exits. SIGHUP re-reads the configuration: an invalid file is logged and ignored;
+            a valid one stops the inputs the same graceful way and starts them again from their checkpoints.
             With --once, reads every input to its current end, delivers everything, waits for the
             acknowledgements, persists checkpoints, prints a summary and exits 0 only if nothing was left
             undelivered. An unreachable cluster is retried (with backoff) until it answers.
@@ -21,16 +23,19 @@ struct Ship: ParsableCommand {
     @Flag(help: "Read every input to its current end, deliver, report and exit.")
     var once = false
 
-    @Option(help: "Seconds to wait for in-flight batches after a stop signal.")
-    var shutdownTimeout: Double = 30
+    @Option(help: "Seconds to wait for in-flight batches after a stop signal (overrides shutdown_timeout; default 30).")
+    var shutdownTimeout: Double?
 
     func run() throws {
         let cfg = try loadConfig(config)
         let logger = makeLogger(cfg.logging)
-        let run = ShipRun(config: cfg, once: once, logger: logger)
-        _ = SignalWatcher(signals: [SIGTERM, SIGINT]) { _ in run.requestStop() }
+        let service = ShipService(configPath: config, config: cfg, once: once, shutdownTimeout: shutdownTimeout,
+                                  logger: logger)
+        _ = SignalWatcher(stop: [SIGTERM, SIGINT], reload: [SIGHUP]) { signal in
+            if signal == SIGHUP { service.requestReload() } else { service.requestStop() }
+        }
         do {
-            let summary = try run.run(shutdownTimeout: shutdownTimeout)
+            let summary = try service.run()
             print("summary: \(summary)")
             if summary.undelivered > 0 { throw ExitCode(3) }
         } catch let e as ShipError {

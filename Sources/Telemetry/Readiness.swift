@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// When `/ready` says yes. Not before the cluster answered once (a shipper that never reached its cluster is
+/// not doing its job, however alive it is), and not while every request has been failing for longer than
+/// `unreadyAfter` seconds (short hiccups — one 429 storm, a node restart — must not flap the probe).
+public struct Readiness: Sendable, Equatable {
+    public var unreadyAfter: Double
+
+    public init(unreadyAfter: Double = 30) { self.unreadyAfter = unreadyAfter }
+
+    public struct Verdict: Sendable, Equatable {
+        public var ready: Bool
+        public var reason: String
+    }
+
+    /// - Parameters:
+    ///   - lastAnsweredAt: when the cluster last answered (monotonic seconds); nil when it never has.
+    ///   - failingSince: since when every request failed (monotonic seconds); nil when the last one succeeded.
+    public func evaluate(lastAnsweredAt: Double?, failingSince: Double?, now: Double) -> Verdict {
+        guard lastAnsweredAt != nil else { return Verdict(ready: false, reason: "the cluster has not answered yet") }
+        if let since = failingSince, now - since > unreadyAfter {
+            return Verdict(ready: false, reason: "every request to the cluster failed for \(Int(now - since)) s")
+        }
+        return Verdict(ready: true, reason: "ok")
+    }
+
+    /// CLOCK_MONOTONIC seconds, the clock the output stamps its answers with.
+    public static func monotonicNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

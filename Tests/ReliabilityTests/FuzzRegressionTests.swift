@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every input the fuzzers ever crashed on (Tests/Fuzz/regressions/<target>/) and the seed corpus, replayed
+/// through the fuzz targets built in replay mode (a plain `swift build --build-tests` builds them).
+@Suite struct FuzzRegressionTests {
+    @Test(arguments: ["config", "bulk-response"])
+    func replaysEverySavedInputWithoutCrashing(target: String) throws {
+        let binary = URL(fileURLWithPath: try TestPaths.logbridgeBinary()).deletingLastPathComponent()
+            .appendingPathComponent("fuzz-\(target)").path
+        #expect(FileManager.default.isExecutableFile(atPath: binary), "fuzz-\(target) not built at \(binary)")
+        var files: [String] = []
+        for dir in ["regressions", "corpus"] {
+            let path = TestPaths.packageRoot + "/Tests/Fuzz/\(dir)/\(target)"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where !name.hasPrefix(".") {
+                files.append(path + "/" + name)
+            }
+        }
+        #expect(!files.isEmpty)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = files
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text.suffix(2000))")
+        #expect(text.components(separatedBy: "replayed ").count - 1 == files.count)
+    }
+}
