@@ -30,6 +30,13 @@ public enum JSONBytes {
         var i = 0
         var runStart = 0
         while i < n {
+            // Eight bytes at a time while they are plain ASCII that needs no escaping (most log text).
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.needsAttention(w) { break }
+                i += 8
+            }
+            if i >= n { break }
             let b = base[i]
             if b >= 0x20 && b != 0x22 && b != 0x5C && b < 0x80 { i += 1; continue }
             if b >= 0x80 {
@@ -59,6 +66,19 @@ public enum JSONBytes {
         }
         flush(base, runStart, n, &out)
         return valid
+    }
+
+    /// True when any of the eight bytes is < 0x20, `"`, `\\` or ≥ 0x80 (the classic SWAR "has byte" tests).
+    @inline(__always)
+    static func needsAttention(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let q = w ^ (ones &* 0x22)
+        let quote = (q &- ones) & ~q & highs
+        let bs = w ^ (ones &* 0x5C)
+        let backslash = (bs &- ones) & ~bs & highs
+        return (control | quote | backslash | (w & highs)) != 0
     }
 
     @inline(__always)

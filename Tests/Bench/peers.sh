@@ -23,7 +23,7 @@ LOGBRIDGE=${LOGBRIDGE:-$REPO/.build/release/logbridge}
 CONFIG_LINES=(
     "state_dir: @STATE@/state"
     "logging:" "  level: warning"
-    "output:" "  hosts:" "    - http://127.0.0.1:@PORT@" "  index: @INDEX@" "  compression: none"
+    "output:" "  hosts:" "    - http://127.0.0.1:@PORT@" "  index: @INDEX@-{dataset}" "  compression: none"
     "  max_in_flight: ${MAX_IN_FLIGHT:-2}" "  batch:" "    max_docs: ${MAX_DOCS:-5000}"
     "inputs:" "  - type: journald" "    id: bench" "    directory: @JOURNAL_DIR@"
 )

@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    @Test func wordAtATimeScanAgreesWithFoundationAtEveryOffset() throws {
+        // Every special byte at every position of a long line, so the 8-byte fast path meets it at each alignment.
+        let specials: [UInt8] = [0x22, 0x5C, 0x0A, 0x01, 0x1F, 0xC3, 0x7F, 0x20]
+        for special in specials {
+            for pos in 0..<24 {
+                var bytes = Array("abcdefghijklmnopqrstuvwxyz0123".utf8)
+                bytes[pos] = special
+                if special == 0xC3 { bytes[pos + 1] = 0xA9 }   // é, a valid two-byte sequence
+                let (s, _) = encode(bytes)
+                let back = try JSONSerialization.jsonObject(with: Data(s.utf8), options: .fragmentsAllowed) as? String
+                #expect(back == String(decoding: bytes, as: UTF8.self), "special \(special) at \(pos)")
+            }
+        }
+    }
+
     @Test func integers() {
         for v: Int64 in [0, 7, 10, 12345, -1, -987654321, .max, .min] {
             var out: [UInt8] = []
