@@ -47,5 +47,34 @@ echo "== ship again: the checkpoint resumes after the last acknowledged entry, n
 echo "== report, queried back from the engine"
 "$BIN" demo report --config "$DEMO_DIR/logbridge.yaml"
 echo
-echo "Alarm rules (issue: Alarms) are not implemented yet; this demo stops at the report."
+echo "== alarm rules (deploy/rules): lint, then one run over the demo data"
+mkdir -p "$DEMO_DIR/rules"
+# The shipped rules announce alarms on O² monitoring's Telegraf socket; here a small listener stands in for Telegraf.
+for f in "$ROOT"/deploy/rules/*.yaml; do
+  { cat "$f"; echo "o2_monitoring: {transport: unixgram, path: $DEMO_DIR/telegraf.sock}"; } > "$DEMO_DIR/rules/$(basename "$f")"
+done
+python3 -c 'import socket,sys
+s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+out=open(sys.argv[2], "a", buffering=1)
+while True: out.write(s.recv(65536).decode() + "\n")' "$DEMO_DIR/telegraf.sock" "$DEMO_DIR/telegraf.lines" &
+TELEGRAF_PID=$!
+trap 'kill $TELEGRAF_PID 2>/dev/null; cleanup' EXIT
+sleep 0.3
+"$BIN" rules lint "$DEMO_DIR/rules" --mappings "$ROOT/Mappings"
+"$BIN" alarms run --once --config "$DEMO_DIR/logbridge.yaml" --rules "$DEMO_DIR/rules"
+echo "== alarms as the cluster holds them (logbridge alarms list)"
+"$BIN" alarms list --config "$DEMO_DIR/logbridge.yaml"
+echo "== line protocol received on the Telegraf socket"
+sleep 0.3; cat "$DEMO_DIR/telegraf.lines" 2>/dev/null || true
+echo "== dashboards (Dashboards/: farm overview, host drill-down, InfoLogger, alarms, shipper health)"
+"$BIN" dashboards lint --dashboards "$ROOT/Dashboards" --mappings "$ROOT/Mappings"
+if [ -n "${DASHBOARDS_URL:-}" ]; then
+  "$BIN" dashboards import --dashboards "$ROOT/Dashboards" --url "$DASHBOARDS_URL"
+  echo "   open $DASHBOARDS_URL/app/dashboards and pick a \"LogBridge: …\" dashboard"
+else
+  echo "   no Dashboards here (osmem-server has no UI). Against OpenSearch Dashboards or Kibana:"
+  echo "     DASHBOARDS_URL=http://localhost:5601 make demo        # imports them at the end"
+  echo "     logbridge dashboards import --url http://localhost:5601"
+  echo "   or Stack Management → Saved objects → Import → Dashboards/*.ndjson; docs/dashboards.md"
+fi
 echo "Files: $DEMO_DIR (config, journal, state)."

@@ -1,0 +1,42 @@
+/// What the alarm job knows between runs, read from and written to `logbridge-alarms-state` in one request each.
+public struct AlarmState: Sendable {
+    public struct Progress: Sendable, Equatable {
+        public var lastEnd: Double?
+        public var owner: String?
+        public var leaseUntil: Double
+        /// Optimistic concurrency of the rule document: a lease is taken by writing it back unchanged elsewhere.
+        public var seqNo: Int?
+        public var primaryTerm: Int?
+    }
+
+    public struct Silence: Sendable, Equatable {
+        public var rule: String
+        /// nil silences every key of the rule.
+        public var key: String?
+        public var until: Double
+        public func covers(_ rule: String, _ key: String, at time: Double) -> Bool {
+            self.rule == rule && (self.key == nil || self.key == key) && time < until
+        }
+    }
+
+    public var progress: [String: Progress] = [:]
+    /// Rule → key → alarm.
+    public var active: [String: [String: AlarmRecord]] = [:]
+    public var silences: [Silence] = []
+    /// Rule → terms seen (`new_term`) or `key=value` last seen (`change`).
+    public var terms: [String: Set<String>] = [:]
+    /// Sink id → events not yet delivered.
+    public var pending: [String: [AlarmEvent]] = [:]
+
+    public init() {}
+
+    public func isSilenced(_ rule: String, _ key: String, at time: Double) -> Bool {
+        silences.contains { $0.covers(rule, key, at: time) }
+    }
+
+    static func ruleID(_ rule: String) -> String { "rule:" + rule }
+    static func alarmID(_ rule: String, _ key: String) -> String { "alarm:\(rule):\(key)" }
+    static func silenceID(_ rule: String, _ key: String?) -> String { "silence:\(rule):\(key ?? "*")" }
+    static func termsID(_ rule: String) -> String { "terms:" + rule }
+    static func pendingID(_ sink: String) -> String { "pending:" + sink }
+}

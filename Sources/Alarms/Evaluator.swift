@@ -1,0 +1,138 @@
+/// Reads a probe's answer and says which keys meet the rule's condition.
+public enum Evaluator {
+    /// One group of the answer: a composite bucket, or the whole answer for rules without `query_key`.
+    struct Group {
+        var key: String
+        var fields: [String: String]
+        var count: Int
+        var aggs: [String: Any]
+    }
+
+    static func groups(_ response: [String: Any], keyed: Bool) -> [Group] {
+        if !keyed {
+            let total = ((response["hits"] as? [String: Any])?["total"] as? [String: Any])?["value"] as? Int ?? 0
+            return [Group(key: Rule.wholeRuleKey, fields: [:], count: total, aggs: response["aggregations"] as? [String: Any] ?? [:])]
+        }
+        let buckets = ((response["aggregations"] as? [String: Any])?["keys"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
+        return buckets.map { bucket in
+            let key = bucket["key"] as? [String: Any] ?? [:]
+            var fields: [String: String] = [:]
+            for (k, v) in key { fields[k] = "\(v)" }
+            return Group(key: keyText(fields), fields: fields, count: bucket["doc_count"] as? Int ?? 0, aggs: bucket)
+        }
+    }
+
+    /// Values in `query_key` order would need the rule; sorted field names give the same key on every run.
+    static func keyText(_ fields: [String: String]) -> String {
+        fields.keys.sorted().map { fields[$0]! }.joined(separator: "/")
+    }
+
+    static func subCount(_ aggs: [String: Any], _ name: String) -> Int {
+        (aggs[name] as? [String: Any])?["doc_count"] as? Int ?? 0
+    }
+
+    static func subValue(_ aggs: [String: Any], _ name: String) -> Double? {
+        guard let v = (aggs[name] as? [String: Any])?["value"] else { return nil }
+        if let d = v as? Double { return d }
+        if let i = v as? Int { return Double(i) }
+        return nil
+    }
+
+    /// - Parameters:
+    ///   - activeKeys: keys alarmed now; a flatline key that logged nothing at all stays alarmed.
+    ///   - knownTerms: `new_term` baseline; nil for other types.
+    public static func findings(_ rule: Rule, response: [String: Any], activeKeys: Set<String>,
+                                knownTerms: Set<String>?) -> [Finding] {
+        let keyed = !QueryBuilder.groupingFields(rule).isEmpty
+        let groups = groups(response, keyed: keyed)
+        let window = formatSpan(rule.timeframe ?? rule.bufferTime)
+        var out: [Finding] = []
+        for g in groups {
+            func hit(_ value: Double, _ reason: String) { out.append(Finding(key: g.key, fields: g.fields, value: value, reason: reason)) }
+            switch rule.kind {
+            case .any, .blacklist, .whitelist:
+                if g.count > 0 { hit(Double(g.count), "\(g.count) matching event(s)") }
+            case .frequency(let n):
+                if g.count >= n { hit(Double(g.count), "\(g.count) events in \(window) (threshold \(n))") }
+            case .flatline(let threshold):
+                let count = keyed ? subCount(g.aggs, "cur") : g.count
+                if count < threshold { hit(Double(count), "\(count) events in \(window), fewer than \(threshold)") }
+            case .spike(let height, let direction, let thresholdRef, let thresholdCur):
+                let ref = subCount(g.aggs, "ref"), cur = subCount(g.aggs, "cur")
+                guard ref >= thresholdRef, cur >= thresholdCur else { continue }
+                let up = Double(cur) > Double(ref) * height
+                let down = Double(cur) < Double(ref) / height
+                if (direction != .down && up) || (direction != .up && down) {
+                    hit(Double(cur), "\(cur) events in the last \(window) against \(ref) in the \(window) before (spike ×\(height) \(direction.rawValue))")
+                }
+            case .change:
+                guard let hits = ((g.aggs["last"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]],
+                      let source = hits.first?["_source"] as? [String: Any] else { continue }
+                if case .change(let field, _) = rule.kind {
+                    let value = DocumentFields.value(source, path: field).map { "\($0)" } ?? ""
+                    // The value is compared against the stored one by the lifecycle (knownTerms holds "key=value").
+                    if let known = knownTerms, !known.contains(where: { $0.hasPrefix(g.key + "=") }) || known.contains(g.key + "=" + value) { continue }
+                    var f = Finding(key: g.key, fields: g.fields, value: 1, reason: "\(field) changed to \"\(value)\"")
+                    f.fields[field] = value
+                    out.append(f)
+                }
+            case .newTerm:
+                if let known = knownTerms, !known.contains(g.key) { hit(Double(g.count), "new term \"\(g.key)\" (\(g.count) event(s))") }
+            case .cardinality(let field, let max, let min):
+                guard g.count > 0 || min != nil, let c = subValue(g.aggs, "c") ?? (g.count == 0 ? 0 : nil) else { continue }
+                if let max, c > Double(max) { hit(c, "\(Int(c)) distinct \(field) in \(window), more than \(max)") }
+                else if let min, c < Double(min) { hit(c, "\(Int(c)) distinct \(field) in \(window), fewer than \(min)") }
+            case .metricAggregation(let field, let aggregation, let max, let min):
+                guard let v = subValue(g.aggs, "m") else { continue }
+                if let max, v > max { hit(v, "\(aggregation.rawValue)(\(field)) = \(v) in \(window), above \(max)") }
+                else if let min, v < min { hit(v, "\(aggregation.rawValue)(\(field)) = \(v) in \(window), below \(min)") }
+            case .percentageMatch(_, let min, let max, let minDenominator):
+                guard g.count >= minDenominator, g.count > 0 else { continue }
+                let pct = Double(subCount(g.aggs, "match")) * 100 / Double(g.count)
+                let shown = (pct * 10).rounded() / 10
+                if let max, pct > max { hit(pct, "\(shown)% of \(g.count) events match, above \(max)%") }
+                else if let min, pct < min { hit(pct, "\(shown)% of \(g.count) events match, below \(min)%") }
+            }
+        }
+        if case .flatline = rule.kind, keyed {
+            let seen = Set(groups.map(\.key))
+            for key in activeKeys.subtracting(seen) {
+                out.append(Finding(key: key, fields: [:], value: 0, reason: "no events in \(window)"))
+            }
+        }
+        return out
+    }
+
+    /// `change`: the newest value of the compared field per key.
+    static func latestValues(_ rule: Rule, field: String, response: [String: Any]) -> [String: String] {
+        var out: [String: String] = [:]
+        for g in groups(response, keyed: true) {
+            guard let hits = ((g.aggs["last"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]],
+                  let source = hits.first?["_source"] as? [String: Any] else { continue }
+            out[g.key] = DocumentFields.value(source, path: field).map { "\($0)" } ?? ""
+        }
+        return out
+    }
+
+    /// The terms of a composite answer, for `new_term` baselines.
+    public static func terms(_ rule: Rule, response: [String: Any]) -> Set<String> {
+        Set(groups(response, keyed: true).map(\.key))
+    }
+
+    static func formatSpan(_ seconds: Double) -> String {
+        if seconds >= 86_400, seconds.truncatingRemainder(dividingBy: 86_400) == 0 { return "\(Int(seconds / 86_400))d" }
+        if seconds >= 3600, seconds.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(seconds / 3600))h" }
+        if seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60))m" }
+        return "\(Int(seconds))s"
+    }
+}
+
+/// Dotted paths into `_source`, which may hold `host.name` as nested objects or as a flat key.
+enum DocumentFields {
+    static func value(_ source: [String: Any], path: String) -> Any? {
+        if let v = source[path] { return v }
+        var current: Any? = source
+        for part in path.split(separator: ".") { current = (current as? [String: Any])?[String(part)] }
+        return current
+    }
+}

@@ -1,0 +1,87 @@
+/// Turns a rule and a window into one search that counts, never one that downloads documents:
+/// `size: 0` with a composite aggregation over `query_key` and the rule type's sub-aggregations.
+public enum QueryBuilder {
+    /// Composite page size; a rule with more keys than this in one window is told so in the log.
+    static let maxKeys = 10_000
+
+    public static func probe(_ rule: Rule, previousEnd: Double, end: Double) -> Probe {
+        let start = end - rule.lookback(previousEnd: previousEnd, end: end)
+        var clauses = rule.filters
+        var from = start
+        var aggs: [String: Any] = [:]
+        let tf = rule.timeframe ?? rule.bufferTime
+        switch rule.kind {
+        case .any, .frequency:
+            break
+        case .flatline:
+            // Keys are only known from what they logged before: look back further and count the recent part apart.
+            if !rule.queryKey.isEmpty {
+                from = end - max(4 * tf, 3600)
+                aggs["cur"] = ["filter": range(rule.timestampField, end - tf, end)]
+            }
+        case .spike:
+            from = end - 2 * tf
+            aggs["ref"] = ["filter": range(rule.timestampField, end - 2 * tf, end - tf)]
+            aggs["cur"] = ["filter": range(rule.timestampField, end - tf, end)]
+        case .blacklist(let field, let values):
+            clauses.append(JSONText.encode(["terms": [field: values]]))
+        case .whitelist(let field, let values, let ignoreNull):
+            var bool: [String: Any] = ["must_not": [["terms": [field: values]]]]
+            if ignoreNull { bool["filter"] = [["exists": ["field": field]]] }
+            clauses.append(JSONText.encode(["bool": bool]))
+        case .change(let field, let ignoreNull):
+            if ignoreNull { clauses.append(JSONText.encode(["exists": ["field": field]])) }
+            aggs["last"] = ["top_hits": ["size": 1, "sort": [[rule.timestampField: ["order": "desc"]]],
+                                         "_source": ["includes": [field]]]]
+        case .newTerm:
+            break
+        case .cardinality(let field, _, _):
+            aggs["c"] = ["cardinality": ["field": field]]
+        case .metricAggregation(let field, let aggregation, _, _):
+            aggs["m"] = [aggregation.rawValue: ["field": field]]
+        case .percentageMatch(let match, _, _, _):
+            aggs["match"] = ["filter": ["bool": ["filter": match.compactMap { JSONText.decode(Array($0.utf8)) }]]]
+        }
+        let keys = groupingFields(rule)
+        return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from,
+                     index: rule.indices.joined(separator: ","),
+                     body: body(rule, clauses: clauses, from: from, to: end, keys: keys, subAggs: aggs))
+    }
+
+    /// `new_term` needs to know what was seen before: the terms of `terms_window_size` before the first window.
+    public static func termsBaseline(_ rule: Rule, before: Double, window: Double) -> Probe {
+        Probe(ruleName: rule.name, purpose: .termsBaseline, end: before, start: before - window,
+              index: rule.indices.joined(separator: ","),
+              body: body(rule, clauses: rule.filters, from: before - window, to: before, keys: groupingFields(rule), subAggs: [:]))
+    }
+
+    /// The fields a rule's alarms are keyed by.
+    static func groupingFields(_ rule: Rule) -> [String] {
+        switch rule.kind {
+        case .newTerm(let fields, _): return fields
+        case .blacklist(let field, _), .whitelist(let field, _, _): return rule.queryKey.isEmpty ? [field] : rule.queryKey
+        default: return rule.queryKey
+        }
+    }
+
+    static func range(_ field: String, _ from: Double, _ to: Double) -> [String: Any] {
+        ["range": [field: ["gte": Timestamps.format(from), "lt": Timestamps.format(to), "format": "strict_date_optional_time"]]]
+    }
+
+    private static func body(_ rule: Rule, clauses: [String], from: Double, to: Double, keys: [String],
+                             subAggs: [String: Any]) -> String {
+        var filter: [Any] = [range(rule.timestampField, from, to)]
+        filter += clauses.compactMap { JSONText.decode(Array($0.utf8)) }
+        var request: [String: Any] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": filter]]]
+        if keys.isEmpty {
+            if !subAggs.isEmpty { request["aggs"] = subAggs }
+        } else {
+            var composite: [String: Any] = [
+                "composite": ["size": maxKeys, "sources": keys.map { [$0: ["terms": ["field": $0]]] }],
+            ]
+            if !subAggs.isEmpty { composite["aggs"] = subAggs }
+            request["aggs"] = ["keys": composite]
+        }
+        return JSONText.encode(request)
+    }
+}

@@ -1,0 +1,102 @@
+/// One detection rule, as read from its YAML file and checked. Durations are in seconds.
+public struct Rule: Sendable {
+    public var name: String
+    public var file: String
+    public var kind: Kind
+    public var indices: [String]
+    public var timestampField = "@timestamp"
+    /// Query DSL clauses (JSON text), all of which a document must match.
+    public var filters: [String] = []
+    public var queryKey: [String] = []
+    public var timeframe: Double? = nil
+    public var runEvery: Double = 60
+    public var bufferTime: Double = 900
+    public var queryDelay: Double = 0
+    public var realert: Double = 60
+    public var exponentialRealert: Double? = nil
+    public var include: [String] = []
+    public var alertSubject: String? = nil
+    public var alertSubjectArgs: [String] = []
+    public var alertText: String? = nil
+    public var alertTextArgs: [String] = []
+    public var description: String = ""
+    public var severity: Severity = .warning
+    public var sinks: [SinkSpec] = []
+
+    public enum Severity: String, Sendable, CaseIterable { case critical, error, warning, info }
+
+    /// What the rule looks for, with the options of its ElastAlert type.
+    public enum Kind: Sendable {
+        case any
+        case frequency(numEvents: Int)
+        case flatline(threshold: Int)
+        case spike(height: Double, direction: SpikeDirection, thresholdRef: Int, thresholdCur: Int)
+        case blacklist(compareKey: String, values: [String])
+        case whitelist(compareKey: String, values: [String], ignoreNull: Bool)
+        case change(compareKey: String, ignoreNull: Bool)
+        case newTerm(fields: [String], termsWindow: Double)
+        case cardinality(field: String, max: Int?, min: Int?)
+        case metricAggregation(field: String, aggregation: MetricAggregation, max: Double?, min: Double?)
+        case percentageMatch(matchFilters: [String], min: Double?, max: Double?, minDenominator: Int)
+
+        public var typeName: String {
+            switch self {
+            case .any: "any"
+            case .frequency: "frequency"
+            case .flatline: "flatline"
+            case .spike: "spike"
+            case .blacklist: "blacklist"
+            case .whitelist: "whitelist"
+            case .change: "change"
+            case .newTerm: "new_term"
+            case .cardinality: "cardinality"
+            case .metricAggregation: "metric_aggregation"
+            case .percentageMatch: "percentage_match"
+            }
+        }
+    }
+
+    public enum SpikeDirection: String, Sendable, CaseIterable { case up, down, both }
+    public enum MetricAggregation: String, Sendable, CaseIterable { case min, max, avg, sum, cardinality, value_count }
+
+    /// The window one evaluation looks at, ending at `end`. Count-like rules look back `timeframe`; event-like
+    /// rules look back to the previous run's end plus `buffer_time`, which is how events indexed late are caught.
+    func lookback(previousEnd: Double, end: Double) -> Double {
+        switch kind {
+        case .any, .blacklist, .whitelist, .change, .newTerm:
+            return end - (previousEnd - bufferTime)
+        case .metricAggregation, .percentageMatch:
+            return timeframe ?? bufferTime
+        case .frequency, .flatline, .spike, .cardinality:
+            return timeframe ?? bufferTime
+        }
+    }
+
+    /// The document key of an alarm: the values of `query_key` joined, or `all` for rules without one.
+    static let wholeRuleKey = "all"
+}
+
+/// Where a rule's alarms go, besides the alarm index (which always gets every raise and clear).
+public enum SinkSpec: Sendable, Equatable {
+    /// O² monitoring: InfluxDB line protocol over a unixgram socket, UDP or HTTP.
+    case o2Monitoring(transport: LineTransport, measurement: String?)
+    case alertmanager(urls: [String])
+    case webhook(url: String)
+    case infoLogger(socket: String)
+
+    public enum LineTransport: Sendable, Equatable {
+        case unixgram(path: String)
+        case udp(host: String, port: Int)
+        /// `url` is the full write URL, e.g. `http://influx:8086/write?db=o2` or `…/api/v2/write?org=o&bucket=b`.
+        case http(url: String)
+    }
+
+    public var name: String {
+        switch self {
+        case .o2Monitoring: "o2_monitoring"
+        case .alertmanager: "alertmanager"
+        case .webhook: "webhook"
+        case .infoLogger: "infologger"
+        }
+    }
+}

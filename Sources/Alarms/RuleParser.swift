@@ -1,0 +1,284 @@
+import Config
+import Yams
+
+/// Reads one rule file. Every option is checked against the rule's type, and ElastAlert options LogBridge
+/// does not implement are refused with the reason, so a rule never runs differently from what it says.
+enum RuleParser {
+    static let commonKeys = [
+        "name", "type", "index", "timestamp_field", "filter", "query_key", "timeframe", "run_every", "buffer_time",
+        "query_delay", "realert", "exponential_realert", "include", "alert_subject", "alert_subject_args",
+        "alert_text", "alert_text_args", "description", "severity", "alert", "is_enabled", "owner",
+        "alertmanager_hosts", "http_post_url", "mattermost_webhook_url", "o2_monitoring", "infologger_socket",
+    ]
+    /// Options that belong to one type only.
+    static let typeKeys: [String: [String]] = [
+        "any": [], "frequency": ["num_events"], "flatline": ["threshold"],
+        "spike": ["spike_height", "spike_type", "threshold_ref", "threshold_cur"],
+        "blacklist": ["compare_key", "blacklist"], "whitelist": ["compare_key", "whitelist", "ignore_null"],
+        "change": ["compare_key", "ignore_null"], "new_term": ["fields", "terms_window_size"],
+        "cardinality": ["cardinality_field", "max_cardinality", "min_cardinality"],
+        "metric_aggregation": ["metric_agg_key", "metric_agg_type", "max_threshold", "min_threshold"],
+        "percentage_match": ["match_bucket_filter", "min_percentage", "max_percentage", "min_denominator"],
+    ]
+    static let unsupported: [String: String] = [
+        "use_count_query": "not needed: LogBridge always counts with aggregations and never downloads documents to count them",
+        "use_terms_query": "not needed: query_key rules are always counted with a terms/composite aggregation",
+        "doc_type": "mapping types were removed in Elasticsearch 7; drop this option",
+        "aggregation": "alert aggregation is not supported; alarms are per rule and key, re-notified per realert",
+        "aggregation_key": "alert aggregation is not supported; alarms are per rule and key",
+        "summary_table_fields": "alert aggregation is not supported",
+        "top_count_keys": "not supported: it downloads documents for every alert; use include for the fields to show",
+        "scan_entire_timeframe": "not needed: count rules always evaluate the whole timeframe ending at the window's end",
+        "use_local_time": "not supported: times are always UTC (RFC 3339)",
+        "es_host": "the cluster is the `output` section of logbridge.yaml", "es_port": "the cluster is the `output` section of logbridge.yaml",
+        "import": "rule inheritance (import) is not supported; write each rule whole",
+        "priority": "use severity: critical | error | warning | info",
+        "query_key_values": "not supported",
+        "alert_text_type": "not supported: alert_text is always followed by the rule's key and value",
+        "attach_related": "not supported", "limit_execution": "not supported: use run_every",
+        "terms_size": "not needed: terms are paged with a composite aggregation",
+        "use_keyword_postfix": "not supported: name keyword fields directly (Mappings/ has no .keyword sub-fields)",
+        "query_key_count": "not supported",
+    ]
+    static let alertNames = ["o2_monitoring", "alertmanager", "post", "webhook", "mattermost", "infologger", "debug"]
+
+    static func parse(text: String, file: String) throws(ConfigError) -> Rule? {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: file, line: nil, keyPath: "", message: "empty rule file")
+            }
+            root = node
+        } catch let e as ConfigError { throw e } catch {
+            throw ConfigError(file: file, line: yamlLine(error), keyPath: "", message: "not valid YAML: \(error)")
+        }
+        let doc = RuleNode(node: root, keyPath: "", file: file)
+        // Type first: it decides which other keys are valid.
+        guard case .mapping(let m) = root else { throw doc.error("a rule file is a mapping of options") }
+        guard let typeNode = m.first(where: { $0.key.string == "type" }).map({ doc.child("type", $0.value) }) else {
+            throw doc.error("missing required option \"type\" (one of " + typeKeys.keys.sorted().joined(separator: ", ") + ")")
+        }
+        let typeName = try typeNode.string()
+        guard let ownKeys = typeKeys[typeName] else {
+            throw typeNode.error("unknown rule type \"\(typeName)\"" + hint(for: typeName, among: typeKeys.keys.sorted()))
+        }
+        var explained = unsupported
+        for (other, keys) in typeKeys where other != typeName {
+            for key in keys where !ownKeys.contains(key) { explained[key] = "applies to type \(other), not \(typeName)" }
+        }
+        let entries = try doc.mapping(keys: commonKeys + ownKeys, explained: explained)
+        let options = Dictionary(entries, uniquingKeysWith: { a, _ in a })
+        if let enabled = options["is_enabled"], try !enabled.bool() { return nil }
+
+        func required(_ key: String) throws(ConfigError) -> RuleNode {
+            guard let value = options[key], !value.isNull else { throw doc.error("missing required option \"\(key)\" for type \(typeName)") }
+            return value
+        }
+        let name = try required("name").string()
+        var rule = Rule(name: name, file: file, kind: .any, indices: try required("index").stringList())
+        if let v = options["timestamp_field"] { rule.timestampField = try v.string() }
+        if let v = options["filter"] { rule.filters = try clauses(v) }
+        if let v = options["query_key"] { rule.queryKey = try v.stringList() }
+        if let v = options["timeframe"] { rule.timeframe = try v.positiveDuration() }
+        if let v = options["run_every"] { rule.runEvery = try v.positiveDuration() }
+        if let v = options["buffer_time"] { rule.bufferTime = try v.duration() }
+        if let v = options["query_delay"] { rule.queryDelay = try v.duration() }
+        if let v = options["realert"] { rule.realert = try v.duration() }
+        if let v = options["exponential_realert"] { rule.exponentialRealert = try v.positiveDuration() }
+        if let v = options["include"] { rule.include = try v.stringList() }
+        if let v = options["alert_subject"] { rule.alertSubject = try v.string() }
+        if let v = options["alert_subject_args"] { rule.alertSubjectArgs = try v.stringList() }
+        if let v = options["alert_text"] { rule.alertText = try v.string() }
+        if let v = options["alert_text_args"] { rule.alertTextArgs = try v.stringList() }
+        if let v = options["description"] { rule.description = try v.string() }
+        if let v = options["severity"] {
+            let text = try v.string()
+            guard let s = Rule.Severity(rawValue: text) else {
+                throw v.error("unknown severity \"\(text)\"" + hint(for: text, among: Rule.Severity.allCases.map(\.rawValue)))
+            }
+            rule.severity = s
+        }
+        try checkArgs(rule.alertSubject, rule.alertSubjectArgs, options["alert_subject_args"] ?? doc, "alert_subject")
+        try checkArgs(rule.alertText, rule.alertTextArgs, options["alert_text_args"] ?? doc, "alert_text")
+        rule.sinks = try sinks(options, doc: doc)
+        rule.kind = try kind(typeName, required: required, options: options,
+                             missing: { doc.error("missing required option \"\($0)\" for type \(typeName)") })
+        try checkTiming(rule, options: options, doc: doc)
+        return rule
+    }
+
+    private static func kind(_ type: String, required: (String) throws(ConfigError) -> RuleNode,
+                             options: [String: RuleNode], missing: (String) -> ConfigError) throws(ConfigError) -> Rule.Kind {
+        func double(_ k: String) throws(ConfigError) -> Double? { try options[k].map { n throws(ConfigError) in try n.number() } }
+        func int(_ k: String) throws(ConfigError) -> Int? { try options[k].map { n throws(ConfigError) in try n.int() } }
+        func needsTimeframe() throws(ConfigError) {
+            guard options["timeframe"] != nil else { throw missing("timeframe") }
+        }
+        switch type {
+        case "any": return .any
+        case "frequency":
+            try needsTimeframe()
+            return .frequency(numEvents: try required("num_events").int(min: 1))
+        case "flatline":
+            try needsTimeframe()
+            return .flatline(threshold: try required("threshold").int(min: 1))
+        case "spike":
+            try needsTimeframe()
+            let height = try required("spike_height").number()
+            guard height > 1 else { throw options["spike_height"]!.error("must be greater than 1 (a ratio)") }
+            let typeNode = try required("spike_type")
+            let text = try typeNode.string()
+            guard let direction = Rule.SpikeDirection(rawValue: text) else {
+                throw typeNode.error("expected up, down or both, got \"\(text)\"")
+            }
+            return .spike(height: height, direction: direction, thresholdRef: try int("threshold_ref") ?? 0,
+                          thresholdCur: try int("threshold_cur") ?? 0)
+        case "blacklist":
+            return .blacklist(compareKey: try required("compare_key").string(), values: try required("blacklist").stringList())
+        case "whitelist":
+            return .whitelist(compareKey: try required("compare_key").string(), values: try required("whitelist").stringList(),
+                              ignoreNull: try options["ignore_null"]?.bool() ?? false)
+        case "change":
+            guard options["query_key"] != nil else { throw missing("query_key") }
+            return .change(compareKey: try required("compare_key").string(), ignoreNull: try options["ignore_null"]?.bool() ?? false)
+        case "new_term":
+            let window = try options["terms_window_size"]?.positiveDuration() ?? 30 * 86_400
+            return .newTerm(fields: try required("fields").stringList(), termsWindow: window)
+        case "cardinality":
+            try needsTimeframe()
+            let max = try int("max_cardinality"), min = try int("min_cardinality")
+            guard max != nil || min != nil else { throw missing("max_cardinality") }
+            return .cardinality(field: try required("cardinality_field").string(), max: max, min: min)
+        case "metric_aggregation":
+            let typeNode = try required("metric_agg_type")
+            let text = try typeNode.string()
+            guard let aggregation = Rule.MetricAggregation(rawValue: text) else {
+                throw typeNode.error("unknown aggregation \"\(text)\"" + hint(for: text, among: Rule.MetricAggregation.allCases.map(\.rawValue)))
+            }
+            let max = try double("max_threshold"), min = try double("min_threshold")
+            guard max != nil || min != nil else { throw missing("max_threshold") }
+            return .metricAggregation(field: try required("metric_agg_key").string(), aggregation: aggregation, max: max, min: min)
+        default: // percentage_match
+            let match = try clauses(try required("match_bucket_filter"))
+            let min = try double("min_percentage"), max = try double("max_percentage")
+            guard max != nil || min != nil else { throw missing("max_percentage") }
+            return .percentageMatch(matchFilters: match, min: min, max: max, minDenominator: try int("min_denominator") ?? 1)
+        }
+    }
+
+    static let clauseNames = ["term", "terms", "match", "match_phrase", "query_string", "range", "exists", "bool",
+                              "prefix", "wildcard", "regexp", "ids", "simple_query_string", "match_all"]
+
+    /// ElastAlert's `filter`: a list of query DSL clauses; `{query: {query_string: …}}` (its legacy form) is unwrapped.
+    static func clauses(_ node: RuleNode) throws(ConfigError) -> [String] {
+        var out: [String] = []
+        for item in try node.list() {
+            var clause = item
+            if case .mapping(let m) = item.node, m.count == 1, m.first?.key.string == "query", let inner = m.first?.value {
+                clause = item.child("query", inner)
+            }
+            let entries = try clause.mapping(keys: [])
+            guard entries.count == 1, let (name, _) = entries.first else {
+                throw clause.error("each filter entry is one query clause, e.g. {term: {host.name: flp001}}")
+            }
+            guard clauseNames.contains(name) else {
+                throw entries[0].1.error("unsupported query clause \"\(name)\"" + hint(for: name, among: clauseNames))
+            }
+            out.append(YAMLToJSON.text(clause.node))
+        }
+        return out
+    }
+
+    private static func checkArgs(_ format: String?, _ args: [String], _ node: RuleNode, _ key: String) throws(ConfigError) {
+        let slots = format.map { countSlots($0) } ?? 0
+        guard slots == args.count || (format == nil && args.isEmpty) else {
+            throw node.error("\(key) has \(slots) {} placeholder(s) but \(args.count) argument(s)")
+        }
+    }
+
+    /// `{0}` / `{}` placeholders, as Python's str.format counts them.
+    static func countSlots(_ format: String) -> Int {
+        var count = 0, open = false
+        for c in format {
+            if c == "{" { open = true } else if c == "}" && open { count += 1; open = false } else if !(c.isNumber) { open = false }
+        }
+        return count
+    }
+
+    private static func sinks(_ options: [String: RuleNode], doc: RuleNode) throws(ConfigError) -> [SinkSpec] {
+        guard let alertNode = options["alert"] else {
+            for key in ["alertmanager_hosts", "http_post_url", "mattermost_webhook_url", "o2_monitoring", "infologger_socket"] {
+                if let n = options[key] { throw n.error("set, but no `alert:` entry uses it") }
+            }
+            return []
+        }
+        var out: [SinkSpec] = []
+        for item in try alertNode.list() {
+            let name = try item.string()
+            switch name {
+            case "o2_monitoring":
+                out.append(try o2Monitoring(options["o2_monitoring"], doc: doc))
+            case "alertmanager":
+                guard let hosts = options["alertmanager_hosts"] else { throw item.error("alertmanager needs alertmanager_hosts") }
+                out.append(.alertmanager(urls: try hosts.stringList()))
+            case "post", "webhook":
+                guard let url = options["http_post_url"] else { throw item.error("\(name) needs http_post_url") }
+                out.append(.webhook(url: try url.string()))
+            case "mattermost":
+                guard let url = options["mattermost_webhook_url"] else { throw item.error("mattermost needs mattermost_webhook_url") }
+                out.append(.webhook(url: try url.string()))
+            case "infologger":
+                out.append(.infoLogger(socket: try options["infologger_socket"]?.string() ?? "@infoLoggerD"))
+            case "debug":
+                continue // the alarm index gets every alarm anyway
+            default:
+                throw item.error("unknown alerter \"\(name)\"" + hint(for: name, among: alertNames))
+            }
+        }
+        return out
+    }
+
+    /// `o2_monitoring: {transport: unixgram|udp|http, path:, host:, port:, url:, measurement:}`; default the
+    /// Telegraf socket O² Monitoring writes to.
+    private static func o2Monitoring(_ node: RuleNode?, doc: RuleNode) throws(ConfigError) -> SinkSpec {
+        guard let node else { return .o2Monitoring(transport: .unixgram(path: "/tmp/telegraf.sock"), measurement: nil) }
+        let entries = Dictionary(try node.mapping(keys: ["transport", "path", "host", "port", "url", "measurement"]),
+                                 uniquingKeysWith: { a, _ in a })
+        let transportName = try entries["transport"]?.string() ?? "unixgram"
+        let measurement = try entries["measurement"]?.string()
+        switch transportName {
+        case "unixgram":
+            return .o2Monitoring(transport: .unixgram(path: try entries["path"]?.string() ?? "/tmp/telegraf.sock"), measurement: measurement)
+        case "udp":
+            guard let port = entries["port"] else { throw node.error("transport udp needs port") }
+            return .o2Monitoring(transport: .udp(host: try entries["host"]?.string() ?? "127.0.0.1", port: try port.int(min: 1)),
+                                 measurement: measurement)
+        case "http":
+            guard let url = entries["url"] else { throw node.error("transport http needs url (…/write?db=NAME or …/api/v2/write?org=…&bucket=…)") }
+            let text = try url.string()
+            guard text.contains("/write") else { throw url.error("expected an InfluxDB write URL: …/write?db=NAME or …/api/v2/write?…") }
+            return .o2Monitoring(transport: .http(url: text), measurement: measurement)
+        default:
+            throw entries["transport"]!.error("expected unixgram, udp or http, got \"\(transportName)\"")
+        }
+    }
+
+    private static func checkTiming(_ rule: Rule, options: [String: RuleNode], doc: RuleNode) throws(ConfigError) {
+        if let tf = rule.timeframe, tf < rule.runEvery, let node = options["timeframe"] {
+            throw node.error("timeframe (\(tf)s) is shorter than run_every (\(rule.runEvery)s): events between windows would never be counted")
+        }
+        if let exp = rule.exponentialRealert, exp < rule.realert, let node = options["exponential_realert"] {
+            throw node.error("must be at least realert")
+        }
+    }
+
+    private static func yamlLine(_ error: Error) -> Int? {
+        if let e = error as? YamlError {
+            switch e {
+            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+            default: return nil
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,92 @@
+import Config
+import Bulk
+import Foundation
+
+/// Runs probes as `_msearch` requests, split across a few workers with a client each, so the cycle costs a
+/// handful of requests however many rules there are, and one slow search holds up only its own batch.
+public final class Searcher: @unchecked Sendable {
+    public private(set) var requests = 0
+    public private(set) var responseBytes = 0
+    private let clients: [ClusterClient]
+    private let batchSize: Int
+    private let lock = NSLock()
+
+    public init(settings: OutputSettings, workers: Int = 2, batchSize: Int = 50) {
+        clients = (0..<max(1, workers)).map { _ in ClusterClient(settings: settings) }
+        self.batchSize = batchSize
+    }
+
+    /// Answers in probe order; nil where the cluster returned an error for that search (reason in `errors`).
+    public func search(_ probes: [Probe]) -> (responses: [[String: Any]?], errors: [Int: String]) {
+        let batches = stride(from: 0, to: probes.count, by: batchSize).map { Array($0..<min($0 + batchSize, probes.count)) }
+        let collected = Collected(count: probes.count)
+        let next = ManagedCounter()
+        let group = DispatchGroup()
+        for worker in 0..<min(clients.count, batches.count) {
+            group.enter()
+            Thread.detachNewThread { [self] in
+                defer { group.leave() }
+                while let b = next.take(below: batches.count) {
+                    let (answers, errs, bytes) = run(batches[b].map { probes[$0] }, client: clients[worker])
+                    lock.lock()
+                    requests += 1
+                    responseBytes += bytes
+                    for (i, probeIndex) in batches[b].enumerated() {
+                        collected.responses[probeIndex] = answers[i]
+                        if let e = errs[i] { collected.errors[probeIndex] = e }
+                    }
+                    lock.unlock()
+                }
+            }
+        }
+        group.wait()
+        return (collected.responses, collected.errors)
+    }
+
+    private func run(_ probes: [Probe], client: ClusterClient) -> ([[String: Any]?], [Int: String], Int) {
+        var body = ""
+        for p in probes {
+            body += JSONText.encode(["index": p.index, "ignore_unavailable": true, "allow_no_indices": true]) + "\n" + p.body + "\n"
+        }
+        var errors: [Int: String] = [:]
+        do {
+            let response = try client.request("POST", "/_msearch", body: Array(body.utf8), contentType: "application/x-ndjson")
+            guard response.isSuccess, let json = JSONText.decode(response.body) as? [String: Any],
+                  let items = json["responses"] as? [[String: Any]], items.count == probes.count else {
+                let reason = "HTTP \(response.status): \(response.text.prefix(300))"
+                for i in probes.indices { errors[i] = reason }
+                return (Array(repeating: nil, count: probes.count), errors, response.body.count)
+            }
+            var out: [[String: Any]?] = []
+            for (i, item) in items.enumerated() {
+                if let error = item["error"] {
+                    errors[i] = "\((error as? [String: Any])?["reason"] ?? error)"
+                    out.append(nil)
+                } else { out.append(item) }
+            }
+            return (out, errors, response.body.count)
+        } catch {
+            for i in probes.indices { errors[i] = "\(error)" }
+            return (Array(repeating: nil, count: probes.count), errors, 0)
+        }
+    }
+}
+
+/// Hands out batch numbers to workers.
+private final class ManagedCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Answers gathered by the workers (guarded by the searcher's lock).
+private final class Collected: @unchecked Sendable {
+    var responses: [[String: Any]?]
+    var errors: [Int: String] = [:]
+    init(count: Int) { responses = Array(repeating: nil, count: count) }
+}

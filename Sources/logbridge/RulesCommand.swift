@@ -1,0 +1,90 @@
+import Alarms
+import ArgumentParser
+import Bulk
+import Config
+import Foundation
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Check alarm rules and try them on historical data.",
+        subcommands: [Lint.self, Test.self])
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate every rule of a directory (or one file), including that the fields exist in Mappings/.",
+            discussion: "Prints file:line: key: problem for each error and exits 1 when there is any.")
+        @Argument(help: "Rules directory or one rule file.") var path: String
+        @Option(help: "Directory holding the Mappings (default: next to the installation, or /usr/share/logbridge/Mappings).")
+        var mappings: String?
+
+        func run() throws {
+            var problems: [String] = []
+            var rules: [Rule] = []
+            do { rules = try RuleSet.load(directory: path).rules } catch let e as RuleErrors {
+                problems += e.errors.map(\.description)
+            } catch { problems.append("\(error)") }
+            let catalog = try FieldCatalog.load(mappingsDirectory: try locateMappings(mappings))
+            for rule in rules { problems += RuleLint.check(rule, catalog: catalog).map(\.description) }
+            for p in problems { print(p) }
+            print(problems.isEmpty ? "\(rules.count) rule(s) OK" : "\(problems.count) problem(s)")
+            if !problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one rule over historical data and print what would have fired; nothing is sent or stored.",
+            discussion: "Times are RFC 3339 (2026-11-29T00:00:00Z), a date, `now` or `now-2h`.")
+        @Argument(help: "Rule file.") var rule: String
+        @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
+        var config: String = "/etc/logbridge/logbridge.yaml"
+        @Option(help: "Start of the period.") var from: String
+        @Option(help: "End of the period.") var to: String = "now"
+        @Flag(help: "Print each search request (index and body) instead of running it.") var explain = false
+
+        func run() throws {
+            guard let rule = try RuleSet.loadRule(file: self.rule) else { throw ValidationError("rule is disabled (is_enabled: false)") }
+            guard let start = Timestamps.parse(from), let end = Timestamps.parse(to), end > start else {
+                throw ValidationError("--from and --to must be times with --from before --to")
+            }
+            let cfg = try loadConfig(config)
+            var options = AlarmJob.Options()
+            options.dryRun = true
+            let job = AlarmJob(rules: [rule], client: ClusterClient(settings: cfg.output), options: options)
+            if explain {
+                for probe in job.explain(now: end + rule.queryDelay, from: start) {
+                    print("GET \(probe.index)/_search   # window ending \(Timestamps.format(probe.end))")
+                    print(probe.body)
+                }
+                return
+            }
+            let report = try job.backtest(from: start, to: end)
+            printEvents(report.events)
+            for r in report.rules where r.error != nil { print("error: \(r.rule): \(r.error!)") }
+            let raised = report.events.filter { $0.state == .raised }.count
+            print("\(raised) raise(s), \(report.events.count - raised) clear(s) over \(report.rules.first?.steps ?? 0) run(s); "
+                  + "\(report.queries) request(s), \(report.responseBytes) response bytes")
+        }
+    }
+}
+
+func printEvents(_ events: [AlarmEvent]) {
+    for e in events {
+        print("\(Timestamps.format(e.time))  \(e.state == .raised ? "RAISED " : "CLEARED")  [\(e.severity)] \(e.rule) key=\(e.key)  \(e.subject)")
+    }
+}
+
+/// `--mappings`, else `Mappings/` beside the binary's package or the working directory, else the installed copy.
+func locateMappings(_ explicit: String?) throws -> String {
+    if let explicit { return explicit }
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var candidates = [FileManager.default.currentDirectoryPath + "/Mappings"]
+    var dir = exe.deletingLastPathComponent()
+    for _ in 0..<4 { candidates.append(dir.path + "/Mappings"); dir = dir.deletingLastPathComponent() }
+    candidates.append("/usr/share/logbridge/Mappings")
+    guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/components") }) else {
+        throw ValidationError("Mappings directory not found; pass --mappings")
+    }
+    return found
+}

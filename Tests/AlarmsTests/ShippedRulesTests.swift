@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The shipped rules on the demo farm: sample journal → systemd-journal-remote → `logbridge ship --once` →
+/// osmem → `logbridge alarms run --once`, all through the real binary.
+@Suite struct ShippedRulesTests {
+    @Test func shippedRulesFireOnTheDemoFarm() throws {
+        let bin = try TestPaths.logbridgeBinary()
+        let osmem = try OsmemServer()
+        defer { osmem.stop() }
+        let dir = try temporaryDirectory("lb-alarms-demo")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/journal", withIntermediateDirectories: true)
+        #expect(try runProcess(bin, ["demo", "generate", "--hosts", "4", "--entries", "3000", "--seed", "7", "--recent", "--out", dir + "/farm.export"]).status == 0)
+        #expect(try runProcess(JournalFixture.journalRemote, ["--split-mode=none", "-o", dir + "/journal/farm.journal", dir + "/farm.export"]).status == 0)
+        try """
+            state_dir: \(dir)/state
+            logging: {level: error}
+            output: {hosts: ["\(osmem.url)"], compression: none}
+            inputs: [{type: journald, id: farm, directory: \(dir)/journal}]
+            """.write(toFile: dir + "/logbridge.yaml", atomically: true, encoding: .utf8)
+        #expect(try runProcess(bin, ["setup", "--config", dir + "/logbridge.yaml", "--mappings", TestPaths.packageRoot + "/Mappings"]).status == 0)
+        #expect(try runProcess(bin, ["ship", "--once", "--config", dir + "/logbridge.yaml"]).status == 0)
+        // Rules as shipped, announcing to the alarm index only (no Telegraf here).
+        let rulesDir = dir + "/rules"
+        try FileManager.default.createDirectory(atPath: rulesDir, withIntermediateDirectories: true)
+        let shipped = TestPaths.packageRoot + "/deploy/rules"
+        for f in try FileManager.default.contentsOfDirectory(atPath: shipped) where f.hasSuffix(".yaml") {
+            let text = try String(contentsOfFile: shipped + "/" + f, encoding: .utf8).replacingOccurrences(of: "alert: [o2_monitoring]", with: "alert: [debug]")
+            try text.write(toFile: rulesDir + "/" + f, atomically: true, encoding: .utf8)
+        }
+        let run = try runProcess(bin, ["alarms", "run", "--once", "--config", dir + "/logbridge.yaml", "--rules", rulesDir])
+        #expect(run.status == 0, "\(run.output)")
+        let raised = run.output.split(separator: "\n").filter { $0.contains("RAISED") }
+        for rule in ["kernel-io-oom", "sshd-auth-failures", "unit-restart-loop"] {
+            #expect(raised.contains { $0.contains(rule) }, "\(rule) did not fire:\n\(run.output)")
+        }
+        // Every host is still logging: nothing is silent; a second run right away has nothing due and raises nothing new.
+        #expect(!raised.contains { $0.contains("host-silent") })
+        let again = try runProcess(bin, ["alarms", "run", "--once", "--config", dir + "/logbridge.yaml", "--rules", rulesDir])
+        #expect(!again.output.contains("RAISED"), "\(again.output)")
+        let history = try osmem.documents("logbridge-alarms-2*")
+        #expect(history.count == raised.count)
+        let listed = try runProcess(bin, ["alarms", "list", "--config", dir + "/logbridge.yaml"])
+        #expect(listed.output.contains("active alarms: \(raised.count)"), "\(listed.output)")
+        let explain = try runProcess(bin, ["rules", "test", rulesDir + "/host-silent.yaml", "--config", dir + "/logbridge.yaml",
+                                           "--from", "now-3m", "--to", "now", "--explain"])
+        #expect(explain.output.contains(#""composite""#) && explain.output.contains(#""size":0"#), "\(explain.output)")
+    }
+}
