@@ -1,2 +1,47 @@
-/// InfoLoggerInput owns `type: infologger`: the ALICE InfoLogger protocols (server, stream, local) into the spool.
-enum InfoLoggerInputModule {}
+import Config
+import Inputs
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// InfoLoggerInput owns `type: infologger`: ALICE InfoLogger messages into the spool, in one of three modes —
+/// `server` (infoLoggerD daemons connect; a frame is ACKed only once durably spooled), `stream` (subscriber of
+/// infoLoggerServer's online port) and `local` (infoLoggerD's Unix socket on a node). Records of protocol 1.2,
+/// 1.3 and 1.4 become ECS documents with a deterministic `_id` from the record's content. See docs/infologger.md.
+public enum InfoLoggerInput {
+    /// The running input: a `SpooledInput` whose receiver is the configured mode.
+    public static func make(_ settings: InfoLoggerInputSettings, spoolDirectory: String,
+                            counters: InfoLoggerCounters = InfoLoggerCounters()) -> SpooledInput {
+        let shared = InfoLoggerReceiverSettings(input: settings, counters: counters)
+        let receiver: SpoolReceiver
+        switch settings.mode {
+        case .server: receiver = ServerModeReceiver(settings: shared)
+        case .stream: receiver = StreamModeReceiver(settings: shared)
+        case .local: receiver = LocalModeReceiver(settings: shared)
+        }
+        // The spool creates only its own directory; `<state_dir>/spool` may not exist yet on a first start.
+        let parent = String(spoolDirectory[..<(spoolDirectory.lastIndex(of: "/") ?? spoolDirectory.endIndex)])
+        if !parent.isEmpty { mkdir(parent, 0o700) }
+        let input = SpooledInput(id: settings.id, directory: spoolDirectory, settings: settings.spool, receiver: receiver)
+        shared.inputCounters = input.counters
+        return input
+    }
+
+    /// The TCP port `server` mode listens on once started (tests listen on port 0).
+    public static func serverPort(of input: SpooledInput) -> Int? {
+        (input.receiver as? ServerModeReceiver)?.port
+    }
+}
+
+/// What every receiver of one input shares.
+final class InfoLoggerReceiverSettings: @unchecked Sendable {
+    let input: InfoLoggerInputSettings
+    let counters: InfoLoggerCounters
+    var dataset: String { input.dataset }
+    /// The input's own counters (the summary's `malformed`); set once in `make`, before any thread starts.
+    var inputCounters: InputCounters?
+
+    init(input: InfoLoggerInputSettings, counters: InfoLoggerCounters) {
+        self.input = input; self.counters = counters
+    }
+}

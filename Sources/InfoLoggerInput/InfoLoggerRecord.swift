@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One InfoLogger text record `*<version>#f1#…#fN`, split into fields without copying: offsets into the
+/// caller's bytes. The message is the rest of the record and may itself contain `#`.
+struct InfoLoggerRecord {
+    enum Field: Int, CaseIterable {
+        case severity, level, timestamp, hostname, rolename, pid, username, system, facility, detector, partition,
+             dest, run, errcode, errline, errsource, message
+    }
+
+    enum Version: Sendable {
+        case v1_2, v1_3, v1_4
+
+        /// Field order on the wire (InfoLogger's `infoLoggerMessage.cxx` protocol tables).
+        var layout: [Field] {
+            switch self {
+            case .v1_4: return Self.layout14
+            case .v1_3: return Self.layout13
+            case .v1_2: return Self.layout12
+            }
+        }
+        private static let layout14: [Field] = [.severity, .level, .timestamp, .hostname, .rolename, .pid, .username,
+                                                 .system, .facility, .detector, .partition, .run, .errcode, .errline,
+                                                 .errsource, .message]
+        private static let layout13: [Field] = [.severity, .level, .timestamp, .hostname, .rolename, .pid, .username,
+                                                 .system, .facility, .detector, .partition, .dest, .run, .errcode,
+                                                 .errline, .errsource, .message]
+        private static let layout12: [Field] = [.severity, .timestamp, .hostname, .rolename, .pid, .username, .system,
+                                                 .facility, .dest, .run, .message]
+    }
+
+    /// Why a record could not be split; it is still indexed, whole, as `message` and `event.original`.
+    enum Problem: Error, Equatable {
+        case notARecord, unknownVersion, tooFewFields
+
+        var text: String {
+            switch self {
+            case .notARecord: return "not an InfoLogger record (does not start with '*')"
+            case .unknownVersion: return "unknown InfoLogger protocol version (known: 1.2, 1.3, 1.4)"
+            case .tooFewFields: return "too few fields for its protocol version"
+            }
+        }
+    }
+
+    var version: Version = .v1_4
+    /// Per `Field`: start and end offsets; equal when the field is empty or absent in this version.
+    private(set) var start = [Int](repeating: 0, count: Field.allCases.count)
+    private(set) var end = [Int](repeating: 0, count: Field.allCases.count)
+
+    /// Splits `bytes` into fields, reusing this value's storage (no allocation per record).
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+        for i in 0..<start.count { start[i] = 0; end[i] = 0 }
+        guard let base = bytes.baseAddress, bytes.count > 0, base[0] == 0x2A else { return .notARecord }
+        let n = bytes.count
+        guard let versionEnd = Self.hash(base, from: 1, to: n) else { return .notARecord }
+        switch versionEnd {
+        case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x34: version = .v1_4
+        case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x33: version = .v1_3
+        case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x32: version = .v1_2
+        default: return .unknownVersion
+        }
+        let layout = version.layout
+        var pos = versionEnd + 1
+        for k in 0..<(layout.count - 1) {
+            guard let sep = Self.hash(base, from: pos, to: n) else { return .tooFewFields }
+            start[layout[k].rawValue] = pos
+            end[layout[k].rawValue] = sep
+            pos = sep + 1
+        }
+        start[Field.message.rawValue] = pos
+        end[Field.message.rawValue] = n
+        return nil
+    }
+
+    @inline(__always) func isEmpty(_ f: Field) -> Bool { end[f.rawValue] == start[f.rawValue] }
+    @inline(__always) func range(_ f: Field) -> Range<Int> { start[f.rawValue]..<end[f.rawValue] }
+
+    @inline(__always)
+    private static func hash(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to, let p = memchr(base + from, 0x23, to - from) else { return nil }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+}
+
+/// Numbers as InfoLogger reads them: plain decimal, and ≤ 0 or anything unparsable means "undefined".
+enum InfoLoggerNumbers {
+    @inline(__always)
+    static func positiveInteger(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int64? {
+        guard !r.isEmpty, r.count <= 18 else { return nil }
+        var v: Int64 = 0
+        for i in r {
+            let d = b[i] &- 0x30
+            guard d < 10 else { return nil }
+            v = v * 10 + Int64(d)
+        }
+        return v > 0 ? v : nil
+    }
+
+    /// `1795912022.760665` (Unix seconds, `%lf`) as microseconds; nil when not such a number.
+    @inline(__always)
+    static func timestampMicros(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int64? {
+        guard !r.isEmpty else { return nil }
+        var seconds: Int64 = 0
+        var i = r.lowerBound
+        var digits = 0
+        while i < r.upperBound, b[i] != 0x2E {
+            let d = b[i] &- 0x30
+            guard d < 10, digits < 12 else { return nil }
+            seconds = seconds * 10 + Int64(d)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        var micros: Int64 = 0
+        var scale: Int64 = 100_000
+        if i < r.upperBound {
+            i += 1
+            while i < r.upperBound {
+                let d = b[i] &- 0x30
+                guard d < 10 else { return nil }
+                // Beyond microseconds: ignored, like the sender's own %lf printing cuts there.
+                if scale > 0 { micros += Int64(d) * scale; scale /= 10 }
+                i += 1
+            }
+        }
+        return seconds * 1_000_000 + micros
+    }
+}

@@ -1,0 +1,73 @@
+import ECS
+import Inputs
+import Logging
+import Spool
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connection's path from record bytes to the spool: decode, encode the bulk item, append.
+/// Owned by one thread, so its buffers are reused without locking.
+struct RecordSpooler {
+    let spool: Spool
+    let counters: InfoLoggerCounters
+    let inputCounters: InputCounters?
+    let logger: Logger
+    let source: String
+    private var encoder: InfoLoggerDocumentEncoder
+    private var item: [UInt8] = []
+    private var badRecordLog = ThrottledLogger(interval: 5)
+
+    init(spool: Spool, context: InputContext, settings: InfoLoggerReceiverSettings, source: String) {
+        self.spool = spool
+        self.counters = settings.counters
+        self.inputCounters = settings.inputCounters
+        self.logger = context.logger
+        self.source = source
+        encoder = InfoLoggerDocumentEncoder(dataset: settings.dataset, indexPattern: context.indexPattern(), agent: context.agent)
+        item.reserveCapacity(4096)
+    }
+
+    /// Appends one record; the position is durable only after `spool.waitDurable` (or under `fsync: always`).
+    mutating func append(_ record: UnsafeBufferPointer<UInt8>) throws -> SpoolPosition {
+        item.removeAll(keepingCapacity: true)
+        encoder.encode(record, arrivalMicros: Self.nowMicros(), into: &item)
+        if let problem = encoder.lastProblem {
+            counters.malformed.add(1, ordering: .relaxed)
+            inputCounters?.malformed.add(1, ordering: .relaxed)
+            badRecordLog.warning(logger, "bad InfoLogger record, indexed whole in event.original",
+                                 ["source": "\(source)", "problem": "\(problem)",
+                                  "record": "\(FrameParser.preview(record))"])
+        }
+        let end = try spool.append(item)
+        counters.messages.add(1, ordering: .relaxed)
+        return end
+    }
+
+    static func nowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}
+
+/// At most one line per `interval` seconds for a repeating problem, with the number held back.
+struct ThrottledLogger {
+    let interval: Double
+    private var last: Double = -.infinity
+    private var suppressed = 0
+
+    init(interval: Double) { self.interval = interval }
+
+    mutating func warning(_ logger: Logger, _ message: Logger.Message, _ metadata: Logger.Metadata) {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let now = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        guard now - last >= interval else { suppressed += 1; return }
+        var metadata = metadata
+        if suppressed > 0 { metadata["suppressed_since_last"] = "\(suppressed)" }
+        logger.warning(message, metadata: metadata)
+        last = now
+        suppressed = 0
+    }
+}

@@ -1,0 +1,161 @@
+import Config
+import ECS
+import Inputs
+import Logging
+import Spool
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mode: server` — takes infoLoggerServer's place for infoLoggerD daemons. A frame is acknowledged only
+/// once its document is on disk (appended and fsync'd): everything read in one burst is appended, made
+/// durable by one `waitDurable` (group commit across connections) and acknowledged by one cumulative ACK.
+/// Until the ACK, the message stays in infoLoggerD's own disk queue, so neither a LogBridge crash nor a
+/// cluster outage loses it. A full spool blocks the append: reading and acknowledging stop with it.
+final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
+    let settings: InfoLoggerReceiverSettings
+    private let threads = ReceiverThreads()
+    private var listener: Int32 = -1
+    private var tee: TeeForwarder?
+    /// The bound port, once started (`listen` port 0 picks one).
+    private(set) var port = 0
+
+    init(settings: InfoLoggerReceiverSettings) { self.settings = settings }
+
+    var isExhausted: Bool { true }
+
+    func start(spool: Spool, context: InputContext) throws {
+        let endpoint = settings.input.listen
+        listener = try PosixSocket.listenTCP(host: endpoint.host, port: endpoint.port)
+        port = PosixSocket.localPort(listener)
+        if let target = settings.input.tee {
+            let forwarder = TeeForwarder(target: target, capacity: settings.input.teeQueue, counters: settings.counters,
+                                         logger: context.logger, threads: threads)
+            forwarder.start()
+            tee = forwarder
+        }
+        context.logger.info("InfoLogger server listening", metadata: [
+            "input": "\(settings.input.id)", "listen": "\(endpoint.host):\(port)",
+            "tee": "\(settings.input.tee.map { "\($0)" } ?? "none")"])
+        let listener = self.listener
+        threads.spawn { [self] in acceptLoop(listener, spool: spool, context: context) }
+    }
+
+    func stop() {
+        threads.stop()
+    }
+
+    private func acceptLoop(_ listener: Int32, spool: Spool, context: InputContext) {
+        defer { close(listener) }
+        while !threads.isStopping {
+            guard PosixSocket.waitReadable(listener, milliseconds: 200), let fd = PosixSocket.accept(listener) else { continue }
+            settings.counters.connectionsAccepted.add(1, ordering: .relaxed)
+            threads.track(fd)
+            threads.spawn { [self] in
+                defer { threads.closeTracked(fd) }
+                serve(fd, spool: spool, context: context)
+            }
+        }
+    }
+
+    private func serve(_ fd: Int32, spool: Spool, context: InputContext) {
+        let peer = PeerName.of(fd)
+        var spooler = RecordSpooler(spool: spool, context: context, settings: settings, source: "infologger-server " + peer)
+        var parser = FrameParser(maxRecordBytes: settings.input.maxRecordBytes)
+        let buffer = ReceiveBuffer()
+        let logger = context.logger
+        var ack: [UInt8] = []
+        var client = "?"
+        while !threads.isStopping {
+            guard PosixSocket.waitReadable(fd, milliseconds: 200) else { continue }
+            let n = buffer.read(from: fd)
+            if n <= 0 {
+                if buffer.count > 0 {
+                    logger.warning("InfoLogger connection closed inside a frame; infoLoggerD re-sends it",
+                                   metadata: ["peer": "\(peer)", "client": "\(client)", "bytes": "\(buffer.count)"])
+                }
+                return
+            }
+            var last: (minID: UInt64, majID: UInt64, end: SpoolPosition)? = nil
+            var violation: FrameParser.Violation? = nil
+            do {
+                while let (item, length) = try parser.next(buffer.bytes) {
+                    switch item {
+                    case .hello(let name):
+                        client = name
+                        guard PosixSocket.send(fd, Self.ready) else { return }
+                    case .frame(let minID, let majID, let body):
+                        let record = UnsafeBufferPointer(rebasing: buffer.bytes[body])
+                        let end = try spooler.append(record)
+                        tee?.forward(record)
+                        last = (minID, majID, end)
+                    }
+                    buffer.start += length
+                }
+            } catch let v as FrameParser.Violation {
+                violation = v
+            } catch {
+                // The spool refused (closed on shutdown, I/O error): these frames stay unacknowledged.
+                if !threads.isStopping {
+                    logger.error("InfoLogger message not stored; closing so infoLoggerD keeps and re-sends it",
+                                 metadata: ["peer": "\(peer)", "error": "\(error)"])
+                }
+                acknowledge(last, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer)
+                return
+            }
+            guard acknowledge(last, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer) else { return }
+            if let violation {
+                settings.counters.protocolErrors.add(1, ordering: .relaxed)
+                logger.error("InfoLogger protocol error; closing this connection",
+                             metadata: ["peer": "\(peer)", "client": "\(client)", "error": "\(violation)"])
+                return
+            }
+        }
+    }
+
+    /// Makes the burst durable, then sends one cumulative ACK for its last frame. False when the connection must end.
+    @discardableResult
+    private func acknowledge(_ last: (minID: UInt64, majID: UInt64, end: SpoolPosition)?, fd: Int32, spool: Spool,
+                             ack: inout [UInt8], logger: Logger, peer: String) -> Bool {
+        guard let last else { return true }
+        do {
+            try spool.waitDurable(last.end)
+        } catch {
+            logger.error("InfoLogger burst not made durable; not acknowledged", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return false
+        }
+        ack.removeAll(keepingCapacity: true)
+        ack.append(contentsOf: Self.ackPrefix)
+        JSONBytes.appendUnsigned(last.minID, to: &ack)
+        ack.append(0x20)
+        JSONBytes.appendUnsigned(last.majID, to: &ack)
+        ack.append(0x0A)
+        guard PosixSocket.send(fd, ack) else { return false }
+        settings.counters.acksSent.add(1, ordering: .relaxed)
+        return true
+    }
+
+    private static let ready = Array("READY\n".utf8)
+    private static let ackPrefix = Array("ACK ".utf8)
+}
+
+/// `address:port` of a connection's peer, for log lines.
+enum PeerName {
+    static func of(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &len) } }
+        guard rc == 0 else { return "?" }
+        var host = [CChar](repeating: 0, count: 64)
+        var port = [CChar](repeating: 0, count: 8)
+        let family = storage.ss_family
+        let ok = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, len, &host, 64, &port, 8, NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        if family == sa_family_t(AF_UNIX) { return "unix:pid?" }
+        guard ok == 0 else { return "?" }
+        return String(cString: host) + ":" + String(cString: port)
+    }
+}

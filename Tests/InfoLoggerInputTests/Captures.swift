@@ -1,0 +1,10 @@
+/// Exact bytes captured from the real infoLoggerD v2.9.0 (`/work/shared/reference/infologger-captures/`):
+/// what the peer and the decoder are checked against.
+enum Captures {
+    /// t1.jsonl.conn1.rx.bin: handshake and frames 1–9 (single, multi-line, `#`/`*` replaced, all fields set, stdin).
+    static let t1 = Array("INI infoLoggerD 1\nFile infoLoggerD 1 1 65\n*1.4#E##1795912022.760665#vm##30346#root##test#######hello world\0END\nFile infoLoggerD 2 1 64\n*1.4#W##1795912028.293979#vm##30690#root##test#######first line\0END\nFile infoLoggerD 3 1 65\n*1.4#W##1795912028.293979#vm##30690#root##test#######second line\0END\nFile infoLoggerD 4 1 64\n*1.4#W##1795912028.293979#vm##30690#root##test#######third line\0END\nFile infoLoggerD 5 1 81\n*1.4#I##1795912029.801396#vm##30690#root##test#######hash ? in ? the middle ?end\0END\nFile infoLoggerD 6 1 105\n*1.4#D#11#1795912031.307041#vm#myrole#30690#root#SYS#fac2#TPC#PART1#1234#4321#77#file.cxx#all fields set\0END\nFile infoLoggerD 7 1 105\n*1.4#D#11#1795912031.307058#vm#myrole#30690#root#SYS#fac2#TPC#PART1#1234#4321#77#file.cxx#second arg msg\0END\nFile infoLoggerD 8 1 67\n*1.4#I##1795912032.824011#vm##30690#root##stdin#######stdin line A\0END\nFile infoLoggerD 9 1 67\n*1.4#I##1795912032.824033#vm##30690#root##stdin#######stdin line B\0END\n".utf8)
+    /// t7.jsonl.conn1.rx.bin: after a daemon restart, queued messages renumbered from 1.
+    static let t7 = Array("INI infoLoggerD 1\nFile infoLoggerD 1 1 65\n*1.4#I##1795912159.803845#vm##4367#root##persist#######persist X\0END\nFile infoLoggerD 2 1 65\n*1.4#I##1795912159.803862#vm##4367#root##persist#######persist Y\0END\n".utf8)
+    /// raw_misc.out: `O2_INFOLOGGER_MODE=raw` output (records and blank lines), as written to the local socket.
+    static let rawMisc = Array("*1.4#I##1795912183.154359#vm##4533#root##t#######tab\there\n\n*1.4#I##1795912183.154368#vm##4533#root##t#######back\\\\slash\n\n*1.4#I##1795912183.154370#vm##4533#root##t#######trailing newline\n*1.4#I##1795912183.154370#vm##4533#root##t#######\n\n*1.4#I##1795912183.154373#vm##4533#root##t#######utf8 é ü\n\n".utf8)
+}
