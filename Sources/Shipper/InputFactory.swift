@@ -1,6 +1,10 @@
 import Config
+import FileInput
+import Foundation
+import InfoLoggerInput
 import Inputs
 import Pipeline
+import SyslogInput
 
 /// Builds the running input for each configured one. Network inputs get a spool under
 /// `<state_dir>/spool/<input id>`; re-readable ones need none.
@@ -10,11 +14,17 @@ enum InputFactory {
         case .journald(let j):
             return JournaldInput(settings: j)
         case .syslog(let s):
-            throw InputUnavailable(type: "syslog", id: s.id)
+            // The spool creates only its own directory; its parent may not exist on a fresh state_dir.
+            try FileManager.default.createDirectory(atPath: stateDirectory + "/spool", withIntermediateDirectories: true)
+            let receiver = SyslogReceiver(settings: s)
+            let input = SpooledInput(id: s.id, directory: InputFactory.spoolDirectory(stateDirectory, s.id),
+                                     settings: s.spool, receiver: receiver)
+            receiver.inputCounters = input.counters
+            return input
         case .file(let f):
-            throw InputUnavailable(type: "file", id: f.id)
+            return FileTailInput(settings: f)
         case .infologger(let i):
-            throw InputUnavailable(type: "infologger", id: i.id)
+            return InfoLoggerInput.make(i, spoolDirectory: spoolDirectory(stateDirectory, i.id))
         }
     }
 

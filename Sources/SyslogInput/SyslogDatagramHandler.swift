@@ -1,0 +1,58 @@
+import ECS
+import Inputs
+import Logging
+import NIOCore
+
+/// A UDP socket: each datagram is one message. UDP cannot be paused, so when the appender is behind the
+/// datagrams of that read are dropped and counted (`udp_dropped`) rather than queued without bound.
+final class SyslogDatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private var encoder: SyslogRecordEncoder
+    private let maxBytes: Int
+    private let appender: SpoolAppender
+    private let stats: SyslogReceiverStats
+    private let logger: Logger
+    private let counters: InputCounters?
+    private var chunk = SpoolAppender.Chunk()
+    private var lastSender: SocketAddress? = nil
+    private var origin = SyslogDocumentEncoder.Origin()
+
+    init(encoder: SyslogRecordEncoder, maxBytes: Int, appender: SpoolAppender, stats: SyslogReceiverStats, logger: Logger,
+         counters: InputCounters?) {
+        self.encoder = encoder; self.maxBytes = maxBytes; self.appender = appender; self.stats = stats; self.logger = logger; self.counters = counters
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        if envelope.remoteAddress != lastSender {
+            lastSender = envelope.remoteAddress
+            origin.sourceIP = envelope.remoteAddress.ipAddress.map { ip in var b: [UInt8] = []; JSONBytes.appendString(ip, to: &b); return b }
+        }
+        stats.received.add(1, ordering: .relaxed)
+        envelope.data.withUnsafeReadableBytes { raw in
+            let all = raw.bindMemory(to: UInt8.self)
+            let truncated = all.count > maxBytes
+            if truncated { stats.truncated.add(1, ordering: .relaxed) }
+            let frame = UnsafeBufferPointer(rebasing: all[0..<min(all.count, maxBytes)])
+            if encoder.append(frame, truncated: truncated, origin: origin, into: &chunk.bytes) {
+                stats.malformed.add(1, ordering: .relaxed)
+                counters?.malformed.add(1, ordering: .relaxed)
+                SyslogReceiver.malformedLog.log(logger, "syslog datagram could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
+                                                ["peer": "\(envelope.remoteAddress)"])
+            }
+            chunk.endRecord()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard !chunk.isEmpty else { return }
+        let full = chunk
+        chunk = SpoolAppender.Chunk()
+        if !appender.offerOrDrop(full) {
+            stats.udpDropped.add(full.ends.count, ordering: .relaxed)
+            SyslogReceiver.dropLog.log(logger, "spool appender is behind; UDP datagrams dropped (counted in udp_dropped)", [:])
+        }
+        context.fireChannelReadComplete()
+    }
+}

@@ -1,0 +1,155 @@
+import ECS
+
+/// Writes one syslog line as an ECS document (fields in docs/inputs-syslog-file.md) straight into a bulk body.
+/// Shared by the network receiver and the file input's `rfc3164`/`rfc5424`/`plain` formats.
+public struct SyslogDocumentEncoder {
+    /// Where the line came from, pre-encoded where it is per source rather than per line.
+    public struct Origin {
+        /// `"10.0.0.1"` (JSON string, quotes included) for network senders.
+        public var sourceIP: [UInt8]? = nil
+        /// `"/var/log/messages"` (JSON string) and the byte offset of the line, for files.
+        public var filePath: [UInt8]? = nil
+        public var offset: Int64 = -1
+        public init() {}
+    }
+
+    /// What else happened to the line on its way here; each becomes a tag.
+    public struct Notes: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// The parser could not read the line as syslog: raw text in `event.original`.
+        public static let parseFailure = Notes(rawValue: 1)
+        /// Cut at the configured maximum size.
+        public static let truncated = Notes(rawValue: 2)
+        /// Several physical lines grouped by the multiline rule.
+        public static let multiline = Notes(rawValue: 4)
+        /// The multiline group hit its line or byte limit.
+        public static let multilineTruncated = Notes(rawValue: 8)
+        /// A `json` file line that is not one well-formed JSON object: raw text in `event.original`.
+        public static let jsonParseFailure = Notes(rawValue: 16)
+    }
+
+    let dataset: [UInt8]
+    let agentMembers: [UInt8]
+    var timestamps = TimestampWriter()
+    /// Whether the last document needed repairs (invalid UTF-8) or a parse failure; for the input's counters.
+    public private(set) var lastWasMalformed = false
+
+    public init(dataset: String, agent: AgentInfo) {
+        var d: [UInt8] = []
+        JSONBytes.appendString(dataset, to: &d)
+        self.dataset = d
+        self.agentMembers = agent.encodedMembers
+    }
+
+    public mutating func encode(_ line: UnsafeBufferPointer<UInt8>, _ m: SyslogMessage, eventTime: Int64,
+                                origin: Origin, notes: Notes, into out: inout [UInt8]) {
+        var w = JSONObjectWriter()
+        var invalidUTF8 = false
+        @inline(__always) func str(_ r: Range<Int>, _ out: inout [UInt8]) {
+            if !JSONBytes.appendString(UnsafeBufferPointer(rebasing: line[r]), to: &out) { invalidUTF8 = true }
+        }
+        w.begin(&out)
+        w.key("\"@timestamp\":", &out)
+        out.append(0x22)
+        timestamps.append(microseconds: eventTime, to: &out)
+        out.append(0x22)
+
+        let failed = !notes.isDisjoint(with: [.parseFailure, .jsonParseFailure])
+        let whole = 0..<trimEnd(line, 0, line.count)
+        w.key("\"message\":", &out)
+        str(failed ? whole : (m.message ?? whole.endIndex..<whole.endIndex), &out)
+
+        let severity = m.severity, facility = m.facility
+        let hasSyslog = m.priority >= 0 || m.hostname != nil || m.appname != nil || m.procid != nil || m.msgid != nil
+            || m.structuredData != nil || m.version > 0
+        if hasSyslog || origin.filePath != nil {
+            w.beginObject("\"log\":", &out)
+            if let s = severity { keyword(&w, "\"level\":", SyslogNames.severities[s], &out) }
+            if let path = origin.filePath {
+                w.beginObject("\"file\":", &out)
+                w.key("\"path\":", &out); out.append(contentsOf: path)
+                w.endObject(&out)
+                w.key("\"offset\":", &out); JSONBytes.appendInteger(origin.offset, to: &out)
+            }
+            if hasSyslog {
+                w.beginObject("\"syslog\":", &out)
+                if let s = severity, let f = facility {
+                    w.key("\"priority\":", &out); JSONBytes.appendInteger(Int64(m.priority), to: &out)
+                    w.beginObject("\"severity\":", &out)
+                    w.key("\"code\":", &out); JSONBytes.appendInteger(Int64(s), to: &out)
+                    keyword(&w, "\"name\":", SyslogNames.severities[s], &out)
+                    w.endObject(&out)
+                    w.beginObject("\"facility\":", &out)
+                    w.key("\"code\":", &out); JSONBytes.appendInteger(Int64(f), to: &out)
+                    keyword(&w, "\"name\":", SyslogNames.facilities[f], &out)
+                    w.endObject(&out)
+                }
+                if let r = m.hostname { w.key("\"hostname\":", &out); str(r, &out) }
+                if let r = m.appname { w.key("\"appname\":", &out); str(r, &out) }
+                if let r = m.procid { w.key("\"procid\":", &out); str(r, &out) }
+                if let r = m.msgid { w.key("\"msgid\":", &out); str(r, &out) }
+                if let r = m.structuredData { w.key("\"structured_data\":", &out); str(r, &out) }
+                if m.version > 0 { w.key("\"version\":", &out); JSONBytes.appendInteger(Int64(m.version), to: &out) }
+                w.endObject(&out)
+            }
+            w.endObject(&out)
+        }
+        if let r = m.hostname {
+            w.beginObject("\"host\":", &out); w.key("\"name\":", &out); str(r, &out); w.endObject(&out)
+        }
+        if m.appname != nil || m.procid != nil {
+            let pid = m.procid.flatMap { integer(line, $0) }
+            if m.appname != nil || pid != nil {
+                w.beginObject("\"process\":", &out)
+                if let r = m.appname { w.key("\"name\":", &out); str(r, &out) }
+                if let pid { w.key("\"pid\":", &out); JSONBytes.appendInteger(pid, to: &out) }
+                w.endObject(&out)
+            }
+        }
+        if let ip = origin.sourceIP {
+            w.beginObject("\"source\":", &out); w.key("\"ip\":", &out); out.append(contentsOf: ip); w.endObject(&out)
+        }
+        w.beginObject("\"event\":", &out)
+        w.key("\"dataset\":", &out); out.append(contentsOf: dataset)
+        if failed { w.key("\"original\":", &out); str(whole, &out) }
+        w.endObject(&out)
+        if !notes.isEmpty || invalidUTF8 || m.repeated != nil {
+            w.key("\"tags\":", &out)
+            out.append(0x5B)
+            var first = true
+            func tag(_ t: StaticString, _ out: inout [UInt8]) {
+                if !first { out.append(0x2C) }
+                first = false
+                t.withUTF8Buffer { out.append(contentsOf: $0) }
+            }
+            if notes.contains(.parseFailure) { tag("\"syslog_parse_failure\"", &out) }
+            if notes.contains(.jsonParseFailure) { tag("\"json_parse_failure\"", &out) }
+            if notes.contains(.truncated) { tag("\"syslog_truncated\"", &out) }
+            if notes.contains(.multiline) { tag("\"multiline\"", &out) }
+            if notes.contains(.multilineTruncated) { tag("\"multiline_truncated\"", &out) }
+            if invalidUTF8 { tag("\"syslog_invalid_utf8\"", &out) }
+            if m.repeated != nil { tag("\"syslog_repeated\"", &out) }
+            out.append(0x5D)
+        }
+        w.rawMembers(agentMembers, &out)
+        out.append(0x7D)
+        lastWasMalformed = failed || invalidUTF8
+    }
+
+    @inline(__always)
+    private func keyword(_ w: inout JSONObjectWriter, _ key: StaticString, _ value: [UInt8], _ out: inout [UInt8]) {
+        w.key(key, &out); out.append(0x22); out.append(contentsOf: value); out.append(0x22)
+    }
+
+    private func integer(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int64? {
+        guard !r.isEmpty, r.count <= 18 else { return nil }
+        var v: Int64 = 0
+        for i in r {
+            let d = p[i] &- 0x30
+            guard d < 10 else { return nil }
+            v = v * 10 + Int64(d)
+        }
+        return v
+    }
+}

@@ -1,0 +1,162 @@
+import Config
+import ECS
+import Inputs
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Spool
+import Synchronization
+
+/// The network half of `type: syslog`: one SwiftNIO listener per `listen` address, all writing into the
+/// input's spool through one `SpoolAppender` thread. `SpooledInput` reads the spool and ships it.
+public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
+    public let settings: SyslogInputSettings
+    public let stats = SyslogReceiverStats()
+    /// The ports actually bound, in `listen` order (useful with port 0).
+    public private(set) var boundPorts: [Int] = []
+    /// Where malformed messages are also counted (the input's counters, for the run summary).
+    public var inputCounters: InputCounters?
+
+    static let malformedLog = ThrottledWarning()
+    static let dropLog = ThrottledWarning()
+
+    private var group: MultiThreadedEventLoopGroup?
+    private var channels: [Channel] = []
+    private var appender: SpoolAppender?
+    private var once = false
+    private var logger = Logger(label: "syslog")
+
+    public init(settings: SyslogInputSettings) { self.settings = settings }
+
+    public var isExhausted: Bool { once }
+
+    public func start(spool: Spool, context: InputContext) throws {
+        once = context.once
+        logger = context.logger
+        let zone = try SyslogTimeZone.load(settings.timezone)
+        let appender = SpoolAppender(logger: logger)
+        appender.start(spool: spool, name: "syslog-spool-\(settings.id)")
+        self.appender = appender
+        let identity = SyslogIdentity(inputID: settings.id, startMicros: SyslogRecordEncoder.wallMicros())
+        let indexPattern = context.indexPattern()
+        let dataset = settings.dataset
+        let agent = context.agent
+        let makeEncoder: @Sendable () -> SyslogRecordEncoder = {
+            SyslogRecordEncoder(parser: SyslogParser(zone: zone), encoder: SyslogDocumentEncoder(dataset: dataset, agent: agent),
+                                namer: IndexNamer(pattern: indexPattern, dataset: dataset), identity: identity)
+        }
+        let tlsContext = try settings.tls.map(Self.makeTLSContext)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
+        do {
+            for listener in settings.listen {
+                let channel: Channel
+                switch listener.transport {
+                case .udp: channel = try bindUDP(listener, group: group, makeEncoder: makeEncoder, appender: appender)
+                case .tcp: channel = try bindStream(listener, tls: nil, group: group, makeEncoder: makeEncoder, appender: appender)
+                case .tls: channel = try bindStream(listener, tls: tlsContext, group: group, makeEncoder: makeEncoder, appender: appender)
+                }
+                channels.append(channel)
+                boundPorts.append(channel.localAddress?.port ?? listener.port)
+                logger.info("syslog listening", metadata: ["address": "\(listener.transport.rawValue)://\(listener.host):\(boundPorts.last!)"])
+            }
+        } catch {
+            stop()
+            throw SyslogReceiverError.bind("\(settings.listen[channels.count])", "\(error)")
+        }
+    }
+
+    public func stop() {
+        for c in channels { try? c.close().wait() }
+        channels = []
+        try? group?.syncShutdownGracefully()
+        group = nil
+        appender?.stop()
+        appender = nil
+        let s = stats
+        logger.info("syslog receiver stopped", metadata: [
+            "received": "\(s.received.load(ordering: .relaxed))", "malformed": "\(s.malformed.load(ordering: .relaxed))",
+            "truncated": "\(s.truncated.load(ordering: .relaxed))", "udp_dropped": "\(s.udpDropped.load(ordering: .relaxed))",
+            "connections_rejected": "\(s.connectionsRejected.load(ordering: .relaxed))",
+        ])
+    }
+
+    /// Bytes received but not yet in the spool.
+    public var queuedBytes: Int { appender?.queued ?? 0 }
+
+    private func bindUDP(_ l: SyslogInputSettings.Listener, group: EventLoopGroup, makeEncoder: @escaping @Sendable () -> SyslogRecordEncoder,
+                         appender: SpoolAppender) throws -> Channel {
+        let stats = self.stats, logger = self.logger, maxBytes = settings.maxMessageBytes, counters = inputCounters
+        return try DatagramBootstrap(group: group)
+            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 8 << 20)
+            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxBytes + 1))
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 64)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        SyslogDatagramHandler(encoder: makeEncoder(), maxBytes: maxBytes, appender: appender, stats: stats,
+                                              logger: logger, counters: counters))
+                }
+            }
+            .bind(host: l.host, port: l.port).wait()
+    }
+
+    private func bindStream(_ l: SyslogInputSettings.Listener, tls: NIOSSLContext?, group: EventLoopGroup,
+                            makeEncoder: @escaping @Sendable () -> SyslogRecordEncoder, appender: SpoolAppender) throws -> Channel {
+        let stats = self.stats, logger = self.logger, maxBytes = settings.maxMessageBytes, limit = settings.maxConnections
+        let counters = inputCounters
+        let connections = ConnectionCount()
+        return try ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                if connections.value.wrappingAdd(1, ordering: .relaxed).newValue > limit {
+                    connections.value.subtract(1, ordering: .relaxed)
+                    stats.connectionsRejected.add(1, ordering: .relaxed)
+                    SyslogReceiver.dropLog.log(logger, "max_connections reached; connection refused",
+                                               ["peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "max_connections": "\(limit)"])
+                    return channel.close()
+                }
+                stats.connectionsAccepted.add(1, ordering: .relaxed)
+                return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try channel.pipeline.syncOperations.addHandler(
+                        SyslogStreamHandler(framer: SyslogFramer(maxBytes: maxBytes), encoder: makeEncoder(), appender: appender,
+                                            stats: stats, connections: connections, logger: logger, counters: counters))
+                }
+            }
+            .bind(host: l.host, port: l.port).wait()
+    }
+
+    static func makeTLSContext(_ tls: SyslogInputSettings.TLS) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+        var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        config.minimumTLSVersion = .tlsv12
+        if let ca = tls.clientCA { config.trustRoots = .file(ca) }
+        switch tls.clientAuth {
+        case .none: config.certificateVerification = .none
+        case .optional: config.certificateVerification = .optionalVerification
+        case .required: config.certificateVerification = .noHostnameVerification
+        }
+        return try NIOSSLContext(configuration: config)
+    }
+}
+
+/// Open connections of one listener, for `max_connections`.
+final class ConnectionCount: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+public enum SyslogReceiverError: Error, CustomStringConvertible {
+    case bind(String, String)
+    public var description: String {
+        switch self {
+        case let .bind(address, error): return "cannot listen on \(address): \(error)"
+        }
+    }
+}

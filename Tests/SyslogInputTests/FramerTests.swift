@@ -1,0 +1,51 @@
+import Testing
+@testable import SyslogInput
+
+/// RFC 6587 framing, fed in awkward pieces.
+struct FramerTests {
+    func frames(_ input: String, max: Int = 64, pieces: Int = 1) -> [(String, Bool)] {
+        var f = SyslogFramer(maxBytes: max)
+        var out: [(String, Bool)] = []
+        let bytes = Array(input.utf8)
+        let step = Swift.max(1, bytes.count / pieces)
+        var i = 0
+        while i < bytes.count {
+            let chunk = Array(bytes[i..<Swift.min(bytes.count, i + step)])
+            chunk.withUnsafeBytes { f.feed($0) { out.append((String(decoding: $0, as: UTF8.self), $1)) } }
+            i += step
+        }
+        f.finish { out.append((String(decoding: $0, as: UTF8.self), $1)) }
+        return out
+    }
+
+    @Test func octetCountingAndLFInAnyPieces() {
+        for pieces in [1, 3, 7, 50] {
+            #expect(frames("5 hello11 hello\nworld3 abc", pieces: pieces).map(\.0) == ["hello", "hello\nworld", "abc"])
+            #expect(frames("one\ntwo\r\n\nthree", pieces: pieces).map(\.0) == ["one", "two", "three"])
+        }
+    }
+
+    @Test func numberStartingLineInLFModeIsNotACount() {
+        #expect(frames("x\n123 apples\n").map(\.0) == ["x", "123 apples"])
+    }
+
+    @Test func oversizedIsTruncatedAndConnectionContinues() {
+        let big = String(repeating: "a", count: 200)
+        let r = frames("\(big.count) \(big)2 ok", max: 64, pieces: 5)
+        #expect(r.map(\.1) == [true, false])
+        #expect(r[0].0.count == 64 && r[1].0 == "ok")
+        let lf = frames("\(big)\nnext\n", max: 64, pieces: 9)
+        #expect(lf.map(\.0.count) == [64, 4] && lf.map(\.1) == [true, false])
+    }
+
+    @Test func wrongCountFallsBackToLF() {
+        // The count says 3 but the message is longer: the rest is read as an LF-delimited frame.
+        let r = frames("3 abcdef\n4 good", pieces: 2)
+        #expect(r.map(\.0) == ["abc", "def", "good"])
+    }
+
+    @Test func unfinishedCountedFrameAtCloseIsTruncated() {
+        let r = frames("20 short")
+        #expect(r.count == 1 && r[0].0 == "short" && r[0].1)
+    }
+}
