@@ -5,6 +5,8 @@ struct InstalledObject: Equatable {
     /// ISM refuses an update without the policy's current sequence number and primary term.
     var seqNo: Int?
     var primaryTerm: Int?
+    /// An index template's `data_stream` object: switching `output.mode` changes it without a version bump.
+    var isDataStream = false
 
     /// Reads a 2xx GET answer for `object`; nil when the answer does not contain it.
     init?(object: PlannedObject, response: JSONValue) {
@@ -17,6 +19,7 @@ struct InstalledObject: Equatable {
             guard let found = Self.named(object.name, in: response["index_templates"], key: "index_template")
             else { return nil }
             version = found["version"]?.intValue
+            isDataStream = found["data_stream"] != nil
         case .legacyTemplate:
             guard let found = response[object.name] else { return nil }
             version = found["version"]?.intValue

@@ -1,19 +1,19 @@
 /// Small immutable edits of nested objects, for the flavour rewrites.
 extension JSONValue {
-    func value(at path: [String]) -> JSONValue? {
+    public func value(at path: [String]) -> JSONValue? {
         var node: JSONValue? = self
         for key in path { node = node?[key] }
         return node
     }
 
-    func setting(_ key: String, to value: JSONValue) -> JSONValue {
+    public func setting(_ key: String, to value: JSONValue) -> JSONValue {
         guard var members = objectValue else { return self }
         members[key] = value
         return .object(members)
     }
 
     /// Sets the value at `path`, creating the objects on the way.
-    func replacing(path: [String], with value: JSONValue) -> JSONValue {
+    public func replacing(path: [String], with value: JSONValue) -> JSONValue {
         guard let key = path.first else { return value }
         var members = objectValue ?? [:]
         members[key] = (members[key] ?? .object([:])).replacing(path: Array(path.dropFirst()), with: value)
@@ -21,7 +21,7 @@ extension JSONValue {
     }
 
     /// Removes the value at `path`, and any object left empty by the removal.
-    func removing(path: [String]) -> JSONValue {
+    public func removing(path: [String]) -> JSONValue {
         guard let key = path.first, var members = objectValue, let child = members[key] else { return self }
         if path.count == 1 {
             members[key] = nil
@@ -33,7 +33,7 @@ extension JSONValue {
     }
 
     /// Objects merge key by key, `other` winning; arrays and scalars are replaced by `other`'s.
-    func deepMerged(with other: JSONValue) -> JSONValue {
+    public func deepMerged(with other: JSONValue) -> JSONValue {
         guard var members = objectValue, let otherMembers = other.objectValue else { return other }
         for (key, value) in otherMembers {
             members[key] = members[key].map { $0.deepMerged(with: value) } ?? value

@@ -17,6 +17,8 @@ public struct PlannedObject: Sendable, Equatable {
     /// (ILM before Elasticsearch 7.14), which makes every run re-apply it.
     public var version: Int?
 
+    var isDataStream: Bool { kind == .indexTemplate && body["data_stream"] != nil }
+
     /// e.g. `component template logbridge-ecs`.
     public var label: String { "\(kind.rawValue) \(name)" }
 }

@@ -6,9 +6,13 @@ public enum SetupPlan {
     public static let ismPoliciesPath = "/_plugins/_ism/policies/"
     public static let ilmPoliciesPath = "/_ilm/policy/"
 
-    public static func objects(for mappings: MappingSet, target: SetupTarget) throws -> [PlannedObject] {
+    public static func objects(for mappings: MappingSet, target: SetupTarget,
+                               layout: IndexLayout = .dailyIndices) throws -> [PlannedObject] {
         guard target.isSupported else {
             throw SetupError.unsupportedCluster("\(target): Elasticsearch before 7.0 needs mapping types")
+        }
+        if layout == .dataStreams && !target.hasDataStreams {
+            throw SetupError.unsupportedCluster("\(target): output.mode data_stream needs Elasticsearch 7.9 or OpenSearch")
         }
         let adapter = FlavorAdapter(target: target)
         var plan = policies(mappings, target: target, adapter: adapter)
@@ -19,7 +23,8 @@ public enum SetupPlan {
             }
             plan += try mappings.indexTemplates.map { entry in
                 PlannedObject(kind: .indexTemplate, name: entry.name, path: "/_index_template/\(entry.name)",
-                              body: entry.body, version: try MappingSet.templateVersion(of: entry))
+                              body: layout.indexTemplate(named: entry.name, body: entry.body),
+                              version: try MappingSet.templateVersion(of: entry))
             }
         } else {
             plan += try mappings.indexTemplates.map { entry in

@@ -1,13 +1,16 @@
 import Bulk
+import Config
 import Logging
 
 extension SetupRunner {
     /// The program's entry point: reads `mappingsDirectory` (or the default location when nil) and talks to
-    /// the cluster through `client`, asking it what it is at the start of each run.
+    /// the cluster through `client`, asking it what it is at the start of each run. The layout follows the
+    /// client's `output.mode`.
     public init(mappingsDirectory: String?, client: ClusterClient, logger: Logger) throws {
         let directory = try mappingsDirectory ?? MappingsLocator.defaultDirectory()
         self.init(mappings: try MappingSet.load(from: directory), transport: client.setupTransport,
-                  detectTarget: { try SetupTarget(client.detect()) }, logger: logger)
+                  detectTarget: { try SetupTarget(client.detect()) }, logger: logger,
+                  layout: client.settings.mode == .dataStream ? .dataStreams : .dailyIndices)
     }
 }
 

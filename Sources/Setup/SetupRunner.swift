@@ -4,14 +4,16 @@ import Logging
 /// only when ours is newer or nothing is installed. Running it twice changes nothing the second time.
 public struct SetupRunner {
     public var mappings: MappingSet
+    public var layout: IndexLayout
     private let transport: SetupTransport
     private let detectTarget: () throws -> SetupTarget
     private let logger: Logger
 
     /// `detectTarget` is asked once per run; tests pass a fixed target, the program asks the cluster.
     public init(mappings: MappingSet, transport: @escaping SetupTransport,
-                detectTarget: @escaping () throws -> SetupTarget, logger: Logger) {
-        self.mappings = mappings; self.transport = transport; self.detectTarget = detectTarget; self.logger = logger
+                detectTarget: @escaping () throws -> SetupTarget, logger: Logger,
+                layout: IndexLayout = .dailyIndices) {
+        self.mappings = mappings; self.layout = layout; self.transport = transport; self.detectTarget = detectTarget; self.logger = logger
     }
 
     /// A dry run still reads the cluster (GETs only) to say what would change; it writes nothing.
@@ -19,7 +21,7 @@ public struct SetupRunner {
         let target = try detectTarget()
         logger.info("setup: target \(target)\(dryRun ? " (dry run)" : "")")
         var changes: [SetupChange] = []
-        for object in try SetupPlan.objects(for: mappings, target: target) {
+        for object in try SetupPlan.objects(for: mappings, target: target, layout: layout) {
             let change = try apply(object, dryRun: dryRun)
             logger.log(level: Self.logLevel(change.action), "setup: \(change)")
             changes.append(change)
@@ -45,7 +47,7 @@ public struct SetupRunner {
             _ = try send(put, about: object)
             return change(.created(version: object.version), put)
         }
-        if let have = installed.version, let ours = object.version {
+        if let have = installed.version, let ours = object.version, installed.isDataStream == object.isDataStream {
             if have == ours { return change(.unchanged(version: have)) }
             if have > ours { return change(.keptNewer(installed: have, ours: ours)) }
         }

@@ -29,6 +29,9 @@ public struct SetupTarget: Sendable, Equatable, CustomStringConvertible {
     /// `_component_template` + `_index_template` (Elasticsearch 7.8; every OpenSearch); else one legacy `_template`.
     public var hasComposableTemplates: Bool { flavor == .opensearch || atLeast(7, 8) }
 
+    /// Composable templates with `"data_stream": {}` (Elasticsearch 7.9; every OpenSearch).
+    public var hasDataStreams: Bool { flavor == .opensearch || atLeast(7, 9) }
+
     public enum Lifecycle: Sendable, Equatable {
         /// Elasticsearch ILM, attached by the `index.lifecycle.name` setting.
         case ilm

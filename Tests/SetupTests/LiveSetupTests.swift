@@ -35,10 +35,10 @@ import Testing
             Issue.record("the ISM policy should be skipped on osmem: \(first)")
             return
         }
-        #expect(first.changes.dropFirst().map(\.action) == Array(repeating: .created(version: 1), count: 10))
+        #expect(first.changes.dropFirst().count == 14 && first.changes.dropFirst().allSatisfy { $0.action.isCreated })
 
         let second = try setup()
-        #expect(second.changes.dropFirst().map(\.action) == Array(repeating: .unchanged(version: 1), count: 10))
+        #expect(second.changes.dropFirst().count == 14 && second.changes.dropFirst().allSatisfy { $0.action.isUnchanged })
 
         let copy = try MappingsFixture.temporaryCopy()
         defer { try? FileManager.default.removeItem(atPath: copy) }
@@ -58,7 +58,7 @@ import Testing
         defer { server.stop() }
         let report = try SetupRunner(mappingsDirectory: MappingsFixture.directory, client: client,
                                      logger: Logger(label: "test")).run(dryRun: true)
-        #expect(report.changes.dropFirst().allSatisfy { $0.action == .wouldCreate(version: 1) })
+        #expect(report.changes.dropFirst().allSatisfy { $0.action.isWouldCreate })
         #expect(try client.request("GET", "/_index_template/logs-system.journal").status == 404)
     }
 

@@ -14,7 +14,7 @@ import Testing
     @Test func everyFileIsOneCanonicalJSONObject() throws {
         let files = try FileManager.default.subpathsOfDirectory(atPath: MappingsFixture.directory)
             .filter { $0.hasSuffix(".json") }
-        #expect(files.count == 12)
+        #expect(files.count == 16)
         for file in files {
             let text = try String(contentsOfFile: MappingsFixture.directory + "/" + file, encoding: .utf8)
             let value = try JSONValue(parsing: text)
@@ -26,11 +26,11 @@ import Testing
 
     @Test func loadsEveryKindOfObject() {
         #expect(mappings.components.map(\.name) == [
-            "logbridge-dead-letter", "logbridge-ecs", "logbridge-infologger", "logbridge-journald",
+            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dead-letter", "logbridge-ecs", "logbridge-infologger", "logbridge-journald",
             "logbridge-settings", "logbridge-syslog",
         ])
         #expect(mappings.indexTemplates.map(\.name) == [
-            "logbridge-dlq", "logs-infologger", "logs-system.journal", "logs-system.syslog",
+            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logs-infologger", "logs-system.journal", "logs-system.syslog",
         ])
         #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-logs"])
         #expect(mappings.ismPolicies.map(\.name) == ["logbridge-logs"])
@@ -41,7 +41,9 @@ import Testing
             let composed = mappings.composedOf(template)
             #expect(!composed.isEmpty)
             for name in composed { #expect(mappings.component(named: name) != nil, "\(template.name) → \(name)") }
-            #expect(template.body["priority"]?.intValue == 200, "must outrank Elasticsearch 8's logs template (100)")
+            // The alarm state template also matches logbridge-alarms-*, and must win there.
+            let priority = template.name == "logbridge-alarms-state" ? 210 : 200
+            #expect(template.body["priority"]?.intValue == priority, "must outrank Elasticsearch 8's logs template (100)")
         }
         for entry in mappings.components + mappings.indexTemplates {
             let version = try #require(entry.body["version"]?.intValue)
@@ -55,9 +57,14 @@ import Testing
         let ism = try #require(mappings.ismPolicies.first)
         let attached = Set((ism.body[path: "policy.ism_template"]?.arrayValue ?? [])
             .flatMap { $0["index_patterns"]?.arrayValue ?? [] }.compactMap(\.stringValue))
-        let templated = Set(mappings.indexTemplates.flatMap { $0.body["index_patterns"]?.arrayValue ?? [] }
-            .compactMap(\.stringValue))
+        // Every template with a lifecycle (it composes logbridge-settings) is attached; the alarm state is not,
+        // and the daily alarm indices are named by the date-led pattern that leaves it out.
+        let withLifecycle = mappings.indexTemplates.filter { mappings.composedOf($0).contains("logbridge-settings") }
+        let templated = Set(withLifecycle.flatMap { $0.body["index_patterns"]?.arrayValue ?? [] }.compactMap(\.stringValue)
+            .map { $0 == "logbridge-alarms-*" ? "logbridge-alarms-2*" : $0 })
         #expect(attached == templated)
+        #expect(!mappings.composedOf(try #require(mappings.indexTemplates.first { $0.name == "logbridge-alarms-state" }))
+            .contains("logbridge-settings"))
         #expect(ism.body[path: "policy.states"]?.arrayValue?.first?[path: "transitions"]?.arrayValue?.first?[
             path: "conditions.min_index_age"] == .string("30d"))
         #expect(mappings.ilmPolicies.first?.body[path: "policy.phases.delete.min_age"] == .string("30d"))

@@ -21,16 +21,18 @@ import Testing
         let plan = try plan(.opensearch, "3.8.0")
         #expect(plan.map(\.path) == [
             "/_plugins/_ism/policies/logbridge-logs",
+            "/_component_template/logbridge-alarms-state", "/_component_template/logbridge-alarms",
             "/_component_template/logbridge-dead-letter", "/_component_template/logbridge-ecs",
             "/_component_template/logbridge-infologger", "/_component_template/logbridge-journald",
             "/_component_template/logbridge-settings", "/_component_template/logbridge-syslog",
+            "/_index_template/logbridge-alarms-state", "/_index_template/logbridge-alarms",
             "/_index_template/logbridge-dlq", "/_index_template/logs-infologger",
             "/_index_template/logs-system.journal", "/_index_template/logs-system.syslog",
         ])
         let ism = try #require(plan.first)
-        #expect(ism.kind == .ismPolicy && ism.version == 1)
+        #expect(ism.kind == .ismPolicy && ism.version == 2)
         #expect(ism.body["_meta"] == nil && ism.body[path: "policy._meta"] == nil, "ISM knows no _meta")
-        #expect(ism.body[path: "policy.description"]?.stringValue?.hasSuffix("(logbridge version 1)") == true)
+        #expect(ism.body[path: "policy.description"]?.stringValue?.hasSuffix("(logbridge version 2)") == true)
         #expect(try component(plan, "logbridge-journald")[
             path: "template.mappings.properties.journald.properties.custom"] == .object(["type": .string("flat_object")]))
         // ISM attaches itself through ism_template; OpenSearch would reject the ILM setting as unknown.
@@ -53,8 +55,8 @@ import Testing
         #expect(ilm.kind == .ilmPolicy && ilm.path == "/_ilm/policy/logbridge-logs" && ilm.version == 1)
         #expect(ilm.body[path: "policy._meta.version"] == .int(1))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
-        #expect(plan.filter { $0.kind == .componentTemplate }.count == 6)
-        #expect(plan.filter { $0.kind == .indexTemplate }.count == 4)
+        #expect(plan.filter { $0.kind == .componentTemplate }.count == 8)
+        #expect(plan.filter { $0.kind == .indexTemplate }.count == 6)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
@@ -68,6 +70,7 @@ import Testing
         let plan = try plan(.elasticsearch, "7.6.2")
         #expect(plan.map(\.path) == [
             "/_ilm/policy/logbridge-logs",
+            "/_template/logbridge-alarms-state", "/_template/logbridge-alarms",
             "/_template/logbridge-dlq", "/_template/logs-infologger",
             "/_template/logs-system.journal", "/_template/logs-system.syslog",
         ])
@@ -75,8 +78,8 @@ import Testing
         #expect(plan[0].body[path: "policy._meta"] == nil && plan[0].version == nil)
 
         let journal = try #require(plan.first { $0.name == "logs-system.journal" })
-        // 1 (template) + 1 + 1 + 1 (settings, ecs, journald): any part's bump raises it.
-        #expect(journal.version == 4 && journal.body["version"] == .int(4))
+        // 1 (template) + 1 + 2 + 1 (settings, ecs, journald): any part's bump raises it.
+        #expect(journal.version == 5 && journal.body["version"] == .int(5))
         #expect(journal.body["order"] == .int(200))
         #expect(journal.body["index_patterns"] == .array([.string("logs-system.journal-*")]))
         #expect(journal.body[path: "settings.index.lifecycle.name"] == .string("logbridge-logs"))

@@ -19,13 +19,13 @@ import Testing
         for target in [es8, os2] {
             let cluster = FakeCluster()
             let first = try runner(cluster, target).run(dryRun: false)
-            #expect(first.changes.count == 11)
-            #expect(first.changes.allSatisfy { $0.action == .created(version: 1) }, "\(first)")
-            #expect(cluster.writes.count == 11)
+            #expect(first.changes.count == 15)
+            #expect(first.changes.allSatisfy { $0.action.isCreated }, "\(first)")
+            #expect(cluster.writes.count == 15)
 
             let second = try runner(cluster, target).run(dryRun: false)
-            #expect(second.changes.allSatisfy { $0.action == .unchanged(version: 1) }, "\(second)")
-            #expect(cluster.writes.count == 11, "nothing written the second time")
+            #expect(second.changes.allSatisfy { $0.action.isUnchanged }, "\(second)")
+            #expect(cluster.writes.count == 15, "nothing written the second time")
         }
     }
 
@@ -33,7 +33,7 @@ import Testing
         let cluster = FakeCluster()
         let report = try runner(cluster, es8).run(dryRun: true)
         #expect(cluster.writes.isEmpty)
-        #expect(report.changes.allSatisfy { $0.action == .wouldCreate(version: 1) })
+        #expect(report.changes.allSatisfy { $0.action.isWouldCreate })
         let ilm = try #require(report.changes.first?.request)
         #expect(ilm.method == "PUT" && ilm.path == "/_ilm/policy/logbridge-logs")
         #expect(report.description.contains("PUT /_index_template/logs-system.journal\n{\n  \"_meta\""))
@@ -50,16 +50,16 @@ import Testing
         let report = try runner(cluster, os2, mappings: copy).run(dryRun: false)
         let changed = report.changes.filter { $0.action.writes }
         #expect(changed.map(\.description) == [
-            "ISM policy logbridge-logs: updated v1 → v2", "component template logbridge-ecs: updated v1 → v2",
+            "ISM policy logbridge-logs: updated v2 → v3", "component template logbridge-ecs: updated v2 → v3",
         ])
         #expect(changed[0].request?.path == "/_plugins/_ism/policies/logbridge-logs?if_seq_no=0&if_primary_term=1")
         #expect(cluster.stored["/_plugins/_ism/policies/logbridge-logs"]?[path: "policy.description"]?.stringValue?
-            .hasSuffix("(logbridge version 2)") == true)
+            .hasSuffix("(logbridge version 3)") == true)
 
         // The old files meet the newer cluster: setup leaves the newer objects alone.
         let downgrade = try runner(cluster, os2).run(dryRun: false)
-        #expect(downgrade.changes.filter { !$0.action.writes }.count == 11)
-        #expect(downgrade.changes[0].action == .keptNewer(installed: 2, ours: 1))
+        #expect(downgrade.changes.filter { !$0.action.writes }.count == 15)
+        #expect(downgrade.changes[0].action == .keptNewer(installed: 3, ours: 2))
     }
 
     @Test func refusalNamesTheObjectAndTheClustersReason() throws {
@@ -83,7 +83,7 @@ import Testing
             Issue.record("expected the ISM policy to be skipped: \(report)")
             return
         }
-        #expect(report.changes.dropFirst().allSatisfy { $0.action == .created(version: 1) })
+        #expect(report.changes.dropFirst().allSatisfy { $0.action.isCreated })
     }
 
     @Test func legacyElasticsearchIsIdempotentForTemplates() throws {
@@ -92,8 +92,9 @@ import Testing
         _ = try runner(cluster, target).run(dryRun: false)
         let second = try runner(cluster, target).run(dryRun: false)
         #expect(second.changes.map(\.action) == [
-            .updated(from: nil, to: nil), .unchanged(version: 3), .unchanged(version: 4), .unchanged(version: 4),
-            .unchanged(version: 4),
+            // Sums of template and component versions: alarms-state, alarms, dlq, infologger, journal, syslog.
+            .updated(from: nil, to: nil), .unchanged(version: 2), .unchanged(version: 3), .unchanged(version: 3),
+            .unchanged(version: 6), .unchanged(version: 5), .unchanged(version: 5),
         ])
     }
 

@@ -1,0 +1,124 @@
+import Bulk
+import Config
+import Foundation
+import Logging
+import Setup
+import TestSupport
+
+/// A live engine holding what the dashboards show: osmem-server, `Mappings/` installed by the Setup module,
+/// a sample farm journal shipped by the real `logbridge ship --once`, and InfoLogger, alarm and dead-letter
+/// documents indexed with `_bulk` (their producers are written by others; these follow their mappings).
+final class DemoFarm: @unchecked Sendable {
+    let osmem: OsmemServer
+    let directory: String
+    /// The sample journal starts at 2026-11-29T00:00:00Z (`SampleJournal.defaultStart`), the same as the others.
+    static let day = "2026.11.29"
+    static let range = PanelSearchRange.demo
+
+    init(entries: Int = 600) throws {
+        osmem = try OsmemServer()
+        directory = try temporaryDirectory("lb-dash-farm")
+        var settings = OutputSettings()
+        settings.hosts = [osmem.url]
+        settings.compression = .none
+        let runner = SetupRunner(mappings: try RepoPaths.mappingSet(), transport: ClusterClient(settings: settings).setupTransport,
+                                 detectTarget: { SetupTarget(flavor: .opensearch, version: "3.8.0") },
+                                 logger: Logger(label: "test"))
+        _ = try runner.run(dryRun: false)
+        try shipSampleJournal(entries: entries)
+        try bulk(Self.otherDatasets)
+        try osmem.refresh()
+    }
+
+    deinit {
+        osmem.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestError("\(executable) \(arguments) failed: \(text)") }
+        return text
+    }
+
+    private func shipSampleJournal(entries: Int) throws {
+        let binary = try TestPaths.logbridgeBinary()
+        let journal = directory + "/journal"
+        try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: true)
+        _ = try run(binary, ["demo", "generate", "--hosts", "4", "--entries", "\(entries)", "--seed", "7",
+                             "--mean-gap-ms", "200", "--out", directory + "/farm.export"])
+        _ = try run(JournalFixture.journalRemote, ["--split-mode=none", "-o", journal + "/farm.journal", directory + "/farm.export"])
+        let config = directory + "/logbridge.yaml"
+        try """
+            state_dir: \(directory)/state
+            logging: {level: warning}
+            output:
+              hosts: ["\(osmem.url)"]
+              compression: none
+              batch: {max_docs: 500, max_bytes: 1MiB, flush_interval: 200ms}
+            inputs:
+              - type: journald
+                id: farm
+                directory: \(journal)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let output = try run(binary, ["ship", "--once", "--config", config])
+        guard output.contains("indexed=\(entries)") else { throw TestError("ship did not index every entry: \(output)") }
+    }
+
+    /// `_bulk` with `create` actions; throws when any item fails, naming it.
+    func bulk(_ documents: [(index: String, source: String)]) throws {
+        let body = documents.map { #"{"create":{"_index":"\#($0.index)"}}"# + "\n" + $0.source + "\n" }.joined()
+        let response = try osmem.request("POST", "/_bulk", body: body)
+        let items = ((response.json as? [String: Any])?["items"] as? [[String: Any]]) ?? []
+        let failed = items.compactMap { ($0["create"] as? [String: Any])?["error"] }
+        guard response.status == 200, items.count == documents.count, failed.isEmpty else {
+            throw TestError("_bulk: HTTP \(response.status), \(failed)")
+        }
+    }
+
+    static let otherDatasets: [(index: String, source: String)] = {
+        var docs: [(String, String)] = []
+        let detectors = ["TPC", "ITS", "MFT", "TOF"], severities = ["I", "I", "W", "E", "F"]
+        for i in 0..<40 {
+            let second = String(format: "%02d", i % 60)
+            docs.append(("logs-infologger-\(day)", """
+                {"@timestamp":"2026-11-29T00:01:\(second).000000Z","event":{"dataset":"infologger","kind":"event"},\
+                "host":{"name":"flp00\(1 + i % 4)"},"message":"readout: page \(i) dropped",\
+                "log":{"level":"\(severities[i % 5] == "E" ? "error" : "info")","origin":{"file":{"name":"ReadoutEquipment.cxx","line":\(100 + i)}}},\
+                "infologger":{"severity":"\(severities[i % 5])","level":\(1 + i % 20),"level_class":"ops","system":"\(i % 2 == 0 ? "DAQ" : "QC")",\
+                "facility":"readout","detector":"\(detectors[i % 4])","partition":"2Xy8","run":\(550_000 + i % 3),"rolename":"flp-readout"}}
+                """))
+        }
+        let states = ["raised", "renotified", "cleared"]
+        for i in 0..<9 {
+            docs.append(("logbridge-alarms-\(day)", """
+                {"@timestamp":"2026-11-29T00:02:0\(i).000000Z","event":{"kind":"alert","dataset":"logbridge.alarms"},\
+                "alarm":{"rule":"\(i < 6 ? "sshd-auth-failures" : "readout-errors")","key":"flp00\(1 + i % 2)","state":"\(states[i % 3])",\
+                "severity":"warning","count":\(i + 1),"value":\(Double(i) + 0.5),\
+                "first_seen":"2026-11-29T00:00:00.000000Z","last_seen":"2026-11-29T00:02:0\(i).000000Z"},\
+                "host":{"name":"flp00\(1 + i % 2)"},"message":"alarm \(states[i % 3])"}
+                """))
+        }
+        for i in 0..<3 {
+            docs.append(("logbridge-dlq-\(day)", """
+                {"@timestamp":"2026-11-29T00:03:0\(i).000000Z","event":{"kind":"pipeline_error","original":"{\\"process\\":{\\"pid\\":\\"x\\"}}"},\
+                "error":{"type":"mapper_parsing_exception","message":"failed to parse field [process.pid] of type [long]"},\
+                "logbridge":{"index":"logs-system.journal-\(day)","id":"id-\(i)","input":"farm"}}
+                """))
+        }
+        docs.append(("logbridge-alarms-state", #"{"rule":"sshd-auth-failures","key":"flp001","state":"raised","count":3}"#))
+        return docs
+    }()
+}
+
+enum PanelSearchRange {
+    static let demo = (from: "2026-11-28T23:00:00Z", to: "2026-11-29T06:00:00Z")
+}

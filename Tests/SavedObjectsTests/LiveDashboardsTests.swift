@@ -1,0 +1,76 @@
+import Foundation
+import SavedObjects
+import Setup
+import Testing
+import TestSupport
+
+/// Every panel of every dashboard, sent to a live engine as the search the dashboard would send, must draw
+/// something on the demo data; and the mappings take every dataset's documents and refuse a wrong type.
+@Suite(.serialized) struct LiveDashboardsTests {
+    static let farm = Result { try DemoFarm() }
+
+    @Test func everyPanelReturnsDataOnTheDemoFarm() throws {
+        let farm = try Self.farm.get()
+        let range = PanelSearch.TimeRange(from: DemoFarm.range.from, to: DemoFarm.range.to, autoInterval: "1m")
+        var checked = 0
+        for file in try SavedObjectFile.files(in: RepoPaths.dashboards) {
+            for search in try PanelSearch.searches(for: try SavedObjectFile.read(file), range: range) {
+                let response = try farm.osmem.request("POST", search.path, body: search.body.compactText)
+                #expect(response.status == 200, "\(search.objectID): HTTP \(response.status) \(String(describing: response.json))")
+                let data = try JSONSerialization.data(withJSONObject: response.json ?? [:])
+                let json = try JSONValue(parsing: Array(data))
+                #expect(PanelSearch.hasResults(json), "\(search.objectID) (\(search.title)) is empty: \(search.body.compactText) → \(json.compactText.prefix(400))")
+                checked += 1
+            }
+        }
+        #expect(checked == 24)
+    }
+
+    @Test func aPanelOutsideTheDataIsEmpty() throws {
+        // The check above can fail: the same searches over a day without data find nothing.
+        let farm = try Self.farm.get()
+        let range = PanelSearch.TimeRange(from: "2020-01-01T00:00:00Z", to: "2020-01-02T00:00:00Z", autoInterval: "1h")
+        let objects = try SavedObjectFile.read(RepoPaths.dashboards + "/farm-overview.ndjson")
+        for search in try PanelSearch.searches(for: objects, range: range) {
+            let response = try farm.osmem.request("POST", search.path, body: search.body.compactText)
+            let json = try JSONValue(parsing: Array(try JSONSerialization.data(withJSONObject: response.json ?? [:])))
+            #expect(!PanelSearch.hasResults(json), "\(search.objectID)")
+        }
+    }
+
+    @Test func theErrorFilterKeepsOnlyErrors() throws {
+        let farm = try Self.farm.get()
+        let range = PanelSearch.TimeRange(from: DemoFarm.range.from, to: DemoFarm.range.to, autoInterval: "1m")
+        let objects = try SavedObjectFile.read(RepoPaths.dashboards + "/farm-overview.ndjson")
+        let latest = try #require(try PanelSearch.searches(for: objects, range: range).first { $0.objectID == "logbridge-farm-latest-errors" })
+        let response = try farm.osmem.request("POST", latest.path, body: latest.body.compactText)
+        let hits = (((response.json as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]) ?? []
+        let levels = Set(hits.compactMap { (($0["_source"] as? [String: Any])?["log"] as? [String: Any])?["level"] as? String })
+        #expect(!levels.isEmpty && levels.isSubset(of: ["emerg", "alert", "crit", "err"]), "\(levels)")
+        let stamps = hits.compactMap { ($0["_source"] as? [String: Any])?["@timestamp"] as? String }
+        #expect(stamps == stamps.sorted(by: >), "latest first")
+    }
+
+    @Test func everyDatasetIndexesWithoutMappingErrorsAndAWrongTypeIsRefused() throws {
+        let farm = try Self.farm.get()
+        // Every index the farm holds was created by our templates and took every document (the bulk helper
+        // throws on any item error); each has the mapping of its own template.
+        let mapping = try farm.osmem.request("GET", "/logbridge-alarms-\(DemoFarm.day)/_mapping")
+        let text = String(describing: mapping.json)
+        #expect(text.contains("first_seen") && text.contains("date_nanos"))
+        let state = try farm.osmem.request("GET", "/logbridge-alarms-state/_mapping")
+        #expect(!String(describing: state.json).contains("first_seen"), "the state index must not get the event template")
+
+        let wrong: [(String, String)] = [
+            ("logs-system.journal-\(DemoFarm.day)", #"{"@timestamp":"2026-11-29T00:00:00Z","process":{"pid":"not-a-number"}}"#),
+            ("logs-infologger-\(DemoFarm.day)", #"{"@timestamp":"2026-11-29T00:00:00Z","infologger":{"run":"run-two"}}"#),
+            ("logs-system.syslog-\(DemoFarm.day)", #"{"@timestamp":"2026-11-29T00:00:00Z","source":{"ip":"not-an-ip"}}"#),
+            ("logbridge-alarms-\(DemoFarm.day)", #"{"@timestamp":"2026-11-29T00:00:00Z","alarm":{"count":"many"}}"#),
+        ]
+        for (index, source) in wrong {
+            #expect(throws: TestError.self, "\(index) accepted \(source)") { try farm.bulk([(index, source)]) }
+        }
+        try farm.bulk([("logs-system.syslog-\(DemoFarm.day)",
+                        #"{"@timestamp":"2026-11-29T00:00:00.000001Z","source":{"ip":"10.1.2.3"},"log":{"syslog":{"hostname":"flp001","version":1}},"message":"ok"}"#)])
+    }
+}
