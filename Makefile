@@ -3,10 +3,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := $(CURDIR)/.venv
 OSMEM := $(VENV)/bin/osmem-server
-APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev zlib1g-dev pkg-config systemd-journal-remote python3-venv curl
+APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev zlib1g-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager
 export OSMEM_SERVER := $(OSMEM)
 
-.PHONY: all build release deps test demo bench clean
+.PHONY: all build release deps test demo bench clean soak fuzz
 
 all: build
 
@@ -45,5 +45,18 @@ demo: release
 bench: deps
 	bash Tests/Bench/bench.sh
 
+bench-alarms: deps
+	$(SWIFT) build -c release --product logbridge
+	bash Tests/Bench/bench-alarms.sh
+
 clean:
 	rm -rf .build
+
+# Reliability tests at soak scale: more events, more SIGKILLs, a one-minute outage.
+soak: deps
+	$(SWIFT) build --build-tests
+	LOGBRIDGE_SOAK=1 $(SWIFT) test --skip-build --filter 'ReliabilityTests'
+
+# libFuzzer on every parser of outside bytes, FUZZ_SECONDS each (default 60); see Tests/Fuzz/README.md.
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} bash Tests/Fuzz/fuzz.sh

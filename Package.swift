@@ -81,11 +81,21 @@ let package = Package(
         ] + nio),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport", logging]),
         .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
-        .testTarget(name: "SavedObjectsTests", dependencies: ["SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging]),
+        .testTarget(name: "SavedObjectsTests", dependencies: [
+            "SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging, .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "AlarmsTests", dependencies: ["Alarms", "Bulk", "Config", "TestSupport", logging] + nio),
         .testTarget(name: "IntegrationTests", dependencies: [
             "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),
+
+        // Fuzz targets for the parsers that take bytes from outside (`make fuzz`; Tests/Fuzz/README.md).
+        // A plain `swift build` builds them as corpus replayers; `make fuzz` rebuilds them with coverage
+        // instrumentation and -DFUZZING, which hands `main` to libFuzzer's driver.
+        .target(name: "FuzzSupport", path: "Tests/Fuzz/Targets/FuzzSupport"),
+        .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-config"),
+        .executableTarget(name: "fuzz-bulk-response", dependencies: ["Bulk", "FuzzSupport"],
+                          path: "Tests/Fuzz/Targets/fuzz-bulk-response"),
     ]
 )

@@ -11,7 +11,11 @@ HOSTS=${DEMO_HOSTS:-8}
 ENTRIES=${DEMO_ENTRIES:-4000}
 
 rm -rf "$DEMO_DIR"; mkdir -p "$DEMO_DIR/journal"
-cleanup() { [ -n "${OSMEM_PID:-}" ] && kill "$OSMEM_PID" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() {
+  [ -n "${SHIP_PID:-}" ] && kill "$SHIP_PID" 2>/dev/null
+  [ -n "${OSMEM_PID:-}" ] && kill "$OSMEM_PID" 2>/dev/null
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 
 echo "== starting the embedded engine (osmem-server)"
@@ -25,6 +29,27 @@ echo "== generating a sample farm journal: $HOSTS FLP hosts, $ENTRIES entries (s
 "$BIN" demo generate --hosts "$HOSTS" --entries "$ENTRIES" --seed 7 --recent --out "$DEMO_DIR/farm.export"
 /lib/systemd/systemd-journal-remote --split-mode=none -o "$DEMO_DIR/journal/farm.journal" "$DEMO_DIR/farm.export" 2>/dev/null
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+SYSLOG_PORT=$(free_port); ILG_PORT=$(free_port)
+# A classic /var/log/messages-style file (RFC 3164 without PRI), tailed by the file input.
+mkdir -p "$DEMO_DIR/logs"
+python3 - "$DEMO_DIR/logs/messages.log" "$HOSTS" <<'PY'
+import sys, time, random
+random.seed(3)
+path, hosts = sys.argv[1], int(sys.argv[2])
+msgs = ["Connection from 10.161.%d.%d port %d", "session opened for user alice", "CRON[%d]: (root) CMD (run-parts /etc/cron.hourly)",
+        "kernel: nvme0: I/O timeout, aborting", "dhclient[%d]: DHCPACK from 10.161.0.1"]
+with open(path, "w") as f:
+    t = time.time() - 600
+    for i in range(500):
+        t += 1.2
+        host = "flp%03d" % (1 + i % hosts)
+        m = random.choice(msgs)
+        m = m % tuple(random.randint(1, 65000) for _ in range(m.count("%d")))
+        f.write("%s %s %s\n" % (time.strftime("%b %e %H:%M:%S", time.localtime(t)), host,
+                                  m if ":" in m.split(" ")[0] else "sshd[%d]: %s" % (1000 + i % 7, m)))
+PY
+
 cat > "$DEMO_DIR/logbridge.yaml" <<YAML
 state_dir: $DEMO_DIR/state
 logging: {level: notice}
@@ -36,13 +61,62 @@ inputs:
   - type: journald
     id: farm
     directory: $DEMO_DIR/journal
+  - type: syslog
+    id: syslog
+    listen: ["tcp://127.0.0.1:$SYSLOG_PORT", "udp://127.0.0.1:$SYSLOG_PORT"]
+  - type: file
+    id: files
+    paths: ["$DEMO_DIR/logs/*.log"]
+    format: rfc3164
+  - type: infologger
+    id: infologger
+    mode: server
+    listen: 127.0.0.1:$ILG_PORT
 YAML
 
 echo "== logbridge setup"
 "$BIN" setup --config "$DEMO_DIR/logbridge.yaml" --mappings "$ROOT/Mappings"
-echo "== logbridge ship --once"
-"$BIN" ship --once --config "$DEMO_DIR/logbridge.yaml"
-echo "== ship again: the checkpoint resumes after the last acknowledged entry, nothing is sent twice"
+echo "== logbridge ship: the journal, a tailed log file, syslog over TCP/UDP and InfoLogger (server mode), live"
+"$BIN" ship --config "$DEMO_DIR/logbridge.yaml" > "$DEMO_DIR/ship.out" 2> "$DEMO_DIR/ship.log" &
+SHIP_PID=$!
+sleep 1
+# syslog: util-linux logger over TCP (octet-counted RFC 5424) and UDP (RFC 3164), as farm services and devices send it
+for i in $(seq 1 100); do echo "readout[4242]: demo syslog message $i"; done |
+  logger --server 127.0.0.1 --port "$SYSLOG_PORT" --tcp --octet-count --rfc5424 --tag readout -p local0.warning
+for i in $(seq 1 50); do logger --server 127.0.0.1 --port "$SYSLOG_PORT" --udp --rfc3164 -t pdu -p daemon.err "PDU outlet $i overcurrent"; done
+# InfoLogger: the infoLoggerD → infoLoggerServer protocol (INI, File frames, cumulative ACK), as the real daemon speaks it
+python3 - 127.0.0.1 "$ILG_PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+s.sendall(b"INI demo-infoLoggerD 0\n")
+assert s.recv(64).startswith(b"READY")
+now = time.time()
+sev = "IIIIWWEF"
+for i in range(1, 201):
+    rec = "*1.4#%s#%d#%.6f#flp%03d#readout#%d#flp#FLP#readout#%s#2rXyZ7abc#551234#%d#%d#ReadoutEquipment.cxx#demo InfoLogger message %d" % (
+        sev[i % 8], 1 + i % 21, now - 300 + i, 1 + i % 8, 30000 + i % 8, ["TPC", "ITS", "MFT", "TOF"][i % 4], 3000 + i % 5, 200 + i, i)
+    body = rec.encode() + b"\0"
+    s.sendall(b"File infoLoggerD %d 1 %d\n" % (i, len(body)) + body + b"END\n")
+acked, buf = 0, b""
+while acked < 200:
+    buf += s.recv(4096)
+    *lines, buf = buf.split(b"\n")
+    for l in lines:
+        if l.startswith(b"ACK "): acked = int(l.split()[1])
+print("   InfoLogger: 200 records sent, all acknowledged (only once durably spooled)")
+PY
+expect() { # dataset count: wait until the engine holds them
+  for _ in $(seq 1 120); do
+    n=$(curl -s -XPOST "$URL/logs-$1-*/_count" -H 'Content-Type: application/json' | python3 -c 'import json,sys; print(json.load(sys.stdin).get("count",0))' 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge "$2" ] && { echo "   $1: $n documents"; return 0; }
+    curl -s -XPOST "$URL/_refresh" >/dev/null; sleep 0.5
+  done
+  echo "   $1: only ${n:-0} of $2 documents arrived"; return 1
+}
+expect system.journal "$ENTRIES"; expect system.syslog 150; expect system.file 500; expect infologger 200
+kill -TERM "$SHIP_PID"; wait "$SHIP_PID" || true
+cat "$DEMO_DIR/ship.out"
+echo "== ship --once again: every input resumes after its last acknowledged position, nothing is sent twice"
 "$BIN" ship --once --config "$DEMO_DIR/logbridge.yaml"
 echo "== report, queried back from the engine"
 "$BIN" demo report --config "$DEMO_DIR/logbridge.yaml"
