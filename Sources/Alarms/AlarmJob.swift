@@ -14,6 +14,8 @@ public final class AlarmJob: @unchecked Sendable {
         /// A lease held by a crashed instance is taken over after this long.
         public var leaseSeconds: Double = 120
         public var workers = 2
+        /// Fold the cycle's searches into shared ones (`SearchMerger`); off only to compare against.
+        public var mergeSearches = true
         /// Send nothing to sinks and write nothing (used by `rules test`).
         public var dryRun = false
         public init() {}
@@ -30,7 +32,9 @@ public final class AlarmJob: @unchecked Sendable {
 
     public struct CycleReport: Sendable {
         public var rules: [RuleReport] = []
+        /// `_msearch` requests sent, and the searches inside them.
         public var queries = 0
+        public var searches = 0
         public var responseBytes = 0
         public var sinkErrors: [String] = []
         public var events: [AlarmEvent] { rules.flatMap(\.events) }
@@ -46,7 +50,7 @@ public final class AlarmJob: @unchecked Sendable {
         self.rules = rules
         self.options = options
         self.store = StateStore(client: client)
-        self.searcher = Searcher(settings: client.settings, workers: options.workers)
+        self.searcher = Searcher(settings: client.settings, workers: options.workers, merge: options.mergeSearches)
         self.logger = logger
     }
 
@@ -55,7 +59,7 @@ public final class AlarmJob: @unchecked Sendable {
         try store.prepare()
         var state = try store.load()
         var report = CycleReport()
-        let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes
+        let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes, searchesBefore = searcher.searches
 
         // Leases: one conditional write per due rule, in one request. A 409 means another instance has it.
         var due: [Rule] = []
@@ -115,6 +119,7 @@ public final class AlarmJob: @unchecked Sendable {
 
         if options.dryRun {
             report.queries = searcher.requests - queriesBefore
+            report.searches = searcher.searches - searchesBefore
             report.responseBytes = searcher.responseBytes - bytesBefore
             return report
         }
@@ -146,7 +151,11 @@ public final class AlarmJob: @unchecked Sendable {
             let name = plan.rule.name
             let before = state.active[name] ?? [:]
             let after = windows[name] ?? before
-            for (key, record) in after { writes.append(.init(id: AlarmState.alarmID(name, key), index: StateStore.stateIndex, source: StateStore.alarmDoc(record))) }
+            // An alarm that holds without a new notification is unchanged: rewriting it would cost the cluster
+            // an indexing per active alarm per cycle (most of a steady-state cycle's writes).
+            for (key, record) in after where before[key] != record {
+                writes.append(.init(id: AlarmState.alarmID(name, key), index: StateStore.stateIndex, source: StateStore.alarmDoc(record)))
+            }
             for key in before.keys where after[key] == nil { writes.append(.init(id: AlarmState.alarmID(name, key), index: StateStore.stateIndex, source: nil)) }
             if termsChanged.contains(name) {
                 writes.append(.init(id: AlarmState.termsID(name), index: StateStore.stateIndex,
@@ -170,6 +179,7 @@ public final class AlarmJob: @unchecked Sendable {
             if case .conflict = result { logger.warning("lease lost while running; another instance took the rule over", metadata: ["id": "\(w.id)"]) }
         }
         report.queries = searcher.requests - queriesBefore
+        report.searches = searcher.searches - searchesBefore
         report.responseBytes = searcher.responseBytes - bytesBefore
         return report
     }
@@ -277,7 +287,7 @@ public final class AlarmJob: @unchecked Sendable {
         for (n, rule) in targets.enumerated() {
             guard let response = responses[n] else { continue }
             var sources: [String: [String: Any]] = [:]
-            for g in Evaluator.groups(response, keyed: !QueryBuilder.groupingFields(rule).isEmpty) {
+            for g in Evaluator.groups(response, keys: QueryBuilder.groupingFields(rule)) {
                 let hits = ((g.aggs["latest"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]
                 if let source = hits?.first?["_source"] as? [String: Any] { sources[g.key] = source }
             }
@@ -314,7 +324,7 @@ public final class AlarmJob: @unchecked Sendable {
         var state = AlarmState()
         var windows: [String: [String: AlarmRecord]] = [:]
         var changed = Set<String>()
-        let before = (searcher.requests, searcher.responseBytes)
+        let before = (searcher.requests, searcher.responseBytes, searcher.searches)
         var results = try evaluate(rules.map { ($0, from, Self.stepEnds(from: from, to: to, every: $0.runEvery)) },
                                    state: &state, active: &windows, termsChanged: &changed)
         try addIncludedFields(&results, plans: rules.map { ($0, to) })
@@ -322,6 +332,7 @@ public final class AlarmJob: @unchecked Sendable {
         report.rules = rules.compactMap { results[$0.name] }
         report.queries = searcher.requests - before.0
         report.responseBytes = searcher.responseBytes - before.1
+        report.searches = searcher.searches - before.2
         return report
     }
 }

@@ -8,16 +8,21 @@ public enum Evaluator {
         var aggs: [String: Any]
     }
 
-    static func groups(_ response: [String: Any], keyed: Bool) -> [Group] {
-        if !keyed {
+    /// - Parameter keys: the grouping fields; empty: the whole answer is one group.
+    static func groups(_ response: [String: Any], keys: [String]) -> [Group] {
+        if keys.isEmpty {
             let total = ((response["hits"] as? [String: Any])?["total"] as? [String: Any])?["value"] as? Int ?? 0
             return [Group(key: Rule.wholeRuleKey, fields: [:], count: total, aggs: response["aggregations"] as? [String: Any] ?? [:])]
         }
         let buckets = ((response["aggregations"] as? [String: Any])?["keys"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
         return buckets.map { bucket in
-            let key = bucket["key"] as? [String: Any] ?? [:]
             var fields: [String: String] = [:]
-            for (k, v) in key { fields[k] = "\(v)" }
+            if let composite = bucket["key"] as? [String: Any] {
+                for (k, v) in composite { fields[k] = "\(v)" }
+            } else if let single = bucket["key_as_string"] ?? bucket["key"] {
+                // A `terms` bucket (one grouping field): the key is the value itself.
+                fields[keys[0]] = "\(single)"
+            }
             return Group(key: keyText(fields), fields: fields, count: bucket["doc_count"] as? Int ?? 0, aggs: bucket)
         }
     }
@@ -43,8 +48,9 @@ public enum Evaluator {
     ///   - knownTerms: `new_term` baseline; nil for other types.
     public static func findings(_ rule: Rule, response: [String: Any], activeKeys: Set<String>,
                                 knownTerms: Set<String>?) -> [Finding] {
-        let keyed = !QueryBuilder.groupingFields(rule).isEmpty
-        let groups = groups(response, keyed: keyed)
+        let keys = QueryBuilder.groupingFields(rule)
+        let keyed = !keys.isEmpty
+        let groups = groups(response, keys: keys)
         let window = formatSpan(rule.timeframe ?? rule.bufferTime)
         var out: [Finding] = []
         for g in groups {
@@ -106,7 +112,7 @@ public enum Evaluator {
     /// `change`: the newest value of the compared field per key.
     static func latestValues(_ rule: Rule, field: String, response: [String: Any]) -> [String: String] {
         var out: [String: String] = [:]
-        for g in groups(response, keyed: true) {
+        for g in groups(response, keys: QueryBuilder.groupingFields(rule)) {
             guard let hits = ((g.aggs["last"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]],
                   let source = hits.first?["_source"] as? [String: Any] else { continue }
             out[g.key] = DocumentFields.value(source, path: field).map { "\($0)" } ?? ""
@@ -116,7 +122,7 @@ public enum Evaluator {
 
     /// The terms of a composite answer, for `new_term` baselines.
     public static func terms(_ rule: Rule, response: [String: Any]) -> Set<String> {
-        Set(groups(response, keyed: true).map(\.key))
+        Set(groups(response, keys: QueryBuilder.groupingFields(rule)).map(\.key))
     }
 
     static func formatSpan(_ seconds: Double) -> String {

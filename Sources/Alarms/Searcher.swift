@@ -4,20 +4,56 @@ import Foundation
 
 /// Runs probes as `_msearch` requests, split across a few workers with a client each, so the cycle costs a
 /// handful of requests however many rules there are, and one slow search holds up only its own batch.
+/// Probes are first folded into shared searches (`SearchMerger`): the cluster then visits each window's
+/// documents once for all rules instead of once per rule.
 public final class Searcher: @unchecked Sendable {
     public private(set) var requests = 0
     public private(set) var responseBytes = 0
+    /// Searches sent (inside the `_msearch` requests).
+    public private(set) var searches = 0
     private let clients: [ClusterClient]
     private let batchSize: Int
+    private let merge: Bool
     private let lock = NSLock()
 
-    public init(settings: OutputSettings, workers: Int = 2, batchSize: Int = 50) {
+    public init(settings: OutputSettings, workers: Int = 2, batchSize: Int = 50, merge: Bool = true) {
         clients = (0..<max(1, workers)).map { _ in ClusterClient(settings: settings) }
         self.batchSize = batchSize
+        self.merge = merge
     }
 
     /// Answers in probe order; nil where the cluster returned an error for that search (reason in `errors`).
     public func search(_ probes: [Probe]) -> (responses: [[String: Any]?], errors: [Int: String]) {
+        guard merge, probes.count > 1 else { return send(probes.map { ($0.index, $0.body) }) }
+        let plan = SearchMerger.plan(probes)
+        let (answers, errs) = send(plan.searches.map { ($0.index, $0.body) })
+        var responses: [[String: Any]?] = Array(repeating: nil, count: probes.count)
+        var errors: [Int: String] = [:]
+        var retry: [Int] = []
+        for (i, slot) in plan.slots.enumerated() {
+            guard let answer = answers[slot.search] else {
+                // A shared search the cluster refused (one rule's bad field can do that): its members are asked
+                // again one by one, so only the faulty rule fails.
+                if plan.searches[slot.search].aggregations > 1 { retry.append(i) } else { errors[i] = errs[slot.search] ?? "no answer" }
+                continue
+            }
+            if let agg = slot.agg {
+                responses[i] = SearchMerger.split(answer, agg: agg)
+                if responses[i] == nil { errors[i] = "aggregation \(agg) missing from the shared answer" }
+            } else { responses[i] = answer }
+        }
+        if !retry.isEmpty {
+            let (again, againErrors) = send(retry.map { (probes[$0].index, probes[$0].body) })
+            for (n, i) in retry.enumerated() {
+                responses[i] = again[n]
+                if let e = againErrors[n] { errors[i] = e }
+            }
+        }
+        return (responses, errors)
+    }
+
+    /// Sends searches as they are, in `_msearch` batches over the workers.
+    private func send(_ probes: [(index: String, body: String)]) -> (responses: [[String: Any]?], errors: [Int: String]) {
         let batches = stride(from: 0, to: probes.count, by: batchSize).map { Array($0..<min($0 + batchSize, probes.count)) }
         let collected = Collected(count: probes.count)
         let next = ManagedCounter()
@@ -30,6 +66,7 @@ public final class Searcher: @unchecked Sendable {
                     let (answers, errs, bytes) = run(batches[b].map { probes[$0] }, client: clients[worker])
                     lock.lock()
                     requests += 1
+                    searches += batches[b].count
                     responseBytes += bytes
                     for (i, probeIndex) in batches[b].enumerated() {
                         collected.responses[probeIndex] = answers[i]
@@ -43,7 +80,7 @@ public final class Searcher: @unchecked Sendable {
         return (collected.responses, collected.errors)
     }
 
-    private func run(_ probes: [Probe], client: ClusterClient) -> ([[String: Any]?], [Int: String], Int) {
+    private func run(_ probes: [(index: String, body: String)], client: ClusterClient) -> ([[String: Any]?], [Int: String], Int) {
         var body = ""
         for p in probes {
             body += JSONText.encode(["index": p.index, "ignore_unavailable": true, "allow_no_indices": true]) + "\n" + p.body + "\n"

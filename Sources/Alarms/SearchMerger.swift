@@ -1,0 +1,112 @@
+/// Folds the probes of a cycle into a few searches, and splits the answers back into one per probe.
+///
+/// A search engine pays per search and per document visited far more than per aggregation, so every probe
+/// over the same index and timestamp field becomes one `filter` aggregation (the probe's own query: its window
+/// range and its rule's filters) of one shared search, holding the probe's sub-aggregations. The shared search
+/// only narrows the documents to the union of the windows; each rule still counts exactly its own window, so
+/// answers are those of the unmerged searches. Probes asking exactly the same question (rules that differ only by
+/// thresholds) share one aggregation. A sibling `filter` per rule rather than one `filters` aggregation, because
+/// rules need different sub-aggregations.
+enum SearchMerger {
+    /// One search sent to the cluster: a shared one with `aggregations` members, or (0) a probe sent as it is.
+    struct Search {
+        var index: String
+        var body: String
+        var aggregations: Int
+    }
+
+    struct Plan {
+        var searches: [Search] = []
+        /// Per probe: which search answers it, and under which aggregation name (nil: the whole answer is its own).
+        var slots: [(search: Int, agg: String?)] = []
+    }
+
+    /// Caps a shared search's size: its answer is parsed in one piece, and a search the cluster refuses takes
+    /// its members down with it (they are then retried unmerged).
+    static let maxAggregationsPerSearch = 100
+
+    static func plan(_ probes: [Probe]) -> Plan {
+        var plan = Plan()
+        // Group key (index + timestamp field) → index of the open search and its aggregation bodies.
+        var open: [String: Int] = [:]
+        var aggs: [[String: Any]] = []
+        var ranges: [(field: String, from: String, to: String)?] = []
+        var dedup: [[String: String]] = []  // per search: aggregation JSON → name
+        for probe in probes {
+            guard let parts = Parts(probe.body) else {
+                plan.searches.append(Search(index: probe.index, body: probe.body, aggregations: 0))
+                aggs.append([:]); ranges.append(nil); dedup.append([:])
+                plan.slots.append((plan.searches.count - 1, nil))
+                continue
+            }
+            let group = probe.index + "\u{0}" + parts.timestampField
+            var s = open[group] ?? -1
+            let agg = parts.aggregation()
+            let aggText = JSONText.encode(agg)
+            if s >= 0, let name = dedup[s][aggText] { plan.slots.append((s, name)); continue }
+            if s < 0 || plan.searches[s].aggregations >= maxAggregationsPerSearch {
+                plan.searches.append(Search(index: probe.index, body: "", aggregations: 0))
+                aggs.append([:]); ranges.append((parts.timestampField, parts.from, parts.to)); dedup.append([:])
+                s = plan.searches.count - 1
+                open[group] = s
+            }
+            let name = "p\(plan.searches[s].aggregations)"
+            plan.searches[s].aggregations += 1
+            aggs[s][name] = agg
+            dedup[s][aggText] = name
+            if let r = ranges[s] { ranges[s] = (r.field, min(r.from, parts.from), max(r.to, parts.to)) }
+            plan.slots.append((s, name))
+        }
+        for s in plan.searches.indices where plan.searches[s].aggregations > 0 {
+            var request: [String: Any] = ["size": 0, "aggs": aggs[s]]
+            // Timestamps are all written by `Timestamps.format` (fixed width, UTC), so text order is time order.
+            if let r = ranges[s] {
+                request["query"] = ["bool": ["filter": [QueryBuilder.rangeText(r.field, r.from, r.to)]]]
+            }
+            plan.searches[s].body = JSONText.encode(request)
+        }
+        return plan
+    }
+
+    /// The answer of one member, shaped like the answer of its own search: total hits = the bucket's count,
+    /// aggregations = the bucket's sub-aggregations.
+    static func split(_ response: [String: Any], agg: String) -> [String: Any]? {
+        guard var bucket = (response["aggregations"] as? [String: Any])?[agg] as? [String: Any] else { return nil }
+        let count = bucket.removeValue(forKey: "doc_count") as? Int ?? 0
+        return ["hits": ["total": ["value": count, "relation": "eq"]], "aggregations": bucket]
+    }
+
+    /// A probe body in the form QueryBuilder writes: `size: 0`, a `bool` query of filters only, the first of
+    /// which is the window's range on the timestamp field. Anything else is sent unmerged.
+    private struct Parts {
+        var filters: [Any]
+        var aggs: [String: Any]?
+        var timestampField: String
+        var from: String
+        var to: String
+
+        init?(_ body: String) {
+            guard let json = JSONText.decode(Array(body.utf8)) as? [String: Any],
+                  json["size"] as? Int == 0,
+                  Set(json.keys).isSubset(of: ["size", "track_total_hits", "query", "aggs"]),
+                  let query = json["query"] as? [String: Any], query.count == 1,
+                  let bool = query["bool"] as? [String: Any], bool.count == 1,
+                  let filters = bool["filter"] as? [Any],
+                  let range = (filters.first as? [String: Any])?["range"] as? [String: Any], range.count == 1,
+                  let entry = range.first, let spec = entry.value as? [String: Any],
+                  let from = spec["gte"] as? String, let to = spec["lt"] as? String
+            else { return nil }
+            self.filters = filters
+            self.aggs = json["aggs"] as? [String: Any]
+            timestampField = entry.key
+            self.from = from
+            self.to = to
+        }
+
+        func aggregation() -> [String: Any] {
+            var agg: [String: Any] = ["filter": ["bool": ["filter": filters]]]
+            if let aggs, !aggs.isEmpty { agg["aggs"] = aggs }
+            return agg
+        }
+    }
+}
