@@ -94,7 +94,7 @@ struct ErrorTests {
         let error = configError("inputs:\n  - type: jornald\n    id: x\n")
         #expect(error?.description == "/etc/logbridge/logbridge.yaml:2: inputs[0].type: unknown input type \"jornald\"; did you mean \"journald\"?")
         let far = configError("inputs:\n  - type: kafka\n    id: x\n")
-        #expect(far?.message == "unknown input type \"kafka\"; known types: journald")
+        #expect(far?.message == "unknown input type \"kafka\"; known types: file, infologger, journald, syslog")
     }
 
     @Test("no inputs means nothing to ship")

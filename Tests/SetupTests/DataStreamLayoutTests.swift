@@ -45,7 +45,7 @@ import Testing
         _ = try run(.dailyIndices)
         let switched = try run(.dataStreams)
         #expect(switched.changes.filter { $0.action.writes }.map(\.name).sorted()
-            == ["logs-infologger", "logs-system.journal", "logs-system.syslog"])
+            == ["logs-infologger", "logs-system.file", "logs-system.journal", "logs-system.syslog"])
         #expect(cluster.stored["/_index_template/logs-system.journal"]?["data_stream"] == .object([:]))
         #expect(try run(.dataStreams).changes.allSatisfy { !$0.action.writes }, "idempotent in the new mode too")
     }

@@ -35,10 +35,10 @@ import Testing
             Issue.record("the ISM policy should be skipped on osmem: \(first)")
             return
         }
-        #expect(first.changes.dropFirst().count == 14 && first.changes.dropFirst().allSatisfy { $0.action.isCreated })
+        #expect(first.changes.dropFirst().count == 15 && first.changes.dropFirst().allSatisfy { $0.action.isCreated })
 
         let second = try setup()
-        #expect(second.changes.dropFirst().count == 14 && second.changes.dropFirst().allSatisfy { $0.action.isUnchanged })
+        #expect(second.changes.dropFirst().count == 15 && second.changes.dropFirst().allSatisfy { $0.action.isUnchanged })
 
         let copy = try MappingsFixture.temporaryCopy()
         defer { try? FileManager.default.removeItem(atPath: copy) }

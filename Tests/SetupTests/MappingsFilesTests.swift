@@ -14,7 +14,7 @@ import Testing
     @Test func everyFileIsOneCanonicalJSONObject() throws {
         let files = try FileManager.default.subpathsOfDirectory(atPath: MappingsFixture.directory)
             .filter { $0.hasSuffix(".json") }
-        #expect(files.count == 16)
+        #expect(files.count == 17)
         for file in files {
             let text = try String(contentsOfFile: MappingsFixture.directory + "/" + file, encoding: .utf8)
             let value = try JSONValue(parsing: text)
@@ -30,7 +30,8 @@ import Testing
             "logbridge-settings", "logbridge-syslog",
         ])
         #expect(mappings.indexTemplates.map(\.name) == [
-            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logs-infologger", "logs-system.journal", "logs-system.syslog",
+            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logs-infologger", "logs-system.file", "logs-system.journal",
+            "logs-system.syslog",
         ])
         #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-logs"])
         #expect(mappings.ismPolicies.map(\.name) == ["logbridge-logs"])

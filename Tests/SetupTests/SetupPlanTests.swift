@@ -27,12 +27,13 @@ import Testing
             "/_component_template/logbridge-settings", "/_component_template/logbridge-syslog",
             "/_index_template/logbridge-alarms-state", "/_index_template/logbridge-alarms",
             "/_index_template/logbridge-dlq", "/_index_template/logs-infologger",
-            "/_index_template/logs-system.journal", "/_index_template/logs-system.syslog",
+            "/_index_template/logs-system.file", "/_index_template/logs-system.journal",
+            "/_index_template/logs-system.syslog",
         ])
         let ism = try #require(plan.first)
-        #expect(ism.kind == .ismPolicy && ism.version == 2)
+        #expect(ism.kind == .ismPolicy && ism.version == 3)
         #expect(ism.body["_meta"] == nil && ism.body[path: "policy._meta"] == nil, "ISM knows no _meta")
-        #expect(ism.body[path: "policy.description"]?.stringValue?.hasSuffix("(logbridge version 2)") == true)
+        #expect(ism.body[path: "policy.description"]?.stringValue?.hasSuffix("(logbridge version 3)") == true)
         #expect(try component(plan, "logbridge-journald")[
             path: "template.mappings.properties.journald.properties.custom"] == .object(["type": .string("flat_object")]))
         // ISM attaches itself through ism_template; OpenSearch would reject the ILM setting as unknown.
@@ -56,7 +57,7 @@ import Testing
         #expect(ilm.body[path: "policy._meta.version"] == .int(1))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
         #expect(plan.filter { $0.kind == .componentTemplate }.count == 8)
-        #expect(plan.filter { $0.kind == .indexTemplate }.count == 6)
+        #expect(plan.filter { $0.kind == .indexTemplate }.count == 7)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
@@ -72,7 +73,7 @@ import Testing
             "/_ilm/policy/logbridge-logs",
             "/_template/logbridge-alarms-state", "/_template/logbridge-alarms",
             "/_template/logbridge-dlq", "/_template/logs-infologger",
-            "/_template/logs-system.journal", "/_template/logs-system.syslog",
+            "/_template/logs-system.file", "/_template/logs-system.journal", "/_template/logs-system.syslog",
         ])
         // Before 7.14 ILM refuses _meta, so the policy goes without it and cannot be compared by version.
         #expect(plan[0].body[path: "policy._meta"] == nil && plan[0].version == nil)

@@ -19,13 +19,13 @@ import Testing
         for target in [es8, os2] {
             let cluster = FakeCluster()
             let first = try runner(cluster, target).run(dryRun: false)
-            #expect(first.changes.count == 15)
+            #expect(first.changes.count == 16)
             #expect(first.changes.allSatisfy { $0.action.isCreated }, "\(first)")
-            #expect(cluster.writes.count == 15)
+            #expect(cluster.writes.count == 16)
 
             let second = try runner(cluster, target).run(dryRun: false)
             #expect(second.changes.allSatisfy { $0.action.isUnchanged }, "\(second)")
-            #expect(cluster.writes.count == 15, "nothing written the second time")
+            #expect(cluster.writes.count == 16, "nothing written the second time")
         }
     }
 
@@ -50,16 +50,16 @@ import Testing
         let report = try runner(cluster, os2, mappings: copy).run(dryRun: false)
         let changed = report.changes.filter { $0.action.writes }
         #expect(changed.map(\.description) == [
-            "ISM policy logbridge-logs: updated v2 → v3", "component template logbridge-ecs: updated v2 → v3",
+            "ISM policy logbridge-logs: updated v3 → v4", "component template logbridge-ecs: updated v2 → v3",
         ])
         #expect(changed[0].request?.path == "/_plugins/_ism/policies/logbridge-logs?if_seq_no=0&if_primary_term=1")
         #expect(cluster.stored["/_plugins/_ism/policies/logbridge-logs"]?[path: "policy.description"]?.stringValue?
-            .hasSuffix("(logbridge version 3)") == true)
+            .hasSuffix("(logbridge version 4)") == true)
 
         // The old files meet the newer cluster: setup leaves the newer objects alone.
         let downgrade = try runner(cluster, os2).run(dryRun: false)
-        #expect(downgrade.changes.filter { !$0.action.writes }.count == 15)
-        #expect(downgrade.changes[0].action == .keptNewer(installed: 3, ours: 2))
+        #expect(downgrade.changes.filter { !$0.action.writes }.count == 16)
+        #expect(downgrade.changes[0].action == .keptNewer(installed: 4, ours: 3))
     }
 
     @Test func refusalNamesTheObjectAndTheClustersReason() throws {
@@ -92,9 +92,9 @@ import Testing
         _ = try runner(cluster, target).run(dryRun: false)
         let second = try runner(cluster, target).run(dryRun: false)
         #expect(second.changes.map(\.action) == [
-            // Sums of template and component versions: alarms-state, alarms, dlq, infologger, journal, syslog.
-            .updated(from: nil, to: nil), .unchanged(version: 2), .unchanged(version: 3), .unchanged(version: 3),
-            .unchanged(version: 6), .unchanged(version: 5), .unchanged(version: 5),
+            // Sums of template and component versions: alarms-state, alarms, dlq, infologger, file, journal, syslog.
+            .updated(from: nil, to: nil), .unchanged(version: 2), .unchanged(version: 4), .unchanged(version: 3),
+            .unchanged(version: 6), .unchanged(version: 6), .unchanged(version: 5), .unchanged(version: 6),
         ])
     }
 

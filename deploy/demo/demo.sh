@@ -12,8 +12,8 @@ ENTRIES=${DEMO_ENTRIES:-4000}
 
 rm -rf "$DEMO_DIR"; mkdir -p "$DEMO_DIR/journal"
 cleanup() {
-  [ -n "${SHIP_PID:-}" ] && kill "$SHIP_PID" 2>/dev/null
-  [ -n "${OSMEM_PID:-}" ] && kill "$OSMEM_PID" 2>/dev/null
+  if [ -n "${SHIP_PID:-}" ]; then kill "$SHIP_PID" 2>/dev/null || true; fi
+  if [ -n "${OSMEM_PID:-}" ]; then kill "$OSMEM_PID" 2>/dev/null || true; fi
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
