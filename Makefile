@@ -6,7 +6,7 @@ OSMEM := $(VENV)/bin/osmem-server
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev zlib1g-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager
 export OSMEM_SERVER := $(OSMEM)
 
-.PHONY: all build release deps test demo bench clean soak fuzz
+.PHONY: all build release deps test demo bench bench-alarms clean soak fuzz
 
 all: build
 
@@ -42,8 +42,11 @@ test: deps
 demo: release
 	bash deploy/demo/demo.sh
 
+# journald (1M entries, beside journalctl -o json), then the file and TCP syslog paths, then InfoLogger server mode.
 bench: deps
 	bash Tests/Bench/bench.sh
+	bash Tests/Bench/bench-syslog-file.sh
+	bash Tests/Bench/bench-infologger.sh
 
 bench-alarms: deps
 	$(SWIFT) build -c release --product logbridge

@@ -6,8 +6,9 @@ import Spool
 import Glibc
 #endif
 
-/// One connection's path from record bytes to the spool: decode, encode the bulk item, append.
-/// Owned by one thread, so its buffers are reused without locking.
+/// One connection's path from record bytes to the spool: decode, encode the bulk item straight into a
+/// reusable `SpoolWriteBatch`, and append a whole read burst at once (one lock, one write, one position).
+/// Owned by one thread, so its buffers are reused without locking: nothing is allocated per record.
 struct RecordSpooler {
     let spool: Spool
     let counters: InfoLoggerCounters
@@ -15,7 +16,7 @@ struct RecordSpooler {
     let logger: Logger
     let source: String
     private var encoder: InfoLoggerDocumentEncoder
-    private var item: [UInt8] = []
+    private var batch: SpoolWriteBatch
     private var badRecordLog = ThrottledLogger(interval: 5)
 
     init(spool: Spool, context: InputContext, settings: InfoLoggerReceiverSettings, source: String) {
@@ -25,13 +26,16 @@ struct RecordSpooler {
         self.logger = context.logger
         self.source = source
         encoder = InfoLoggerDocumentEncoder(dataset: settings.dataset, indexPattern: context.indexPattern(), agent: context.agent)
-        item.reserveCapacity(4096)
+        batch = SpoolWriteBatch(maxRecordBytes: spool.options.maxRecordBytes)
     }
 
-    /// Appends one record; the position is durable only after `spool.waitDurable` (or under `fsync: always`).
-    mutating func append(_ record: UnsafeBufferPointer<UInt8>) throws -> SpoolPosition {
-        item.removeAll(keepingCapacity: true)
-        encoder.encode(record, arrivalMicros: Self.nowMicros(), into: &item)
+    /// Records added since the last `commit`.
+    var pending: Int { batch.count }
+
+    /// Encodes one record into the pending burst; nothing reaches the spool before `commit`.
+    mutating func add(_ record: UnsafeBufferPointer<UInt8>) throws {
+        let now = Self.nowMicros()
+        try batch.appendRecord(using: &encoder) { encoder, out in encoder.encode(record, arrivalMicros: now, into: &out) }
         if let problem = encoder.lastProblem {
             counters.malformed.add(1, ordering: .relaxed)
             inputCounters?.malformed.add(1, ordering: .relaxed)
@@ -39,8 +43,16 @@ struct RecordSpooler {
                                  ["source": "\(source)", "problem": "\(problem)",
                                   "record": "\(FrameParser.preview(record))"])
         }
-        let end = try spool.append(item)
-        counters.messages.add(1, ordering: .relaxed)
+    }
+
+    /// Appends the pending burst and returns the position after its last record (nil when there was none).
+    /// The position is durable only after `spool.waitDurable` (or under `fsync: always`). On a throw the
+    /// burst is dropped here (the caller does not acknowledge it); a prefix of it may be in the spool.
+    mutating func commit() throws -> SpoolPosition? {
+        guard !batch.isEmpty else { return nil }
+        defer { batch.removeAll() }
+        let end = try spool.append(batch)
+        counters.messages.add(batch.count, ordering: .relaxed)
         return end
     }
 

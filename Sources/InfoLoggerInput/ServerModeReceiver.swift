@@ -76,34 +76,47 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
                 }
                 return
             }
-            var last: (minID: UInt64, majID: UInt64, end: SpoolPosition)? = nil
+            // The burst's frames are encoded into one batch: one append, one waitDurable, one ACK.
+            // (`last` is the last frame in the batch.)
+            var last: (minID: UInt64, majID: UInt64)? = nil
             var violation: FrameParser.Violation? = nil
+            var end: SpoolPosition? = nil
             do {
-                while let (item, length) = try parser.next(buffer.bytes) {
-                    switch item {
-                    case .hello(let name):
-                        client = name
-                        guard PosixSocket.send(fd, Self.ready) else { return }
-                    case .frame(let minID, let majID, let body):
-                        let record = UnsafeBufferPointer(rebasing: buffer.bytes[body])
-                        let end = try spooler.append(record)
-                        tee?.forward(record)
-                        last = (minID, majID, end)
+                do {
+                    while let (item, length) = try parser.next(buffer.bytes) {
+                        switch item {
+                        case .hello(let name):
+                            client = name
+                            guard PosixSocket.send(fd, Self.ready) else { return }
+                        case .frame(let minID, let majID, let body):
+                            let record = UnsafeBufferPointer(rebasing: buffer.bytes[body])
+                            try spooler.add(record)
+                            tee?.forward(record)
+                            last = (minID, majID)
+                        }
+                        buffer.start += length
                     }
-                    buffer.start += length
+                } catch let v as FrameParser.Violation {
+                    // The frames before the bad one are still stored and acknowledged.
+                    violation = v
                 }
-            } catch let v as FrameParser.Violation {
-                violation = v
+                end = try spooler.commit()
             } catch {
-                // The spool refused (closed on shutdown, I/O error): these frames stay unacknowledged.
+                // The spool refused (closed on shutdown, I/O error, a record too large): the burst is not
+                // acknowledged, so infoLoggerD keeps and re-sends it.
                 if !threads.isStopping {
                     logger.error("InfoLogger message not stored; closing so infoLoggerD keeps and re-sends it",
                                  metadata: ["peer": "\(peer)", "error": "\(error)"])
                 }
-                acknowledge(last, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer)
+                // Frames encoded before a refused one are still stored and acknowledged, as far as the spool
+                // takes them (after a failed commit the batch is empty and nothing is acknowledged).
+                if let l = last, let stored = try? spooler.commit() {
+                    acknowledge((l.minID, l.majID, stored), fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer)
+                }
                 return
             }
-            guard acknowledge(last, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer) else { return }
+            let acked = last.flatMap { l in end.map { (l.minID, l.majID, $0) } }
+            guard acknowledge(acked, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer) else { return }
             if let violation {
                 settings.counters.protocolErrors.add(1, ordering: .relaxed)
                 logger.error("InfoLogger protocol error; closing this connection",

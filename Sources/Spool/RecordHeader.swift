@@ -36,6 +36,20 @@ struct RecordHeader: Equatable {
         self.checksum = raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian
     }
 
+    /// Writes the header in front of the payload that already follows it in `record` (header + payload),
+    /// checksum included: the batch path builds records in place instead of going through `bytes`.
+    static func write(into record: UnsafeMutableRawBufferPointer, length: Int, appendedMicros: UInt64) {
+        record.storeBytes(of: magic, toByteOffset: 0, as: UInt8.self)
+        record.storeBytes(of: version, toByteOffset: 1, as: UInt8.self)
+        record.storeBytes(of: 0, toByteOffset: 2, as: UInt16.self)
+        record.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 4, as: UInt32.self)
+        record.storeBytes(of: appendedMicros.littleEndian, toByteOffset: 8, as: UInt64.self)
+        let all = UnsafeRawBufferPointer(record)
+        let head = CRC32C.update(0, UnsafeRawBufferPointer(rebasing: all[0..<16]))
+        let crc = CRC32C.update(head, UnsafeRawBufferPointer(rebasing: all[size..<(size + length)]))
+        record.storeBytes(of: crc.littleEndian, toByteOffset: 16, as: UInt32.self)
+    }
+
     var bytes: [UInt8] {
         var out = [UInt8](repeating: 0, count: Self.size)
         out[0] = Self.magic

@@ -135,7 +135,7 @@ public final class Spool: @unchecked Sendable {
     }
 
     /// Disk full is handled like a full spool under `.block`: keep what is there, wait, retry.
-    private func waitOutDiskFull(_ e: Int32, deadline: Double?) throws {
+    func waitOutDiskFull(_ e: Int32, deadline: Double?) throws {
         counters.diskFullEvents += 1
         diskFullLog.log(logger, .error, "spool disk full; appends wait until space is freed",
                         metadata: ["directory": "\(options.directory)", "error": "\(String(cString: strerror(e)))",

@@ -21,6 +21,10 @@ public final class SpoolReader {
     public let durableOnly: Bool
     private let cursor: SegmentCursor
     private var attached = false
+    /// The writer's published end of the segment being read, as last asked for. Asking takes the spool's lock,
+    /// so it is asked once per run of records rather than once per record: a stale end is only ever short
+    /// (segments grow, sealed ones stay sealed), and it is refreshed before concluding anything from it.
+    private var knownExtent: (segment: UInt64, extent: ReadableExtent)?
 
     /// Starts at `from` (a persisted checkpoint) or, when nil, at the oldest record on disk.
     public init(spool: Spool, from: SpoolPosition? = nil, durableOnly: Bool = false) {
@@ -45,17 +49,30 @@ public final class SpoolReader {
                 if !spool.waitForData(after: position, durableOnly: durableOnly, until: deadline) { return nil }
                 continue
             }
-            let extent = spool.extent(of: position.segment, durableOnly: durableOnly)
-            switch try ScanStep.next(cursor, at: position.offset, limit: extent.end, maxRecordBytes: maxRecord) {
+            var fresh = false
+            if knownExtent?.segment != position.segment {
+                knownExtent = (position.segment, spool.extent(of: position.segment, durableOnly: durableOnly))
+                fresh = true
+            }
+            let extent = knownExtent!.extent
+            let step = try ScanStep.next(cursor, at: position.offset, limit: extent.end, maxRecordBytes: maxRecord)
+            if case .record = step {} else if !fresh {
+                // Anything but a whole record may only mean the end we knew is old: ask again, then judge.
+                knownExtent = nil
+                continue
+            }
+            switch step {
             case let .record(header, bytes):
                 position.offset += header.recordSize
                 return try body(header, UnsafeRawBufferPointer(rebasing: bytes[RecordHeader.size...]))
             case .end:
                 if extent.sealed { moveToNextSegment(); continue }
+                knownExtent = nil
                 if !spool.waitForData(after: position, durableOnly: durableOnly, until: deadline) { return nil }
             case .torn:
                 // Within the writer's published end records are whole, so this is a sealed segment's damaged tail.
                 if extent.sealed { skipRestOfSegment(); continue }
+                knownExtent = nil
                 if !spool.waitForData(after: position, durableOnly: durableOnly, until: deadline) { return nil }
             case let .mismatch(header):
                 if try ScanStep.canSkipOne(cursor, damagedAt: position.offset, header, limit: extent.end, maxRecordBytes: maxRecord) {
