@@ -9,6 +9,19 @@ public enum DocumentID {
         return encode(h1, h2)
     }
 
+    /// The same id written into `out` (replacing its contents) in the storage `out` already has: an input
+    /// that keeps one id buffer makes no heap allocation per document (the array-returning `make` costs one).
+    @inline(__always)
+    public static func make(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0x4C6F_6742_7269_6467, into out: inout [UInt8]) {
+        let (h1, h2) = murmur3(bytes, seed: seed)
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(22)
+        alphabet.withUnsafeBufferPointer { a in
+            for k in 0..<21 { out.append(a[Int(sextet(h1, h2, k))]) }
+            out.append(a[Int((h2 & 3) << 4)])
+        }
+    }
+
     public static func make(_ bytes: [UInt8]) -> [UInt8] { bytes.withUnsafeBytes { make($0) } }
     public static func make(_ s: String) -> [UInt8] { make(Array(s.utf8)) }
 
@@ -20,23 +33,20 @@ public enum DocumentID {
         [UInt8](unsafeUninitializedCapacity: 22) { out, count in
             alphabet.withUnsafeBufferPointer { a in
                 // Bits 0…63 from h1, 64…127 from h2; character k takes bits 6k…6k+5.
-                for k in 0..<21 {
-                    let bit = 6 * k
-                    let v: UInt64
-                    if bit + 6 <= 64 {
-                        v = (h1 >> UInt64(58 - bit)) & 63
-                    } else if bit >= 64 {
-                        v = (h2 >> UInt64(58 - (bit - 64))) & 63
-                    } else {
-                        let fromH1 = 64 - bit   // 1…5 bits left in h1
-                        v = ((h1 << UInt64(6 - fromH1)) | (h2 >> UInt64(58 + fromH1))) & 63
-                    }
-                    out[k] = a[Int(v)]
-                }
+                for k in 0..<21 { out[k] = a[Int(sextet(h1, h2, k))] }
                 out[21] = a[Int((h2 & 3) << 4)]
             }
             count = 22
         }
+    }
+
+    /// Character k's 6 bits: bits 6k…6k+5 of h1‖h2.
+    @inline(__always) static func sextet(_ h1: UInt64, _ h2: UInt64, _ k: Int) -> UInt64 {
+        let bit = 6 * k
+        if bit + 6 <= 64 { return (h1 >> UInt64(58 - bit)) & 63 }
+        if bit >= 64 { return (h2 >> UInt64(58 - (bit - 64))) & 63 }
+        let fromH1 = 64 - bit   // 1…5 bits left in h1
+        return ((h1 << UInt64(6 - fromH1)) | (h2 >> UInt64(58 + fromH1))) & 63
     }
 
     @inline(__always) static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }

@@ -14,6 +14,8 @@ struct FileLineEncoder {
     let agentMembers: [UInt8]
     private var members: [JSONLineScanner.Member] = []
     private var idKey = [UInt8](repeating: 0, count: 48)
+    /// The current line's `_id`, rewritten in place for every line (no allocation per line).
+    private var id = [UInt8](repeating: 0, count: 22)
     /// Set by `append`: the event needed a repair or could not be parsed.
     private(set) var lastWasMalformed = false
 
@@ -31,7 +33,7 @@ struct FileLineEncoder {
     /// `_id` = hash(device, inode, fingerprint, offset): the same line of the same file gets the same id under any
     /// name and after a lost checkpoint. Device and inode are in it so that two files that merely start alike
     /// (a short first line both share) never collide: a false duplicate would be a lost line.
-    private mutating func documentID(_ file: TailedFile, _ fp: FileFingerprint, _ offset: Int64) -> [UInt8] {
+    private mutating func documentID(_ file: TailedFile, _ fp: FileFingerprint, _ offset: Int64) {
         idKey.withUnsafeMutableBytes { k in
             k.storeBytes(of: file.device.littleEndian, toByteOffset: 32, as: UInt64.self)
             k.storeBytes(of: file.inode.littleEndian, toByteOffset: 40, as: UInt64.self)
@@ -40,14 +42,15 @@ struct FileLineEncoder {
             k.storeBytes(of: UInt64(fp.length).littleEndian, toByteOffset: 16, as: UInt64.self)
             k.storeBytes(of: UInt64(bitPattern: offset).littleEndian, toByteOffset: 24, as: UInt64.self)
         }
-        return idKey.withUnsafeBytes { DocumentID.make($0) }
+        idKey.withUnsafeBytes { DocumentID.make($0, into: &id) }
     }
 
     /// `reference` is the file's modification time (µs), the anchor for year-less RFC 3164 timestamps;
     /// `readTime` stands in when the line carries no time at all.
     mutating func append(_ line: UnsafeBufferPointer<UInt8>, offset: Int64, file: TailedFile, fingerprint: FileFingerprint,
                          reference: Int64, readTime: Int64, notes: SyslogDocumentEncoder.Notes, to builder: inout BatchBuilder) {
-        let id = documentID(file, fingerprint, offset)
+        documentID(file, fingerprint, offset)
+        let id = self.id
         var origin = SyslogDocumentEncoder.Origin()
         origin.filePath = file.pathJSON
         origin.offset = offset

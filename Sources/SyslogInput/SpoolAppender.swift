@@ -41,6 +41,7 @@ final class SpoolAppender: @unchecked Sendable {
 
     func start(spool: Spool, name: String) {
         self.spool = spool
+        burst = SpoolWriteBatch(maxRecordBytes: spool.options.maxRecordBytes, reservingCapacity: 1 << 20)
         let t = Thread { [self] in run() }
         t.name = name
         thread = t
@@ -116,22 +117,35 @@ final class SpoolAppender: @unchecked Sendable {
         }
     }
 
+    /// Reused for every chunk: records are laid out with their headers here and go to the spool in one
+    /// `append` (one lock, one `pwrite`) instead of one per message, the cost that capped TCP syslog.
+    private var burst = SpoolWriteBatch(reservingCapacity: 0)
+
     private func write(_ chunk: Chunk, to spool: Spool) {
+        burst.removeAll()
+        var refused = 0
         chunk.bytes.withUnsafeBytes { all in
             var start = 0
             for end in chunk.ends {
                 let record = UnsafeRawBufferPointer(rebasing: all[start..<end])
                 start = end
-                do {
-                    try spool.append(record)
-                    appended.add(1, ordering: .relaxed)
-                } catch {
-                    // `append` blocks while the spool is full; an error here is the spool closing or an I/O
-                    // failure it could not wait out. The message is lost: counted and logged.
-                    failed.add(1, ordering: .relaxed)
+                do { try burst.append(record) } catch {
+                    refused += 1
                     logger.error("cannot append a received message to the spool; dropped", metadata: ["error": "\(error)"])
                 }
             }
+        }
+        if refused > 0 { failed.add(refused, ordering: .relaxed) }
+        guard !burst.isEmpty else { return }
+        do {
+            try spool.append(burst)
+            appended.add(burst.count, ordering: .relaxed)
+        } catch {
+            // `append` blocks while the spool is full; an error here is the spool closing or an I/O failure it
+            // could not wait out. A prefix of the burst may be in the spool, but which is unknown: every message
+            // of it is counted as lost (an over-count, never an under-count) and logged.
+            failed.add(burst.count, ordering: .relaxed)
+            logger.error("cannot append received messages to the spool; dropped", metadata: ["messages": "\(burst.count)", "error": "\(error)"])
         }
     }
 }

@@ -13,7 +13,8 @@ struct SyslogRecordEncoder {
     var namer: IndexNamer
     let identity: SyslogIdentity
     private var idKey: [UInt8]
-    private var docID: [UInt8] = []
+    /// Rewritten in place for every message (no allocation per message).
+    private var docID = [UInt8](repeating: 0, count: 22)
 
     init(parser: SyslogParser, encoder: SyslogDocumentEncoder, namer: IndexNamer, identity: SyslogIdentity) {
         self.parser = parser; self.encoder = encoder; self.namer = namer; self.identity = identity
@@ -32,7 +33,7 @@ struct SyslogRecordEncoder {
         let time = m.timestamp ?? now
         let index = namer.name(microseconds: time)
         identity.next(into: &idKey)
-        docID = idKey.withUnsafeBytes { DocumentID.make($0) }
+        idKey.withUnsafeBytes { DocumentID.make($0, into: &docID) }
         BulkAction.appendCreate(index: index, id: docID, to: &out)
         out.append(0x0A)
         encoder.encode(frame, m, eventTime: time, origin: origin, notes: notes, into: &out)

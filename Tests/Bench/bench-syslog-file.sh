@@ -122,7 +122,9 @@ for _ in $(seq 1200); do
     sleep 0.1
 done
 T1=$(date +%s.%N)
-kill -TERM "$LB_PID"; wait "$LB_PID" 2> /dev/null || true; LB_PID=
+# Signal logbridge itself, not /usr/bin/time (its parent): a killed `time` writes no figures.
+LB_CHILD=$(ps -o pid= --ppid "$LB_PID" | head -n 1 | tr -d ' ')
+kill -TERM "${LB_CHILD:-$LB_PID}"; wait "$LB_PID" 2> /dev/null || true; LB_PID=
 read -r _ S_CPU S_RSS < <(measure "$RUN/syslog.time")
 S_WALL=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')
 S_RECV=$(awk -v a="$T0" -v b="$T_SENT" 'BEGIN { printf "%.2f", b - a }')
