@@ -97,5 +97,11 @@ let package = Package(
         .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-config"),
         .executableTarget(name: "fuzz-bulk-response", dependencies: ["Bulk", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-bulk-response"),
+        .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "ECS", "FuzzSupport"],
+                          path: "Tests/Fuzz/Targets/fuzz-syslog"),
+        .executableTarget(name: "fuzz-infologger", dependencies: ["InfoLoggerInput", "FuzzSupport"],
+                          path: "Tests/Fuzz/Targets/fuzz-infologger"),
+        .executableTarget(name: "fuzz-multiline", dependencies: ["FileInput", "Config", "ECS", "Inputs", "Pipeline", "FuzzSupport", logging],
+                          path: "Tests/Fuzz/Targets/fuzz-multiline"),
     ]
 )

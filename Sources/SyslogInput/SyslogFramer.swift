@@ -37,7 +37,9 @@ public struct SyslogFramer {
             var body = start
             var truncated = false
             if octetCounting == true, let (_, s) = countPrefix(p, start) { body = s; truncated = true }
-            if body < p.count { emit(UnsafeBufferPointer(rebasing: p[body..<min(p.count, body + maxBytes)]), truncated) }
+            if body < p.count {
+                emit(UnsafeBufferPointer(rebasing: p[body..<min(p.count, body + maxBytes)]), truncated || p.count - body > maxBytes)
+            }
         }
     }
 
@@ -96,14 +98,19 @@ public struct SyslogFramer {
                 if k == n && k - i < 10 { return i }
             }
             if let lf = indexOfLF(p, i) {
-                if lf - i > maxBytes {
+                // The CR of a CRLF is not part of the message, so it does not count against maxBytes.
+                let end = lf > i && p[lf - 1] == 0x0D ? lf - 1 : lf
+                if end - i > maxBytes {
                     emit(UnsafeBufferPointer(rebasing: p[i..<(i + maxBytes)]), true)
                 } else {
-                    emit(UnsafeBufferPointer(rebasing: p[i..<(lf > i && p[lf - 1] == 0x0D ? lf - 1 : lf)]), false)
+                    emit(UnsafeBufferPointer(rebasing: p[i..<end]), false)
                 }
                 i = lf + 1
             } else {
-                guard n - i >= maxBytes else { return i }
+                // Only cut once the message is certainly longer than maxBytes: with maxBytes + 1 bytes and no LF
+                // the last byte may be the CR of a CRLF still in flight, and the verdict must not depend on how
+                // TCP split the stream (found by fuzz-syslog).
+                guard n - i > maxBytes + 1 else { return i }
                 emit(UnsafeBufferPointer(rebasing: p[i..<(i + maxBytes)]), true)
                 discardingToLF = true
                 i = n

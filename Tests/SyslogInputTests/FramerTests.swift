@@ -25,6 +25,19 @@ struct FramerTests {
         }
     }
 
+    /// Found by fuzz-syslog: a message of exactly maxBytes (or one that fits with its CRLF) was cut and tagged
+    /// truncated only when its LF arrived in a later TCP segment.
+    @Test func messageAtTheLimitIsWholeWhateverTheSegmentation() {
+        let exact = String(repeating: "a", count: 16), over = String(repeating: "b", count: 17)
+        for pieces in [1, 2, 35] {
+            let got = frames(exact + "\n" + exact + "\r\n" + over + "\r\n", max: 16, pieces: pieces)
+            #expect(got.map(\.0) == [exact, exact, String(over.prefix(16))], "pieces: \(pieces)")
+            #expect(got.map(\.1) == [false, false, true], "pieces: \(pieces)")
+        }
+        // Cut at connection close: the last message is marked truncated too.
+        #expect(frames(over, max: 16).map(\.1) == [true])
+    }
+
     @Test func numberStartingLineInLFModeIsNotACount() {
         #expect(frames("x\n123 apples\n").map(\.0) == ["x", "123 apples"])
     }
