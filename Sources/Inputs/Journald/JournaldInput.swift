@@ -89,6 +89,7 @@ public final class JournaldInput: @unchecked Sendable {
         var namer = IndexNamer(pattern: context.indexPattern(), dataset: settings.dataset)
         var lastCursor: [UInt8] = []
         var idKey: [UInt8] = []
+        var docID: [UInt8] = []
         let flushInterval = UInt64(max(0.01, context.output.batch.flushIntervalSeconds) * 1_000_000_000)
         var batchStarted = Self.now()
 
@@ -109,7 +110,7 @@ public final class JournaldInput: @unchecked Sendable {
                 let time = encoder.eventTime(entry)
                 let index = namer.name(microseconds: time)
                 Self.identity(ofCursor: entry.cursor, into: &idKey)
-                let docID = idKey.withUnsafeBytes { DocumentID.make($0) }
+                idKey.withUnsafeBytes { DocumentID.make($0, into: &docID) }
                 if builder.isEmpty { batchStarted = Self.now() }
                 builder.append(writeAction: { BulkAction.appendCreate(index: index, id: docID, to: &$0) },
                                writeDocument: { encoder.encode(entry, eventTime: time, into: &$0) })
