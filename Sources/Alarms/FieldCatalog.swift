@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// The fields the cluster knows, read from the component templates in `Mappings/`, so `rules lint` can refuse a
@@ -47,7 +48,7 @@ public struct FieldCatalog: Sendable {
     public func problem(with field: String, aggregatable: Bool) -> Problem? {
         if openObjects.contains(where: { field.hasPrefix($0 + ".") }) { return nil }
         guard let type = types[field] else {
-            let scored = types.keys.map { ($0, editDistance(field, $0)) }.min(by: { $0.1 < $1.1 })
+            let scored = types.keys.map { ($0, Suggestion.editDistance(field, $0)) }.min(by: { $0.1 < $1.1 })
             return .unknown(suggestion: scored.flatMap { $0.1 <= max(2, field.count / 3) ? $0.0 : nil })
         }
         if aggregatable, type == "text" { return .notAggregatable(type: type) }

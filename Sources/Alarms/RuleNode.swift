@@ -123,21 +123,6 @@ private let elastAlertUnits: [String: Double] = [
 
 /// `; did you mean "timeframe"?` or the accepted keys when nothing is close.
 func hint(for word: String, among candidates: [String]) -> String {
-    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-    if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) { return "; did you mean \"\(best.0)\"?" }
+    if let best = Suggestion.closest(to: word, among: candidates) { return "; did you mean \"\(best)\"?" }
     return candidates.count <= 12 ? "; valid here: " + candidates.joined(separator: ", ") : ""
-}
-
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

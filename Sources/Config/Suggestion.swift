@@ -1,7 +1,7 @@
 /// "Did you mean …?" for misspelt keys and values.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { (candidate: $0, distance: editDistance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
         // A third of the word may be wrong; beyond that the "suggestion" is noise.
@@ -9,7 +9,7 @@ enum Suggestion {
     }
 
     /// Levenshtein distance: insertions, deletions and substitutions each cost one.
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -26,7 +26,7 @@ enum Suggestion {
     }
 
     /// `; did you mean "batch"?` or, with no plausible candidate, the full list of what is accepted.
-    static func hint(for word: String, among candidates: [String], listName: String) -> String {
+    public static func hint(for word: String, among candidates: [String], listName: String) -> String {
         if let best = closest(to: word, among: candidates) { return "; did you mean \"\(best)\"?" }
         return "; \(listName): " + candidates.joined(separator: ", ")
     }
