@@ -38,25 +38,79 @@ public struct CheckpointStore: Sendable {
 
     public func save(_ checkpoint: Checkpoint, inputID: String) throws {
         let p = path(for: inputID)
+        var data = Array(checkpoint.value.utf8)
+        data.append(0x0A)
+        do {
+            try replace(p, with: data)
+        } catch let CheckpointError.io(_, _, e) where Self.isDiskFull(e) && data.count <= Self.inPlaceLimit {
+            // On a full disk the temporary file cannot be written, yet this checkpoint is what lets the spool
+            // delete acknowledged segments and free space. The existing file already owns a block of the
+            // file system, so overwriting it in place needs none; a crash in the middle of one small write is
+            // the (tiny) price, and a damaged checkpoint only means re-sending, which ids make harmless.
+            try overwrite(p, with: data)
+        }
+    }
+
+    /// Creates an empty checkpoint file (loads as "none yet") when there is none, so the first real
+    /// checkpoint can still be written in place if the disk fills up before it.
+    public func reserve(inputID: String) {
+        let fd = open(path(for: inputID), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        var newline: UInt8 = 0x0A
+        _ = write(fd, &newline, 1)
+        _ = fsync(fd)
+        close(fd)
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+    }
+
+    /// One file-system block, which the existing file is sure to own.
+    static let inPlaceLimit = 4096
+
+    static func isDiskFull(_ e: Int32) -> Bool { e == ENOSPC || e == EDQUOT }
+
+    private func replace(_ p: String, with data: [UInt8]) throws {
         let tmp = p + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 { throw CheckpointError.io(path: tmp, what: "create", errno: errno) }
-        var data = Array(checkpoint.value.utf8)
-        data.append(0x0A)
-        var off = 0
-        while off < data.count {
-            let n = data[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno; close(fd); throw CheckpointError.io(path: tmp, what: "write", errno: e)
-            }
-            off += n
+        if let e = Self.writeAll(fd, data, at: 0) ?? (fsync(fd) != 0 ? errno : nil) {
+            close(fd)
+            unlink(tmp)  // a half-written temporary file would keep the space the spool is waiting for
+            throw CheckpointError.io(path: tmp, what: "write", errno: e)
         }
-        if fsync(fd) != 0 { let e = errno; close(fd); throw CheckpointError.io(path: tmp, what: "fsync", errno: e) }
         close(fd)
         if rename(tmp, p) != 0 { throw CheckpointError.io(path: p, what: "rename", errno: errno) }
         let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+    }
+
+    private func overwrite(_ p: String, with data: [UInt8]) throws {
+        let fd = open(p, O_WRONLY | O_CLOEXEC)
+        if fd < 0 { throw CheckpointError.io(path: p, what: "open", errno: errno) }
+        defer { close(fd) }
+        // Padded with newlines (which `load` ignores) over the old content instead of truncated after the
+        // write, so there is no moment at which the file holds a mix of the old and the new value.
+        var st = stat()
+        var bytes = data
+        if fstat(fd, &st) == 0, Int(st.st_size) > bytes.count, Int(st.st_size) <= Self.inPlaceLimit {
+            bytes += [UInt8](repeating: 0x0A, count: Int(st.st_size) - bytes.count)
+        }
+        if let e = Self.writeAll(fd, bytes, at: 0) { throw CheckpointError.io(path: p, what: "write in place", errno: e) }
+        if fsync(fd) != 0 { throw CheckpointError.io(path: p, what: "fsync", errno: errno) }
+    }
+
+    /// nil, or the errno of the failed write.
+    private static func writeAll(_ fd: Int32, _ data: [UInt8], at offset: Int) -> Int32? {
+        var off = 0
+        while off < data.count {
+            let n = data[off...].withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset + off)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            off += n
+        }
+        return nil
     }
 
     public func remove(inputID: String) {

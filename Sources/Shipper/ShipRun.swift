@@ -40,8 +40,14 @@ public final class ShipRun: @unchecked Sendable {
     private let stopRequestedAt = Mutex<Double?>(nil)
     private let lock = NSLock()
     private var windows: [String: AcknowledgementWindow] = [:]
-    private var unsaved: [String: Checkpoint] = [:]
+    /// Acknowledged checkpoints not yet written, each with its place in the input's sequence of checkpoints.
+    private var unsaved: [String: (generation: Int, checkpoint: Checkpoint)] = [:]
+    private var generations: [String: Int] = [:]
     private var lastSave: [String: Date] = [:]
+    /// Checkpoint writes happen on the delivery thread and on the run's own loop: one at a time, and never
+    /// an older checkpoint over a newer one.
+    private let saveLock = NSLock()
+    private var savedGeneration: [String: Int] = [:]
     private var totals = ShipSummary()
     private var store: CheckpointStore!
     private var inputs: [String: any Input] = [:]
@@ -107,6 +113,7 @@ public final class ShipRun: @unchecked Sendable {
         var threads: [Thread] = []
         for input in inputs {
             let checkpoint = try store.load(inputID: input.id)
+            if checkpoint == nil { store.reserve(inputID: input.id) }
             lock.withLock { windows[input.id] = AcknowledgementWindow() }
             let context = InputContext(
                 once: once, output: config.output, agent: agent,
@@ -129,6 +136,9 @@ public final class ShipRun: @unchecked Sendable {
         // the output is stopped, which releases it (the batch is abandoned and read again next time).
         var abandoned = false
         while finished.wait(timeout: .now() + 0.2) == .timedOut {
+            // The last batch before a stall (cluster gone, spool or disk full) must still be written: a blocked
+            // network input waits for exactly the space that this checkpoint lets the spool free.
+            flushCheckpoints(olderThan: checkpointInterval)
             if let deadline = stopDeadline(shutdownTimeout), Readiness.monotonicNow() >= deadline, !abandoned {
                 abandoned = true
                 output.stop()
@@ -197,7 +207,7 @@ public final class ShipRun: @unchecked Sendable {
     }
 
     private func completed(_ outcome: BatchOutcome) {
-        var toSave: (String, Checkpoint)? = nil
+        var toSave: (String, Int, Checkpoint)? = nil
         lock.withLock {
             totals.indexed += outcome.indexed
             totals.duplicates += outcome.duplicates
@@ -205,36 +215,55 @@ public final class ShipRun: @unchecked Sendable {
             totals.retried += outcome.retried
             guard var window = windows[outcome.inputID] else { return }
             if let cp = window.complete(sequence: outcome.sequence, checkpoint: outcome.checkpoint) {
-                unsaved[outcome.inputID] = cp
+                let generation = generations[outcome.inputID, default: 0] + 1
+                generations[outcome.inputID] = generation
+                unsaved[outcome.inputID] = (generation, cp)
                 let last = lastSave[outcome.inputID] ?? .distantPast
                 if Date().timeIntervalSince(last) >= checkpointInterval {
-                    toSave = (outcome.inputID, cp)
+                    toSave = (outcome.inputID, generation, cp)
                     unsaved[outcome.inputID] = nil
                     lastSave[outcome.inputID] = Date()
                 }
             }
             windows[outcome.inputID] = window
         }
-        if let (id, cp) = toSave { save(cp, id) }
+        if let (id, generation, cp) = toSave { save(cp, id, generation) }
     }
 
-    private func flushCheckpoints() {
-        let pending = lock.withLock { () -> [String: Checkpoint] in
-            let p = unsaved; unsaved = [:]; return p
+    /// Writes the pending checkpoints (all of them, or those whose input last saved `age` seconds ago or more).
+    private func flushCheckpoints(olderThan age: TimeInterval? = nil) {
+        let now = Date()
+        let pending = lock.withLock { () -> [(String, Int, Checkpoint)] in
+            var due: [(String, Int, Checkpoint)] = []
+            for (id, entry) in unsaved {
+                if let age, now.timeIntervalSince(lastSave[id] ?? .distantPast) < age { continue }
+                due.append((id, entry.generation, entry.checkpoint))
+                unsaved[id] = nil
+                lastSave[id] = now
+            }
+            return due
         }
-        for (id, cp) in pending { save(cp, id) }
+        for (id, generation, cp) in pending { save(cp, id, generation) }
     }
 
-    private func save(_ cp: Checkpoint, _ id: String) {
+    private func save(_ cp: Checkpoint, _ id: String, _ generation: Int) {
+        saveLock.lock()
+        defer { saveLock.unlock() }
+        guard generation > savedGeneration[id, default: 0] else { return }
         do {
             try store.save(cp, inputID: id)
+            savedGeneration[id] = generation
             let input = lock.withLock { () -> (any Input)? in
                 checkpointSavedAt[id] = Date().timeIntervalSince1970
                 return inputs[id]
             }
             input?.checkpointPersisted(cp)
         } catch {
-            logger.error("cannot persist checkpoint; entries since the last one will be re-sent after a restart",
+            // Kept for the next periodic flush, unless a newer one is already waiting.
+            lock.withLock {
+                if (unsaved[id]?.generation ?? 0) < generation { unsaved[id] = (generation, cp) }
+            }
+            logger.error("cannot persist checkpoint; will retry, and entries since the last one would be re-sent after a restart",
                          metadata: ["input": "\(id)", "error": "\(error)"])
         }
     }

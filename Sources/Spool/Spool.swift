@@ -135,8 +135,13 @@ public final class Spool: @unchecked Sendable {
     }
 
     /// Disk full is handled like a full spool under `.block`: keep what is there, wait, retry.
+    ///
+    /// The active segment is sealed first: acknowledgement only deletes sealed segments, and on a disk that
+    /// stays full the records already written would otherwise be the only thing that could make room, and
+    /// could never be deleted. An empty new segment needs no data blocks, only an inode.
     func waitOutDiskFull(_ e: Int32, deadline: Double?) throws {
         counters.diskFullEvents += 1
+        if active.bytes > 0 { try? rollLocked() }
         diskFullLog.log(logger, .error, "spool disk full; appends wait until space is freed",
                         metadata: ["directory": "\(options.directory)", "error": "\(String(cString: strerror(e)))",
                                    "events": "\(counters.diskFullEvents)"])

@@ -4,15 +4,14 @@ import Glibc
 import Synchronization
 @testable import Spool
 
-/// A real full file system: a 1 MiB tmpfs (the tests run as root). Where mounting is not permitted the test
-/// says so and checks nothing.
+/// A real full file system: a 1 MiB tmpfs (the tests run as root; not being able to mount is a failure).
 @Suite struct DiskFullTests {
     @Test func appendWaitsCleanlyOnAFullDiskAndRecoversWhenSpaceIsFreed() throws {
         let dir = TempDirectory("diskfull"); defer { dir.cleanup() }
         let mnt = dir.path + "/mnt"
         mkdir(mnt, 0o700)
         guard mount("tmpfs", mnt, "tmpfs", 0, "size=1m") == 0 else {
-            print("DiskFullTests: cannot mount tmpfs (\(String(cString: strerror(errno)))); disk-full path not exercised")
+            Issue.record("cannot mount a tmpfs (\(String(cString: strerror(errno)))); the tests need root")
             return
         }
         defer { umount2(mnt, Int32(MNT_DETACH)) }
@@ -63,6 +62,44 @@ import Synchronization
         #expect(done.isSet)
         let tail = try readAll(spool).compactMap { itemNumber($0.payload) }.filter { $0 >= 1_000_000 }
         #expect(tail == Array(1_000_000..<1_000_200))
+        spool.close()
+    }
+}
+
+extension DiskFullTests {
+    /// The spool itself fills the disk, with one big segment (the default 64 MiB is far more than the disk).
+    /// Once the reader's position is acknowledged the space must come back although the disk never had room
+    /// for a new record: the full segment is sealed so that acknowledgement can delete it.
+    @Test func spoolThatFillsTheDiskItselfFreesItOnAcknowledgement() throws {
+        let dir = TempDirectory("diskfull-self"); defer { dir.cleanup() }
+        let mnt = dir.path + "/mnt"
+        mkdir(mnt, 0o700)
+        guard mount("tmpfs", mnt, "tmpfs", 0, "size=512k") == 0 else {
+            Issue.record("cannot mount a tmpfs (\(String(cString: strerror(errno)))); the tests need root")
+            return
+        }
+        defer { umount2(mnt, Int32(MNT_DETACH)) }
+        let spool = try Spool(SpoolOptions(directory: mnt + "/spool", fsync: .never, appendTimeout: 10,
+                                           diskFullRetrySeconds: 0.02), logger: quietLogger)
+        let writer = Thread {
+            for i in 0..<3000 { _ = try? spool.append(bulkItem(i, padTo: 300)) }
+        }
+        writer.start()
+        let reader = SpoolReader(spool: spool)
+        var seen: [Int] = []
+        var lastEnd: SpoolPosition?
+        let deadline = Date().addingTimeInterval(30)
+        while seen.count < 3000 && Date() < deadline {
+            guard let r = try reader.next(timeout: 0.2) else {
+                // Nothing new: the writer is waiting for space; acknowledging what was read must make some.
+                if let lastEnd { spool.acknowledge(upTo: lastEnd) }
+                continue
+            }
+            seen.append(itemNumber(r.payload) ?? -1)
+            lastEnd = r.end
+        }
+        #expect(seen == Array(0..<3000), "read \(seen.count) of 3000 through a 512 KiB disk")
+        #expect(spool.metrics().diskFullEvents >= 1, "the disk should have filled up")
         spool.close()
     }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The whole state directory (spool and checkpoints) on a real 2 MiB tmpfs that fills up while the cluster
+/// is down and syslog keeps arriving over TCP. The shipper must stop reading instead of losing or crashing,
+/// say so once in its log, and deliver everything exactly once when the cluster comes back — which needs the
+/// spool to free space on a disk that is still full (the checkpoint that allows the deletion has to be
+/// written there too).
+@Suite(.serialized) struct DiskFullShipTests {
+    @Test func fullStateDiskIsSurvivedWithBackPressureAndNothingIsLost() throws {
+        let osmem = try OsmemServer()
+        let proxy = try FaultProxy(upstreamPort: osmem.port)
+        defer { proxy.stop() }
+        let metricsPort = freePort()
+        let port = freePort()
+        let shipper = try ShipperProcess(.init(clusterURL: proxy.url, inputs: [], batchDocs: 200, metricsPort: metricsPort,
+                                               shutdownTimeout: "10s"))
+        let mounted = try TmpfsMount(at: shipper.stateDirectory, size: "2m")
+        defer { shipper.kill9(); mounted.unmount(); shipper.remove() }
+        try shipper.writeRawConfig(ShipperProcess.yaml(shipper.options, stateDirectory: shipper.stateDirectory) + """
+          - type: syslog
+            id: net
+            listen: ["tcp://127.0.0.1:\(port)"]
+
+        """)
+        try shipper.start()
+
+        let total = 9_000  // the final check reads every document back in one search (10,000 at most)
+        let warmUp = 50
+        let sender = try SyslogSender(port: port, tag: "disk")
+        try sender.send(0..<warmUp)
+        #expect(try eventually(30) { try osmem.count("logs-*") == warmUp }, "\(shipper.stderr.suffix(2000))")
+
+        proxy.goDown()
+        let downAt = Date()
+        let background = Thread { try? sender.send(warmUp..<total) }
+        background.start()
+
+        #expect(eventually(60) { shipper.stderr.contains("spool disk full") }, "\(shipper.stderr.suffix(2000))")
+        let received = { () -> Double in
+            let text = httpGet(port: metricsPort, "/metrics")?.body ?? ""
+            return metric(text, "logbridge_input_received_total", labels: #"input="net",type="syslog""#) ?? -1
+        }
+        // Reading has stopped: the counter stands still with messages still unread in the socket.
+        var stalled = -1.0
+        #expect(eventually(20) {
+            let a = received(); usleep(1_500_000); let b = received()
+            stalled = b
+            return a == b && b >= 0
+        }, "the input should stop reading while the disk is full")
+        #expect(stalled < Double(total), "all \(total) messages were read although the disk is full")
+        let diskFull = httpGet(port: metricsPort, "/metrics").flatMap {
+            metric($0.body, "logbridge_spool_disk_full_events_total", labels: #"input="net",type="syslog""#)
+        }
+        #expect((diskFull ?? 0) > 0)
+        #expect(shipper.process?.isRunning == true, "a full disk must not stop the shipper")
+        let fullLines = shipper.stderr.split(separator: "\n").filter { $0.contains("spool disk full") }
+        // Rate-limited (one line per 10 s, saying how many were suppressed), not one per retry.
+        #expect(fullLines.count >= 1 && fullLines.count <= 2 + Int(Date().timeIntervalSince(downAt) / 10),
+                "\(fullLines.count) disk-full lines for \(diskFull ?? 0) events")
+
+        try proxy.comeBack()
+        let delivered = try eventually(Soak.scale(180.0, 600.0)) { try osmem.count("logs-*") >= total }
+        #expect(delivered, "\((try? osmem.count("logs-*")) ?? -1) of \(total); \(shipper.stderr.suffix(2000))")
+        #expect(eventually(10) { sender.completed == total })
+        shipper.signal(SIGTERM)
+        #expect(try shipper.wait(timeout: 30) == 0, "\(shipper.stderr.suffix(2000))")
+        try expectExactlyOnce(osmem, expectedMessages("disk", 0..<total))
+        print("[reliability] disk full: \(total) syslog messages through a 2 MiB state directory; reading stopped at \(Int(stalled)); disk-full events \(Int(diskFull ?? 0))")
+    }
+}
+
+/// A tmpfs of `size` mounted over `path` (tests run as root). Not being able to mount is a failure: the
+/// disk-full path would otherwise go untested.
+struct TmpfsMount {
+    let path: String
+
+    init(at path: String, size: String) throws {
+        self.path = path
+        mkdir(path, 0o700)
+        guard mount("tmpfs", path, "tmpfs", 0, "size=\(size),mode=0700") == 0 else {
+            throw TestError("cannot mount a tmpfs on \(path): \(String(cString: strerror(errno))) (the tests need root)")
+        }
+    }
+
+    func unmount() { umount2(path, Int32(MNT_DETACH)) }
+}
+
+/// RFC 5424 messages `<tag>-<n>` over one TCP connection, newline-framed, with a small send buffer so that
+/// a receiver that stops reading stops the sender soon.
+final class SyslogSender: @unchecked Sendable {
+    private let fd: Int32
+    private let tag: String
+    private let lock = NSLock()
+    private var sentUpTo = 0
+
+    init(port: Int, tag: String) throws {
+        self.tag = tag
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var small: Int32 = 32 << 10
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        var addr = FaultProxy.loopback(port)
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            let ok = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if ok == 0 { break }
+            if Date() > deadline { throw TestError("syslog input never listened on \(port)") }
+            usleep(20_000)
+        }
+    }
+
+    /// Messages before this number are wholly in the kernel's hands.
+    var completed: Int { lock.withLock { sentUpTo } }
+
+    func send(_ range: Range<Int>) throws {
+        var chunk: [UInt8] = []
+        for i in range {
+            chunk += Array("<13>1 2026-11-29T00:00:00.\(String(format: "%06d", i % 1_000_000))Z flp001 readout 42 - - \(tag)-\(i)\n".utf8)
+            if chunk.count >= 16 << 10 || i == range.upperBound - 1 {
+                var off = 0
+                while off < chunk.count {
+                    let n = chunk[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    guard n > 0 else { throw TestError("syslog send failed: \(String(cString: strerror(errno)))") }
+                    off += n
+                }
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        lock.withLock { sentUpTo = range.upperBound }
+    }
+
+    deinit { close(fd) }
+}
