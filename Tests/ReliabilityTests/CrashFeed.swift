@@ -13,6 +13,13 @@ protocol CrashFeed: AnyObject {
     var needsRunningShipper: Bool { get }
     /// Every message fed so far.
     var expected: Set<String> { get }
+    /// Called once the last, undisturbed run has started: a sender that keeps what was not acknowledged
+    /// (infoLoggerD) hands it over now.
+    func settle() throws
+}
+
+extension CrashFeed {
+    func settle() throws {}
 }
 
 /// journald: each round writes a new journal file into the watched directory.
@@ -94,4 +101,74 @@ final class SyslogTCPFeed: CrashFeed {
         }
         throw TestError("syslog input never listened on \(port)")
     }
+}
+
+/// InfoLogger `server` mode, with the test suite's infoLoggerD peer: each round reconnects (re-sending every
+/// frame it holds unacknowledged, with the same ids, as infoLoggerD does from its disk queue) and streams new
+/// records in small bursts for about a second, so kills land while frames are in flight. An ACK comes
+/// only once a record is on disk, so a kill at any moment loses nothing: what was not acknowledged comes
+/// again and lands on the same `_id` (the id is the record's content).
+final class InfoLoggerServerFeed: CrashFeed, @unchecked Sendable {
+    let id: String
+    let port: Int
+    let perRound: Int
+    let peer: InfoLoggerDaemonPeer
+    private(set) var expected: Set<String> = []
+    /// Frames sent again after a kill because their ACK never came.
+    private(set) var resent = 0
+    /// The peer belongs to the round's streaming thread until it signals this.
+    private var streaming: DispatchSemaphore?
+
+    init(id: String, perRound: Int) {
+        self.id = id
+        port = freePort()
+        self.perRound = perRound
+        peer = InfoLoggerDaemonPeer(port: port)
+    }
+
+    var inputYAML: [String] {
+        ["  - type: infologger", "    id: \(id)", "    mode: server", "    listen: 127.0.0.1:\(port)"]
+    }
+    var needsRunningShipper: Bool { true }
+
+    func feed(round: Int) throws {
+        try takeOverPeer()
+        let range = (round * perRound)..<((round + 1) * perRound)
+        expected.formUnion(range.map { "\(id)-\($0)" })
+        let done = DispatchSemaphore(value: 0)
+        streaming = done
+        let records = range.map(record)
+        Thread { [peer] in
+            defer { done.signal() }
+            for start in stride(from: 0, to: records.count, by: 3) {
+                // A failed write keeps the frames queued; the next round re-sends them.
+                guard (try? peer.send(records: Array(records[start..<min(start + 3, records.count)]))) != nil else { continue }
+                _ = try? peer.waitAcknowledged(upTo: UInt64.max, timeout: 0.1)
+            }
+        }.start()
+    }
+
+    func settle() throws {
+        try takeOverPeer()
+        guard try peer.waitAllAcknowledged(timeout: 60) else {
+            throw TestError("infoLoggerD peer: \(peer.unacknowledged.count) frames never acknowledged")
+        }
+    }
+
+    /// Waits for the previous round's stream, reads the ACKs still buffered from the killed LogBridge, and
+    /// reconnects, which re-sends whatever is still unacknowledged.
+    private func takeOverPeer() throws {
+        streaming?.wait()
+        streaming = nil
+        if let last = peer.unacknowledged.last?.id { _ = try? peer.waitAcknowledged(upTo: last, timeout: 0.1) }
+        peer.disconnect()
+        resent += peer.unacknowledged.count
+        try peer.reconnect(timeout: 10)
+    }
+
+    private func record(_ n: Int) -> String {
+        "*1.4#I#6#\(1_795_912_022 + n / 1_000_000).\(String(format: "%06d", n % 1_000_000))#flp00\(n % 4)#readout#\(4000 + n % 7)#flp#FLP#readout#TPC#2rXyZ7abc#551234####\(id)-\(n)"
+    }
+
+    deinit { peer.close() }
 }

@@ -16,9 +16,9 @@ import TestSupport
         let proxy = try FaultProxy(upstreamPort: osmem.port, plan: plan)
         defer { proxy.stop() }
         let kills = Soak.scale(20, 100)
-        // One feed per input kind; InfoLogger server mode (with its peer's re-send) is one more line here.
+        // One feed per input kind.
         let feeds: [any CrashFeed] = [try JournalFeed(id: "farm", perRound: 60), try JournalFeed(id: "epn", perRound: 25),
-                                      SyslogTCPFeed(id: "net", perRound: 20)]
+                                      SyslogTCPFeed(id: "net", perRound: 20), InfoLoggerServerFeed(id: "ilg", perRound: 30)]
         let shipper = try ShipperProcess(.init(clusterURL: proxy.url, inputs: [], batchDocs: 20))
         defer { shipper.remove() }
         try writeConfig(shipper, feeds)
@@ -40,12 +40,14 @@ import TestSupport
         // A last, undisturbed run delivers the rest (live: a network listener never runs out, so no --once).
         let expected = feeds.reduce(into: Set<String>()) { $0.formUnion($1.expected) }
         try shipper.start()
+        for f in feeds { try f.settle() }
         #expect(try eventually(120) { try osmem.count("logs-*") >= expected.count }, "\(shipper.stderr.suffix(2000))")
         sleep(1)  // anything still arriving would be a duplicate: give it the chance to show
         shipper.signal(SIGTERM)
         #expect(try shipper.wait(timeout: 30) == 0, "\(shipper.stderr.suffix(2000))")
         try expectExactlyOnce(osmem, expected)
-        print("[reliability] SIGKILLs: \(kills), of which with undelivered events: \(killedWithUndelivered); events: \(expected.count); proxy: \(proxy.counts.map { "\($0.key.rawValue)=\($0.value)" }.sorted()); final run: \(shipper.summary)")
+        let resent = feeds.compactMap { ($0 as? InfoLoggerServerFeed)?.resent }.reduce(0, +)
+        print("[reliability] SIGKILLs: \(kills), of which with undelivered events: \(killedWithUndelivered); events: \(expected.count); InfoLogger frames re-sent after a kill: \(resent); proxy: \(proxy.counts.map { "\($0.key.rawValue)=\($0.value)" }.sorted()); final run: \(shipper.summary)")
     }
 
     private func writeConfig(_ shipper: ShipperProcess, _ feeds: [any CrashFeed]) throws {
