@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "ECS", swiftSettings: hotPath),
         .target(name: "Config", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: [logging]),
-        .target(name: "Spool", dependencies: ["Pipeline", logging]),
+        // SSE4.2 CRC-32C for the spool's record checksums, chosen at run time (Spool falls back to Swift tables).
+        .target(name: "CRC32CHardware", path: "Sources/CRC32CHardware"),
+        .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", logging]),
         .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", logging],
                 swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
@@ -101,6 +103,8 @@ let package = Package(
                           path: "Tests/Fuzz/Targets/fuzz-syslog"),
         .executableTarget(name: "fuzz-infologger", dependencies: ["InfoLoggerInput", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-infologger"),
+        .executableTarget(name: "fuzz-infologger-lines", dependencies: ["InfoLoggerInput", "FuzzSupport"],
+                          path: "Tests/Fuzz/Targets/fuzz-infologger-lines"),
         .executableTarget(name: "fuzz-multiline", dependencies: ["FileInput", "Config", "ECS", "Inputs", "Pipeline", "FuzzSupport", logging],
                           path: "Tests/Fuzz/Targets/fuzz-multiline"),
     ]

@@ -1,6 +1,7 @@
+import Inputs
 import Synchronization
 
-/// What the InfoLogger receivers count, for the summary, the logs and the tests.
+/// What the InfoLogger receivers count, for the summary, `/metrics`, the logs and the tests.
 public final class InfoLoggerCounters: Sendable {
     /// Records written to the spool.
     public let messages = Atomic<Int>(0)
@@ -17,4 +18,37 @@ public final class InfoLoggerCounters: Sendable {
     public let teeForwarded = Atomic<Int>(0)
     public let teeDropped = Atomic<Int>(0)
     public init() {}
+
+    /// A copy of every counter at one moment (each read on its own: they may be a few events apart).
+    public struct Snapshot: Sendable, Equatable {
+        public var messages = 0, malformed = 0, protocolErrors = 0, connectionsAccepted = 0, acksSent = 0, gaps = 0
+        public var teeForwarded = 0, teeDropped = 0
+        public init() {}
+
+        public static func + (a: Snapshot, b: Snapshot) -> Snapshot {
+            var s = Snapshot()
+            s.messages = a.messages + b.messages
+            s.malformed = a.malformed + b.malformed
+            s.protocolErrors = a.protocolErrors + b.protocolErrors
+            s.connectionsAccepted = a.connectionsAccepted + b.connectionsAccepted
+            s.acksSent = a.acksSent + b.acksSent
+            s.gaps = a.gaps + b.gaps
+            s.teeForwarded = a.teeForwarded + b.teeForwarded
+            s.teeDropped = a.teeDropped + b.teeDropped
+            return s
+        }
+    }
+
+    public func snapshot() -> Snapshot {
+        var s = Snapshot()
+        s.messages = messages.load(ordering: .relaxed)
+        s.malformed = malformed.load(ordering: .relaxed)
+        s.protocolErrors = protocolErrors.load(ordering: .relaxed)
+        s.connectionsAccepted = connectionsAccepted.load(ordering: .relaxed)
+        s.acksSent = acksSent.load(ordering: .relaxed)
+        s.gaps = gaps.load(ordering: .relaxed)
+        s.teeForwarded = teeForwarded.load(ordering: .relaxed)
+        s.teeDropped = teeDropped.load(ordering: .relaxed)
+        return s
+    }
 }

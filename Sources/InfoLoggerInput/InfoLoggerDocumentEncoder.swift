@@ -9,6 +9,8 @@ struct InfoLoggerDocumentEncoder {
     private var timestamps = TimestampWriter()
     private var record = InfoLoggerRecord()
     private var w = JSONObjectWriter()
+    /// The document id, rewritten in place for every record (the array-returning `make` allocated per record).
+    private var id: [UInt8] = []
 
     /// Set by `encode`: the record had to be indexed whole (could not be split) or had a bad value.
     private(set) var lastProblem: String? = nil
@@ -32,7 +34,7 @@ struct InfoLoggerDocumentEncoder {
             if let t = InfoLoggerNumbers.timestampMicros(bytes, r) { time = t } else if !r.isEmpty { badTimestamp = true }
         }
         // The whole record is the identity: a frame re-sent after a reconnect maps to the same document.
-        let id = DocumentID.make(UnsafeRawBufferPointer(bytes))
+        DocumentID.make(UnsafeRawBufferPointer(bytes), into: &id)
         BulkAction.appendCreate(index: namer.name(microseconds: time), id: id, to: &out)
         out.append(0x0A)
 

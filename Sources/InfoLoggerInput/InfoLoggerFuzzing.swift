@@ -52,4 +52,32 @@ import ECS
         }
         return items
     }
+
+    /// What `LineReader` makes of a `local`/`stream` byte stream: the records, then `.tooLong` if a line
+    /// closed the connection.
+    public enum Line: Equatable {
+        case record([UInt8])
+        case tooLong
+    }
+
+    /// Feeds `stream` to the line splitter `chunk` bytes at a time, keeping the unconsumed rest as
+    /// `LineReader`'s buffer does, and ends the stream after the last byte (an unterminated rest is a record).
+    public static func lines(_ stream: [UInt8], chunk: Int, maxRecordBytes: Int) -> [Line] {
+        var splitter = LineSplitter(maxRecordBytes: maxRecordBytes)
+        var buffer: [UInt8] = []
+        var out: [Line] = []
+        func take(_ r: UnsafeBufferPointer<UInt8>) -> LineReader.End? { out.append(.record(Array(r))); return nil }
+        var fed = 0
+        while fed < stream.count {
+            let n = min(max(1, chunk), stream.count - fed)
+            buffer += stream[fed..<(fed + n)]
+            fed += n
+            let (consumed, end) = buffer.withUnsafeBufferPointer { splitter.feed($0, take) }
+            precondition(consumed >= 0 && consumed <= buffer.count, "line splitter consumed \(consumed) of \(buffer.count) bytes")
+            if end != nil { out.append(.tooLong); return out }
+            buffer.removeFirst(consumed)
+        }
+        if buffer.withUnsafeBufferPointer({ splitter.finish($0, take) }) != nil { out.append(.tooLong) }
+        return out
+    }
 }

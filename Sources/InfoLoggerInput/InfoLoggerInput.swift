@@ -27,6 +27,16 @@ public enum InfoLoggerInput {
         return input
     }
 
+    /// The InfoLogger counters of an input `make` built; nil for any other input.
+    public static func counters(of input: any Input) -> InfoLoggerCounters? {
+        switch (input as? SpooledInput)?.receiver {
+        case let r as ServerModeReceiver: return r.settings.counters
+        case let r as StreamModeReceiver: return r.settings.counters
+        case let r as LocalModeReceiver: return r.settings.counters
+        default: return nil
+        }
+    }
+
     /// The TCP port `server` mode listens on once started (tests listen on port 0).
     public static func serverPort(of input: SpooledInput) -> Int? {
         (input.receiver as? ServerModeReceiver)?.port

@@ -45,37 +45,42 @@ struct InfoLoggerRecord {
     }
 
     var version: Version = .v1_4
-    /// Per `Field`: start and end offsets; equal when the field is empty or absent in this version.
-    private(set) var start = [Int](repeating: 0, count: Field.allCases.count)
-    private(set) var end = [Int](repeating: 0, count: Field.allCases.count)
+    /// Per `Field` f: start offset at `2f`, end at `2f + 1`; equal when the field is empty or absent in this
+    /// version. One array, written through one buffer pointer per record: per-element writes to two arrays
+    /// paid a uniqueness check each.
+    private(set) var bounds = [Int](repeating: 0, count: 2 * Field.allCases.count)
 
     /// Splits `bytes` into fields, reusing this value's storage (no allocation per record).
     mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
-        for i in 0..<start.count { start[i] = 0; end[i] = 0 }
-        guard let base = bytes.baseAddress, bytes.count > 0, base[0] == 0x2A else { return .notARecord }
-        let n = bytes.count
-        guard let versionEnd = Self.hash(base, from: 1, to: n) else { return .notARecord }
-        switch versionEnd {
-        case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x34: version = .v1_4
-        case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x33: version = .v1_3
-        case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x32: version = .v1_2
-        default: return .unknownVersion
+        var version = self.version
+        defer { self.version = version }
+        return bounds.withUnsafeMutableBufferPointer { bounds in
+            bounds.update(repeating: 0)
+            guard let base = bytes.baseAddress, bytes.count > 0, base[0] == 0x2A else { return .notARecord }
+            let n = bytes.count
+            guard let versionEnd = Self.hash(base, from: 1, to: n) else { return .notARecord }
+            switch versionEnd {
+            case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x34: version = .v1_4
+            case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x33: version = .v1_3
+            case 4 where base[1] == 0x31 && base[2] == 0x2E && base[3] == 0x32: version = .v1_2
+            default: return .unknownVersion
+            }
+            let layout = version.layout
+            var pos = versionEnd + 1
+            for k in 0..<(layout.count - 1) {
+                guard let sep = Self.hash(base, from: pos, to: n) else { return .tooFewFields }
+                bounds[2 * layout[k].rawValue] = pos
+                bounds[2 * layout[k].rawValue + 1] = sep
+                pos = sep + 1
+            }
+            bounds[2 * Field.message.rawValue] = pos
+            bounds[2 * Field.message.rawValue + 1] = n
+            return nil
         }
-        let layout = version.layout
-        var pos = versionEnd + 1
-        for k in 0..<(layout.count - 1) {
-            guard let sep = Self.hash(base, from: pos, to: n) else { return .tooFewFields }
-            start[layout[k].rawValue] = pos
-            end[layout[k].rawValue] = sep
-            pos = sep + 1
-        }
-        start[Field.message.rawValue] = pos
-        end[Field.message.rawValue] = n
-        return nil
     }
 
-    @inline(__always) func isEmpty(_ f: Field) -> Bool { end[f.rawValue] == start[f.rawValue] }
-    @inline(__always) func range(_ f: Field) -> Range<Int> { start[f.rawValue]..<end[f.rawValue] }
+    @inline(__always) func isEmpty(_ f: Field) -> Bool { bounds[2 * f.rawValue + 1] == bounds[2 * f.rawValue] }
+    @inline(__always) func range(_ f: Field) -> Range<Int> { bounds[2 * f.rawValue]..<bounds[2 * f.rawValue + 1] }
 
     @inline(__always)
     private static func hash(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {

@@ -18,6 +18,7 @@ struct RecordSpooler {
     private var encoder: InfoLoggerDocumentEncoder
     private var batch: SpoolWriteBatch
     private var badRecordLog = ThrottledLogger(interval: 5)
+    private var now: Int64 = 0
 
     init(spool: Spool, context: InputContext, settings: InfoLoggerReceiverSettings, source: String) {
         self.spool = spool
@@ -34,8 +35,11 @@ struct RecordSpooler {
 
     /// Encodes one record into the pending burst; nothing reaches the spool before `commit`.
     mutating func add(_ record: UnsafeBufferPointer<UInt8>) throws {
-        let now = Self.nowMicros()
-        try batch.appendRecord(using: &encoder) { encoder, out in encoder.encode(record, arrivalMicros: now, into: &out) }
+        // The arrival time (used only for a record without a usable timestamp) is read once per burst: the
+        // records of one read arrived together, and a clock read per record was ~1% of the server path.
+        if batch.isEmpty { now = Self.nowMicros() }
+        let arrival = now
+        try batch.appendRecord(using: &encoder) { encoder, out in encoder.encode(record, arrivalMicros: arrival, into: &out) }
         if let problem = encoder.lastProblem {
             counters.malformed.add(1, ordering: .relaxed)
             inputCounters?.malformed.add(1, ordering: .relaxed)

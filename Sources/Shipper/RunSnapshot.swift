@@ -1,5 +1,6 @@
 import Bulk
 import Config
+import InfoLoggerInput
 import Spool
 
 /// A copy of a run's counters at one moment, for the metrics endpoint.
@@ -32,6 +33,8 @@ public struct InputSnapshot: Sendable {
     public var spool: SpoolMetrics?
     /// journald only: realtime (µs since the epoch) of the last entry read.
     public var lastEventMicros: Int64?
+    /// InfoLogger inputs only.
+    public var infologger: InfoLoggerCounters.Snapshot?
 
     public init(id: String, type: String) { self.id = id; self.type = type }
 }

@@ -1,5 +1,6 @@
 import Bulk
 import Foundation
+import InfoLoggerInput
 import Telemetry
 
 /// Renders a run's snapshot as Prometheus text. Names follow Prometheus conventions: `_total` for
@@ -30,6 +31,20 @@ enum ShipMetrics {
                  perInput { i in i.spool.map { s in s.oldestUnacknowledgedMicros.map { max(0, now - Double($0) / 1e6) } ?? 0 } })
         p.family("logbridge_spool_disk_full_events_total", .counter, help: "Spool writes refused by a full disk (retried).",
                  perInput { $0.spool.map { Double($0.diskFullEvents) } })
+        // InfoLogger inputs (docs/infologger.md#counters); other inputs have no sample.
+        func infologger(_ name: String, _ help: String, _ value: @escaping (InfoLoggerCounters.Snapshot) -> Int) {
+            p.family("logbridge_infologger_" + name, .counter, help: help, perInput { $0.infologger.map { Double(value($0)) } })
+        }
+        if run.inputs.contains(where: { $0.infologger != nil }) {
+            infologger("messages_total", "InfoLogger records written to the spool.") { $0.messages }
+            infologger("malformed_total", "InfoLogger records indexed whole or repaired (event.original kept).") { $0.malformed }
+            infologger("protocol_errors_total", "InfoLogger connections closed because their bytes were not the protocol or a record was too long.") { $0.protocolErrors }
+            infologger("connections_total", "InfoLogger connections accepted (server, local) or made (stream).") { $0.connectionsAccepted }
+            infologger("acks_sent_total", "Cumulative ACKs sent to infoLoggerD (server mode), each after an fsync.") { $0.acksSent }
+            infologger("stream_gaps_total", "Reconnections of stream mode during which messages may have been missed.") { $0.gaps }
+            infologger("tee_forwarded_total", "Messages the tee's infoLoggerServer acknowledged.") { $0.teeForwarded }
+            infologger("tee_dropped_total", "Messages not forwarded to the tee because its queue was full (never dropped for the cluster).") { $0.teeDropped }
+        }
 
         let b = run.bulk ?? BulkStats()
         p.family("logbridge_output_indexed_total", .counter, help: "Documents the cluster created.", b.indexed)

@@ -2,6 +2,7 @@ import Bulk
 import Config
 import ECS
 import Foundation
+import InfoLoggerInput
 import Inputs
 import Logging
 import Pipeline
@@ -17,12 +18,20 @@ public struct ShipSummary: Sendable, CustomStringConvertible {
     public var retried = 0
     public var malformed = 0
     public var checkpointsLost = 0
+    /// Summed over the InfoLogger inputs; nil (and not printed) when there is none.
+    public var infologger: InfoLoggerCounters.Snapshot?
     /// Read but not acknowledged when the run ended; they are read again next time (checkpoint not advanced).
     public var undelivered: Int { max(0, read - indexed - duplicates - deadLettered) }
 
     public var description: String {
         "read=\(read) indexed=\(indexed) duplicates=\(duplicates) dead_lettered=\(deadLettered) "
             + "failed=\(undelivered) retried=\(retried) malformed=\(malformed) checkpoints_lost=\(checkpointsLost)"
+            + (infologger.map { i in
+                " infologger_messages=\(i.messages) infologger_malformed=\(i.malformed) "
+                    + "infologger_protocol_errors=\(i.protocolErrors) infologger_connections=\(i.connectionsAccepted) "
+                    + "infologger_acks=\(i.acksSent) infologger_gaps=\(i.gaps) "
+                    + "infologger_tee_forwarded=\(i.teeForwarded) infologger_tee_dropped=\(i.teeDropped)"
+            } ?? "")
     }
 }
 
@@ -162,6 +171,9 @@ public final class ShipRun: @unchecked Sendable {
             summary.read += input.counters.read.load(ordering: .relaxed)
             summary.malformed += input.counters.malformed.load(ordering: .relaxed)
             summary.checkpointsLost += input.counters.checkpointsLost.load(ordering: .relaxed)
+            if let il = InfoLoggerInput.counters(of: input) {
+                summary.infologger = (summary.infologger ?? .init()) + il.snapshot()
+            }
         }
         let failed = failures.all
         if !failed.isEmpty { throw ShipError.inputsFailed(failed, summary) }
@@ -184,6 +196,7 @@ public final class ShipRun: @unchecked Sendable {
             i.checkpointsLost = input.counters.checkpointsLost.load(ordering: .relaxed)
             i.checkpointSavedAt = saved[id] ?? checkpointFileTime(id)
             if let spooled = input as? SpooledInput { i.spool = spooled.spoolMetrics() }
+            i.infologger = InfoLoggerInput.counters(of: input)?.snapshot()
             if let journal = input as? JournaldInput {
                 let t = journal.lastReadRealtime.load(ordering: .relaxed)
                 i.lastEventMicros = t > 0 ? t : nil

@@ -1,6 +1,20 @@
-/// CRC-32C (Castagnoli), slicing-by-8. Castagnoli rather than the zlib polynomial because it detects more
-/// error patterns in records of this size; table-driven so it costs well under a microsecond per record.
+import CRC32CHardware
+
+/// CRC-32C (Castagnoli). Castagnoli rather than the zlib polynomial because it detects more error patterns in
+/// records of this size, and because x86-64 computes it in hardware (SSE4.2 `crc32`): every spooled record is
+/// checksummed once when written and once when read, which in software (slicing-by-8, kept below as the
+/// fallback and the reference) was ~19% of the InfoLogger path's CPU.
 enum CRC32C {
+    /// Whether `update` uses the CPU instruction; asked once per process.
+    static let usesHardware = lb_crc32c_hardware_available() != 0
+
+    /// Continues a running checksum; start with `0`.
+    @inline(__always)
+    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard usesHardware, let base = bytes.baseAddress else { return software(crc, bytes) }
+        return lb_crc32c_hardware_update(crc, base, bytes.count)
+    }
+
     /// Eight 256-entry tables, flattened: table k lives at `k * 256`.
     static let tables: [UInt32] = {
         var t = [UInt32](repeating: 0, count: 8 * 256)
@@ -15,8 +29,8 @@ enum CRC32C {
         return t
     }()
 
-    /// Continues a running checksum; start with `0`.
-    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    /// The same checksum without the instruction (slicing-by-8).
+    static func software(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var c = ~crc
         guard var p = bytes.baseAddress else { return crc }
         var n = bytes.count

@@ -5,13 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-"config bulk-response syslog infologger multiline"}
+TARGETS=${FUZZ_TARGETS:-"config bulk-response syslog infologger infologger-lines multiline"}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 # libFuzzer without its main(): SwiftPM gives every executable a main, FuzzSupport calls LLVMFuzzerRunDriver.
 CLANG_RT=$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib/clang
 NO_MAIN=$(find "$CLANG_RT" -name 'libclang_rt.fuzzer_no_main-x86_64.a' | head -1)
 [ -n "$NO_MAIN" ] || { echo "libclang_rt.fuzzer_no_main not found under $CLANG_RT"; exit 1; }
-FLAGS=(-c debug --scratch-path "$SCRATCH"
+FLAGS=(-c debug --scratch-path "$SCRATCH" ${FUZZ_JOBS:+-j "$FUZZ_JOBS"}
   -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
   -Xswiftc -DFUZZING -Xlinker "$NO_MAIN" -Xlinker -lstdc++)
 # Known sanitizer false positives (see the file); a caller's own ASAN_OPTIONS are kept.

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import TestSupport
-@testable import InfoLoggerInput
+@_spi(Fuzzing) @testable import InfoLoggerInput
 
 @Suite("stream and local modes over real sockets", .serialized)
 struct StreamAndLocalModeTests {
@@ -106,4 +106,22 @@ private func connectUnix(bytes: [UInt8]) throws -> Int32 {
     let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }
     guard rc == 0 else { close(fd); throw PeerError("connect unix: \(String(cString: strerror(errno)))") }
     return fd
+}
+
+@Suite("local/stream line splitting")
+struct LineSplitterTests {
+    @Test("the same records whatever the read sizes; a line is limited by its raw length plus one CR or NUL")
+    func segmentationAndLimit() {
+        let stream = Array("first\n\nsecond\r\nthird\0\n0123456789\r\n0123456789\r\r\nlast".utf8)
+        let expected: [InfoLoggerFuzzing.Line] = ["first", "second", "third", "0123456789"].map { .record(Array($0.utf8)) } + [.tooLong]
+        for chunk in [1, 2, 3, 5, 11, stream.count] {
+            #expect(InfoLoggerFuzzing.lines(stream, chunk: chunk, maxRecordBytes: 10) == expected, "chunk \(chunk)")
+        }
+        // Without the over-long line, the unterminated rest is the last record when the stream ends.
+        let tail = Array("a\r\nlast".utf8)
+        #expect(InfoLoggerFuzzing.lines(tail, chunk: 2, maxRecordBytes: 10) == [.record(Array("a".utf8)), .record(Array("last".utf8))])
+        // A flood without a newline is cut as soon as it passes the limit, not at the end of the stream.
+        let flood = [UInt8](repeating: 0x41, count: 1000) + Array("\nnever read\n".utf8)
+        #expect(InfoLoggerFuzzing.lines(flood, chunk: 16, maxRecordBytes: 100) == [.tooLong])
+    }
 }
