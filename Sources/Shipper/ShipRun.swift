@@ -122,7 +122,9 @@ public final class ShipRun: @unchecked Sendable {
         var threads: [Thread] = []
         for input in inputs {
             let checkpoint = try store.load(inputID: input.id)
-            if checkpoint == nil { store.reserve(inputID: input.id) }
+            // A spooled input's checkpoint is what frees its spool; on a disk that fills before the first one
+            // it must still be writable (in place, see `CheckpointStore.save`).
+            if checkpoint == nil && input is SpooledInput { store.reserve(inputID: input.id) }
             lock.withLock { windows[input.id] = AcknowledgementWindow() }
             let context = InputContext(
                 once: once, output: config.output, agent: agent,

@@ -26,7 +26,7 @@ import TestSupport
         """)
         try shipper.start()
 
-        let total = 9_000  // the final check reads every document back in one search (10,000 at most)
+        let total = Soak.scale(9_000, 30_000)
         let warmUp = 50
         let sender = try SyslogSender(port: port, tag: "disk")
         try sender.send(0..<warmUp)

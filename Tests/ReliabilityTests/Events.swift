@@ -21,7 +21,7 @@ struct IndexContents {
     var messages: [String: Int]
 
     init(_ osmem: OsmemServer, pattern: String = "logs-*") throws {
-        let docs = try osmem.documents(pattern, size: 10_000)
+        let docs = try osmem.allDocuments(pattern)
         total = docs.count
         messages = [:]
         for d in docs { messages[d.source["message"] as? String ?? "<none>", default: 0] += 1 }

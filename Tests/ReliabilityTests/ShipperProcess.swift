@@ -34,6 +34,13 @@ final class ShipperProcess: @unchecked Sendable {
     var stateDirectory: String { directory + "/state" }
     func checkpointPath(_ input: String) -> String { stateDirectory + "/checkpoints/" + input }
 
+    /// The input's persisted checkpoint; nil when there is none yet (no file, or the empty one reserved at start).
+    func savedCheckpoint(_ input: String) -> String? {
+        guard let text = try? String(contentsOfFile: checkpointPath(input), encoding: .utf8) else { return nil }
+        let value = text.trimmingCharacters(in: .newlines)
+        return value.isEmpty ? nil : value
+    }
+
     static func yaml(_ o: Options, stateDirectory: String) -> String {
         var lines = [
             "state_dir: \(stateDirectory)",

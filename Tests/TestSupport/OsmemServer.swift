@@ -81,6 +81,22 @@ public final class OsmemServer: @unchecked Sendable {
         return ((r.json as? [String: Any])?["count"] as? Int) ?? -1
     }
 
+    /// Every document, paged with `search_after` on `_id` (a single search returns 10,000 at most).
+    public func allDocuments(_ index: String, page: Int = 5_000) throws -> [(id: String, source: [String: Any])] {
+        try refresh()
+        var out: [(id: String, source: [String: Any])] = []
+        var after = ""
+        while true {
+            let cursor = after.isEmpty ? "" : #","search_after":["\#(after)"]"#
+            let r = try request("POST", "/\(index)/_search",
+                                body: #"{"size":\#(page),"sort":[{"_id":"asc"}]\#(cursor),"query":{"match_all":{}}}"#)
+            let hits = (((r.json as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]) ?? []
+            out += hits.map { ($0["_id"] as? String ?? "", $0["_source"] as? [String: Any] ?? [:]) }
+            guard hits.count == page, let last = out.last?.id else { return out }
+            after = last
+        }
+    }
+
     /// Every document of an index pattern (`_source` with `_id`), up to `size`.
     public func documents(_ index: String, size: Int = 10_000) throws -> [(id: String, source: [String: Any])] {
         try refresh()
