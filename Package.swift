@@ -70,10 +70,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
-        .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline"]),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline", "TestSupport"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
             "SyslogInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
         ] + nio),

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import Pipeline
+import TestSupport
 
 @Suite struct CheckpointStoreTests {
     @Test func savesAtomicallyAndReloads() throws {
@@ -19,13 +20,9 @@ import Foundation
     /// A real full file system (a tmpfs; the tests run as root): the temporary file cannot be written, the
     /// reserved file is overwritten in place, and a shorter value never leaves the tail of a longer one.
     @Test func savesInPlaceWhenTheDiskIsFull() throws {
-        let dir = NSTemporaryDirectory() + "lb-cp-full-\(UUID().uuidString)"
-        mkdir(dir, 0o700)
-        guard mount("tmpfs", dir, "tmpfs", 0, "size=64k") == 0 else {
-            Issue.record("cannot mount a tmpfs on \(dir): \(String(cString: strerror(errno))) (the tests need root)")
-            return
-        }
-        defer { umount2(dir, Int32(MNT_DETACH)); rmdir(dir) }
+        let disk = try TmpfsMount(at: NSTemporaryDirectory() + "lb-cp-full-\(UUID().uuidString)", size: "64k")
+        let dir = disk.path
+        defer { disk.unmount(); rmdir(dir) }
         let store = try CheckpointStore(stateDirectory: dir)
         store.reserve(inputID: "net")
         #expect(try store.load(inputID: "net") == nil, "a reserved file means no checkpoint yet")

@@ -71,22 +71,6 @@ import TestSupport
     }
 }
 
-/// A tmpfs of `size` mounted over `path` (tests run as root). Not being able to mount is a failure: the
-/// disk-full path would otherwise go untested.
-struct TmpfsMount {
-    let path: String
-
-    init(at path: String, size: String) throws {
-        self.path = path
-        mkdir(path, 0o700)
-        guard mount("tmpfs", path, "tmpfs", 0, "size=\(size),mode=0700") == 0 else {
-            throw TestError("cannot mount a tmpfs on \(path): \(String(cString: strerror(errno))) (the tests need root)")
-        }
-    }
-
-    func unmount() { umount2(path, Int32(MNT_DETACH)) }
-}
-
 /// RFC 5424 messages `<tag>-<n>` over one TCP connection, newline-framed, with a small send buffer so that
 /// a receiver that stops reading stops the sender soon.
 final class SyslogSender: @unchecked Sendable {

@@ -2,18 +2,14 @@ import Testing
 import Foundation
 import Glibc
 import Synchronization
+import TestSupport
 @testable import Spool
 
-/// A real full file system: a 1 MiB tmpfs (the tests run as root; not being able to mount is a failure).
+/// A real full file system: a 1 MiB tmpfs (`TmpfsMount`).
 @Suite struct DiskFullTests {
     @Test func appendWaitsCleanlyOnAFullDiskAndRecoversWhenSpaceIsFreed() throws {
         let dir = TempDirectory("diskfull"); defer { dir.cleanup() }
-        let mnt = dir.path + "/mnt"
-        mkdir(mnt, 0o700)
-        guard mount("tmpfs", mnt, "tmpfs", 0, "size=1m") == 0 else {
-            Issue.record("cannot mount a tmpfs (\(String(cString: strerror(errno)))); the tests need root")
-            return
-        }
+        let mnt = try TmpfsMount(at: dir.path + "/mnt", size: "1m").path
         defer { umount2(mnt, Int32(MNT_DETACH)) }
         let spoolDir = mnt + "/spool"
         let ballast = mnt + "/ballast"
@@ -72,12 +68,7 @@ extension DiskFullTests {
     /// for a new record: the full segment is sealed so that acknowledgement can delete it.
     @Test func spoolThatFillsTheDiskItselfFreesItOnAcknowledgement() throws {
         let dir = TempDirectory("diskfull-self"); defer { dir.cleanup() }
-        let mnt = dir.path + "/mnt"
-        mkdir(mnt, 0o700)
-        guard mount("tmpfs", mnt, "tmpfs", 0, "size=512k") == 0 else {
-            Issue.record("cannot mount a tmpfs (\(String(cString: strerror(errno)))); the tests need root")
-            return
-        }
+        let mnt = try TmpfsMount(at: dir.path + "/mnt", size: "512k").path
         defer { umount2(mnt, Int32(MNT_DETACH)) }
         let spool = try Spool(SpoolOptions(directory: mnt + "/spool", fsync: .never, appendTimeout: 10,
                                            diskFullRetrySeconds: 0.02), logger: quietLogger)
