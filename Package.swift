@@ -86,7 +86,11 @@ let package = Package(
         .testTarget(name: "SavedObjectsTests", dependencies: [
             "SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging, .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "AlarmsTests", dependencies: ["Alarms", "Bulk", "Config", "TestSupport", logging] + nio),
+        .testTarget(name: "AlarmsTests", dependencies: [
+            "Alarms", "Bulk", "Config", "TestSupport", logging,
+            // The InfoLogger sink is proven by LogBridge's own `local`-mode receiver decoding what it sent.
+            "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS",
+        ] + nio),
         .testTarget(name: "IntegrationTests", dependencies: [
             "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
         ]),

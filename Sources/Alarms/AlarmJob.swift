@@ -3,8 +3,9 @@ import Foundation
 import Logging
 
 /// One cycle of the alarm job: read state, lease the rules that are due, count, raise/clear, notify, write state.
-/// Five requests for the whole cycle in the steady state (state, leases, `_msearch` per batch, state + history),
-/// whatever the number of rules.
+/// A handful of requests for the whole cycle whatever the number of rules: state, leases, one `_msearch` per batch
+/// of shared searches, one `include` search when new alarms need it, and state + history in `_bulk` requests of
+/// `StateStore.writesPerRequest` documents.
 public final class AlarmJob: @unchecked Sendable {
     public struct Options: Sendable {
         /// Identifies this instance in leases.
@@ -145,39 +146,51 @@ public final class AlarmJob: @unchecked Sendable {
             }
         }
 
-        // State and history in one request. The rule document is written under its lease.
+        // State and history, sent as they are made in requests of `writesPerRequest` (a first cycle has thousands
+        // of history documents; holding them all was the job's peak memory). Each rule's progress document comes
+        // after its alarms and history, and is written under its lease.
         var writes: [StateStore.Write] = []
+        func flush() throws {
+            for (w, result) in zip(writes, try store.write(writes, needSequenceNumbers: false)) {
+                if case .failed(let reason) = result { logger.error("alarm state write failed", metadata: ["id": "\(w.id)", "error": "\(reason)"]) }
+                if case .conflict = result { logger.warning("lease lost while running; another instance took the rule over", metadata: ["id": "\(w.id)"]) }
+            }
+            writes.removeAll(keepingCapacity: true)
+        }
+        func emit(_ write: StateStore.Write) throws {
+            writes.append(write)
+            if writes.count >= StateStore.writesPerRequest { try flush() }
+        }
         for plan in plans {
             let name = plan.rule.name
             let before = state.active[name] ?? [:]
             let after = windows[name] ?? before
-            // An alarm that holds without a new notification is unchanged: rewriting it would cost the cluster
-            // an indexing per active alarm per cycle (most of a steady-state cycle's writes).
-            for (key, record) in after where before[key] != record {
-                writes.append(.init(id: AlarmState.alarmID(name, key), index: StateStore.stateIndex, source: StateStore.alarmDoc(record)))
+            // Alarms that hold without a new notification are unchanged: the rule's alarm document is rewritten
+            // only when one of them was raised, re-notified or cleared, and deleted when none is left.
+            let legacy = state.legacyAlarmIDs[name] ?? []
+            for id in legacy { try emit(.init(id: id, index: StateStore.stateIndex, source: nil)) }
+            if after != before || !legacy.isEmpty {
+                try emit(.init(id: AlarmState.alarmsID(name), index: StateStore.stateIndex,
+                               source: after.isEmpty ? nil : StateStore.alarmsDoc(name, after)))
             }
-            for key in before.keys where after[key] == nil { writes.append(.init(id: AlarmState.alarmID(name, key), index: StateStore.stateIndex, source: nil)) }
             if termsChanged.contains(name) {
-                writes.append(.init(id: AlarmState.termsID(name), index: StateStore.stateIndex,
+                try emit(.init(id: AlarmState.termsID(name), index: StateStore.stateIndex,
                                     source: ["kind": "terms", "rule": name, "terms": Array(Array(state.terms[name] ?? []).sorted().suffix(50_000))]))
             }
             for event in results[name]?.events ?? [] {
-                writes.append(.init(id: StateStore.historyID(event), index: Timestamps.monthIndex(StateStore.historyPrefix, event.time),
+                try emit(.init(id: StateStore.historyID(event), index: Timestamps.monthIndex(StateStore.historyPrefix, event.time),
                                     source: StateStore.historyDoc(event, silenced: state.isSilenced(event.rule, event.key, at: now))))
             }
             let lastEnd = results[name]?.error == nil ? plan.ends.last ?? plan.previous : state.progress[name]?.lastEnd
-            writes.append(.init(id: AlarmState.ruleID(name), index: StateStore.stateIndex,
+            try emit(.init(id: AlarmState.ruleID(name), index: StateStore.stateIndex,
                                 source: StateStore.ruleDoc(name, lastEnd: lastEnd, owner: options.owner, leaseUntil: 0),
                                 ifSeqNo: leases[name]))
         }
         for id in Set(state.pending.keys).union(pending.keys) {
-            writes.append(.init(id: AlarmState.pendingID(id), index: StateStore.stateIndex,
-                                source: pending[id].map { ["kind": "pending", "sink": id, "events": StateStore.encode($0) ?? []] }))
+            try emit(.init(id: AlarmState.pendingID(id), index: StateStore.stateIndex,
+                                source: pending[id].map { ["kind": "pending", "sink": id, "events": $0.map(StateStore.object)] }))
         }
-        for (w, result) in zip(writes, try store.write(writes)) {
-            if case .failed(let reason) = result { logger.error("alarm state write failed", metadata: ["id": "\(w.id)", "error": "\(reason)"]) }
-            if case .conflict = result { logger.warning("lease lost while running; another instance took the rule over", metadata: ["id": "\(w.id)"]) }
-        }
+        try flush()
         report.queries = searcher.requests - queriesBefore
         report.searches = searcher.searches - searchesBefore
         report.responseBytes = searcher.responseBytes - bytesBefore
@@ -261,45 +274,87 @@ public final class AlarmJob: @unchecked Sendable {
         return reports
     }
 
-    /// `include`: one search per rule with new raises (and only then), restricted to the raised keys, returning the
-    /// latest matching document's included fields per key (`top_hits` size 1 under the key aggregation).
+    /// `include`: the latest matching document's included fields for each newly raised key, fetched only for
+    /// rules with new raises and only for their raised keys (`top_hits` size 1 per key, `_source` limited to the
+    /// included fields). Rules asking the same question — same index, timestamp field, window, filters, key
+    /// fields and included fields, as threshold variants of one rule do — share one aggregation over the union
+    /// of their raised keys: a key's latest document does not depend on which other keys are asked for.
     private func addIncludedFields(_ results: inout [String: RuleReport], plans: [(rule: Rule, end: Double)]) throws {
-        var probes: [Probe] = [], targets: [Rule] = []
+        struct Question {
+            var rule: Rule
+            var end: Double
+            var keys: [String]
+            var start: Double
+            var raised: [String: [String: String]] = [:]  // alarm key → key fields
+            var members: [String] = []
+        }
+        var questions: [String: Question] = [:]
+        var order: [String] = []
         for (rule, end) in plans where !rule.include.isEmpty {
             let raised = (results[rule.name]?.events ?? []).filter { $0.state == .raised && $0.notification == 1 }
             guard !raised.isEmpty else { continue }
             let keys = QueryBuilder.groupingFields(rule)
-            var filter: [Any] = [QueryBuilder.range(rule.timestampField, end - rule.lookback(previousEnd: end - rule.runEvery, end: end), end)]
-            filter += rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
-            if keys.count == 1 { filter.append(["terms": [keys[0]: Array(Set(raised.compactMap { $0.fields[keys[0]] }))]]) }
-            let latest: [String: Any] = ["top_hits": ["size": 1, "_source": ["includes": rule.include],
-                                                      "sort": [[rule.timestampField: ["order": "desc"]]]]]
-            var body: [String: Any] = ["size": 0, "query": ["bool": ["filter": filter]]]
-            body["aggs"] = keys.isEmpty ? ["latest": latest]
-                : ["keys": ["composite": ["size": QueryBuilder.maxKeys, "sources": keys.map { [$0: ["terms": ["field": $0]]] }],
-                            "aggs": ["latest": latest]]]
-            probes.append(Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: end, index: rule.indices.joined(separator: ","),
-                                body: JSONText.encode(body)))
-            targets.append(rule)
+            let start = end - rule.lookback(previousEnd: end - rule.runEvery, end: end)
+            let signature = JSONText.encode([rule.indices, rule.timestampField, start, end, rule.filters, keys, rule.include.sorted()] as [Any])
+            if questions[signature] == nil {
+                questions[signature] = Question(rule: rule, end: end, keys: keys, start: start)
+                order.append(signature)
+            }
+            for e in raised { questions[signature]!.raised[e.key] = keys.reduce(into: [:]) { $0[$1] = e.fields[$1] } }
+            questions[signature]!.members.append(rule.name)
         }
-        guard !probes.isEmpty else { return }
-        let (responses, _) = searcher.search(probes)
-        for (n, rule) in targets.enumerated() {
-            guard let response = responses[n] else { continue }
+        guard !order.isEmpty else { return }
+        var probes: [Probe] = []
+        for signature in order {
+            let q = questions[signature]!
+            var filter: [Any] = [QueryBuilder.range(q.rule.timestampField, q.start, q.end)]
+            filter += q.rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
+            let latest: [String: Any] = ["top_hits": ["size": 1, "_source": ["includes": q.rule.include.sorted()],
+                                                      "sort": [[q.rule.timestampField: ["order": "desc"]]]]]
+            var body: [String: Any] = ["size": 0]
+            if q.keys.count == 1 {
+                let values = Set(q.raised.values.compactMap { $0[q.keys[0]] }).sorted()
+                filter.append(["terms": [q.keys[0]: values]])
+                body["aggs"] = ["keys": ["terms": ["field": q.keys[0], "size": max(1, values.count)], "aggs": ["latest": latest]]]
+            } else if q.keys.count > 1 {
+                // Only the raised combinations: one `bool` of terms per combination.
+                let combinations: [Any] = q.raised.keys.sorted().map { key in
+                    ["bool": ["filter": q.keys.map { ["term": [$0: q.raised[key]![$0] ?? ""]] }]]
+                }
+                filter.append(["bool": ["should": combinations, "minimum_should_match": 1]])
+                body["aggs"] = ["keys": ["composite": ["size": max(1, q.raised.count), "sources": q.keys.map { [$0: ["terms": ["field": $0]]] }],
+                                         "aggs": ["latest": latest]]]
+            } else {
+                body["aggs"] = ["latest": latest]
+            }
+            body["query"] = ["bool": ["filter": filter]]
+            probes.append(Probe(ruleName: q.members[0], purpose: .evaluate, end: q.end, start: q.start,
+                                index: q.rule.indices.joined(separator: ","), body: JSONText.encode(body)))
+        }
+        let (responses, errors) = searcher.search(probes)
+        for (n, signature) in order.enumerated() {
+            let q = questions[signature]!
+            guard let response = responses[n] else {
+                logger.warning("alarm include search failed; alarms are raised without the included fields",
+                               metadata: ["rules": "\(q.members.joined(separator: ","))", "error": "\(errors[n] ?? "no answer")"])
+                continue
+            }
             var sources: [String: [String: Any]] = [:]
-            for g in Evaluator.groups(response, keys: QueryBuilder.groupingFields(rule)) {
+            for g in Evaluator.groups(response, keys: q.keys) {
                 let hits = ((g.aggs["latest"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]
                 if let source = hits?.first?["_source"] as? [String: Any] { sources[g.key] = source }
             }
-            guard var report = results[rule.name] else { continue }
-            for i in report.events.indices where report.events[i].state == .raised {
-                guard let source = sources[report.events[i].key] else { continue }
-                for field in rule.include {
-                    if let v = DocumentFields.value(source, path: field) { report.events[i].fields[field] = "\(v)" }
+            for name in q.members {
+                guard var report = results[name], let rule = rules.first(where: { $0.name == name }) ?? plans.first(where: { $0.rule.name == name })?.rule else { continue }
+                for i in report.events.indices where report.events[i].state == .raised && report.events[i].notification == 1 {
+                    guard let source = sources[report.events[i].key] else { continue }
+                    for field in rule.include {
+                        if let v = DocumentFields.value(source, path: field) { report.events[i].fields[field] = "\(v)" }
+                    }
+                    report.events[i] = AlarmText.withIncludes(rule, report.events[i])
                 }
-                report.events[i] = AlarmText.withIncludes(rule, report.events[i])
+                results[name] = report
             }
-            results[rule.name] = report
         }
     }
 

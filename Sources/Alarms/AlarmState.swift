@@ -27,6 +27,9 @@ public struct AlarmState: Sendable {
     public var terms: [String: Set<String>] = [:]
     /// Sink id → events not yet delivered.
     public var pending: [String: [AlarmEvent]] = [:]
+    /// Rule → ids of one-document-per-alarm state written by earlier versions; replaced by the rule's
+    /// `alarms:` document the next time the rule runs.
+    var legacyAlarmIDs: [String: [String]] = [:]
 
     public init() {}
 
@@ -35,7 +38,9 @@ public struct AlarmState: Sendable {
     }
 
     static func ruleID(_ rule: String) -> String { "rule:" + rule }
-    static func alarmID(_ rule: String, _ key: String) -> String { "alarm:\(rule):\(key)" }
+    /// All active alarms of a rule in one document: a cycle rewrites one document per rule whose alarms changed,
+    /// not one per alarm (a first cycle raising 1,400 alarms wrote 1,400 state documents beside the history).
+    static func alarmsID(_ rule: String) -> String { "alarms:" + rule }
     static func silenceID(_ rule: String, _ key: String?) -> String { "silence:\(rule):\(key ?? "*")" }
     static func termsID(_ rule: String) -> String { "terms:" + rule }
     static func pendingID(_ sink: String) -> String { "pending:" + sink }

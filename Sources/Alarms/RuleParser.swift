@@ -50,15 +50,15 @@ enum RuleParser {
             }
             root = node
         } catch let e as ConfigError { throw e } catch {
-            throw ConfigError(file: file, line: yamlLine(error), keyPath: "", message: "not valid YAML: \(error)")
+            throw ConfigLoader.syntaxError(error, file: file)
         }
-        let doc = RuleNode(node: root, keyPath: "", file: file)
+        let doc = RuleNode(document: root, file: file)
         // Type first: it decides which other keys are valid.
         guard case .mapping(let m) = root else { throw doc.error("a rule file is a mapping of options") }
         guard let typeNode = m.first(where: { $0.key.string == "type" }).map({ doc.child("type", $0.value) }) else {
             throw doc.error("missing required option \"type\" (one of " + typeKeys.keys.sorted().joined(separator: ", ") + ")")
         }
-        let typeName = try typeNode.string()
+        let typeName = try typeNode.nonEmptyString()
         guard let ownKeys = typeKeys[typeName] else {
             throw typeNode.error("unknown rule type \"\(typeName)\"" + hint(for: typeName, among: typeKeys.keys.sorted()))
         }
@@ -66,7 +66,7 @@ enum RuleParser {
         for (other, keys) in typeKeys where other != typeName {
             for key in keys where !ownKeys.contains(key) { explained[key] = "applies to type \(other), not \(typeName)" }
         }
-        let entries = try doc.mapping(keys: commonKeys + ownKeys, explained: explained)
+        let entries = try doc.options(keys: commonKeys + ownKeys, explained: explained)
         let options = Dictionary(entries, uniquingKeysWith: { a, _ in a })
         if let enabled = options["is_enabled"], try !enabled.bool() { return nil }
 
@@ -74,25 +74,25 @@ enum RuleParser {
             guard let value = options[key], !value.isNull else { throw doc.error("missing required option \"\(key)\" for type \(typeName)") }
             return value
         }
-        let name = try required("name").string()
-        var rule = Rule(name: name, file: file, kind: .any, indices: try required("index").stringList())
-        if let v = options["timestamp_field"] { rule.timestampField = try v.string() }
+        let name = try required("name").nonEmptyString()
+        var rule = Rule(name: name, file: file, kind: .any, indices: try required("index").ruleStringList())
+        if let v = options["timestamp_field"] { rule.timestampField = try v.nonEmptyString() }
         if let v = options["filter"] { rule.filters = try clauses(v) }
-        if let v = options["query_key"] { rule.queryKey = try v.stringList() }
+        if let v = options["query_key"] { rule.queryKey = try v.ruleStringList() }
         if let v = options["timeframe"] { rule.timeframe = try v.positiveDuration() }
         if let v = options["run_every"] { rule.runEvery = try v.positiveDuration() }
         if let v = options["buffer_time"] { rule.bufferTime = try v.duration() }
         if let v = options["query_delay"] { rule.queryDelay = try v.duration() }
         if let v = options["realert"] { rule.realert = try v.duration() }
         if let v = options["exponential_realert"] { rule.exponentialRealert = try v.positiveDuration() }
-        if let v = options["include"] { rule.include = try v.stringList() }
-        if let v = options["alert_subject"] { rule.alertSubject = try v.string() }
-        if let v = options["alert_subject_args"] { rule.alertSubjectArgs = try v.stringList() }
-        if let v = options["alert_text"] { rule.alertText = try v.string() }
-        if let v = options["alert_text_args"] { rule.alertTextArgs = try v.stringList() }
-        if let v = options["description"] { rule.description = try v.string() }
+        if let v = options["include"] { rule.include = try v.ruleStringList() }
+        if let v = options["alert_subject"] { rule.alertSubject = try v.nonEmptyString() }
+        if let v = options["alert_subject_args"] { rule.alertSubjectArgs = try v.ruleStringList() }
+        if let v = options["alert_text"] { rule.alertText = try v.nonEmptyString() }
+        if let v = options["alert_text_args"] { rule.alertTextArgs = try v.ruleStringList() }
+        if let v = options["description"] { rule.description = try v.nonEmptyString() }
         if let v = options["severity"] {
-            let text = try v.string()
+            let text = try v.nonEmptyString()
             guard let s = Rule.Severity(rawValue: text) else {
                 throw v.error("unknown severity \"\(text)\"" + hint(for: text, among: Rule.Severity.allCases.map(\.rawValue)))
             }
@@ -110,7 +110,7 @@ enum RuleParser {
     private static func kind(_ type: String, required: (String) throws(ConfigError) -> RuleNode,
                              options: [String: RuleNode], missing: (String) -> ConfigError) throws(ConfigError) -> Rule.Kind {
         func double(_ k: String) throws(ConfigError) -> Double? { try options[k].map { n throws(ConfigError) in try n.number() } }
-        func int(_ k: String) throws(ConfigError) -> Int? { try options[k].map { n throws(ConfigError) in try n.int() } }
+        func int(_ k: String) throws(ConfigError) -> Int? { try options[k].map { n throws(ConfigError) in try n.int(min: 0) } }
         func needsTimeframe() throws(ConfigError) {
             guard options["timeframe"] != nil else { throw missing("timeframe") }
         }
@@ -127,37 +127,37 @@ enum RuleParser {
             let height = try required("spike_height").number()
             guard height > 1 else { throw options["spike_height"]!.error("must be greater than 1 (a ratio)") }
             let typeNode = try required("spike_type")
-            let text = try typeNode.string()
+            let text = try typeNode.nonEmptyString()
             guard let direction = Rule.SpikeDirection(rawValue: text) else {
                 throw typeNode.error("expected up, down or both, got \"\(text)\"")
             }
             return .spike(height: height, direction: direction, thresholdRef: try int("threshold_ref") ?? 0,
                           thresholdCur: try int("threshold_cur") ?? 0)
         case "blacklist":
-            return .blacklist(compareKey: try required("compare_key").string(), values: try required("blacklist").stringList())
+            return .blacklist(compareKey: try required("compare_key").nonEmptyString(), values: try required("blacklist").ruleStringList())
         case "whitelist":
-            return .whitelist(compareKey: try required("compare_key").string(), values: try required("whitelist").stringList(),
+            return .whitelist(compareKey: try required("compare_key").nonEmptyString(), values: try required("whitelist").ruleStringList(),
                               ignoreNull: try options["ignore_null"]?.bool() ?? false)
         case "change":
             guard options["query_key"] != nil else { throw missing("query_key") }
-            return .change(compareKey: try required("compare_key").string(), ignoreNull: try options["ignore_null"]?.bool() ?? false)
+            return .change(compareKey: try required("compare_key").nonEmptyString(), ignoreNull: try options["ignore_null"]?.bool() ?? false)
         case "new_term":
             let window = try options["terms_window_size"]?.positiveDuration() ?? 30 * 86_400
-            return .newTerm(fields: try required("fields").stringList(), termsWindow: window)
+            return .newTerm(fields: try required("fields").ruleStringList(), termsWindow: window)
         case "cardinality":
             try needsTimeframe()
             let max = try int("max_cardinality"), min = try int("min_cardinality")
             guard max != nil || min != nil else { throw missing("max_cardinality") }
-            return .cardinality(field: try required("cardinality_field").string(), max: max, min: min)
+            return .cardinality(field: try required("cardinality_field").nonEmptyString(), max: max, min: min)
         case "metric_aggregation":
             let typeNode = try required("metric_agg_type")
-            let text = try typeNode.string()
+            let text = try typeNode.nonEmptyString()
             guard let aggregation = Rule.MetricAggregation(rawValue: text) else {
                 throw typeNode.error("unknown aggregation \"\(text)\"" + hint(for: text, among: Rule.MetricAggregation.allCases.map(\.rawValue)))
             }
             let max = try double("max_threshold"), min = try double("min_threshold")
             guard max != nil || min != nil else { throw missing("max_threshold") }
-            return .metricAggregation(field: try required("metric_agg_key").string(), aggregation: aggregation, max: max, min: min)
+            return .metricAggregation(field: try required("metric_agg_key").nonEmptyString(), aggregation: aggregation, max: max, min: min)
         default: // percentage_match
             let match = try clauses(try required("match_bucket_filter"))
             let min = try double("min_percentage"), max = try double("max_percentage")
@@ -177,7 +177,7 @@ enum RuleParser {
             if case .mapping(let m) = item.node, m.count == 1, m.first?.key.string == "query", let inner = m.first?.value {
                 clause = item.child("query", inner)
             }
-            let entries = try clause.mapping(keys: [])
+            let entries = try clause.options(keys: [])
             guard entries.count == 1, let (name, _) = entries.first else {
                 throw clause.error("each filter entry is one query clause, e.g. {term: {host.name: flp001}}")
             }
@@ -214,21 +214,21 @@ enum RuleParser {
         }
         var out: [SinkSpec] = []
         for item in try alertNode.list() {
-            let name = try item.string()
+            let name = try item.nonEmptyString()
             switch name {
             case "o2_monitoring":
                 out.append(try o2Monitoring(options["o2_monitoring"], doc: doc))
             case "alertmanager":
                 guard let hosts = options["alertmanager_hosts"] else { throw item.error("alertmanager needs alertmanager_hosts") }
-                out.append(.alertmanager(urls: try hosts.stringList()))
+                out.append(.alertmanager(urls: try hosts.ruleStringList()))
             case "post", "webhook":
                 guard let url = options["http_post_url"] else { throw item.error("\(name) needs http_post_url") }
-                out.append(.webhook(url: try url.string()))
+                out.append(.webhook(url: try url.nonEmptyString()))
             case "mattermost":
                 guard let url = options["mattermost_webhook_url"] else { throw item.error("mattermost needs mattermost_webhook_url") }
-                out.append(.webhook(url: try url.string()))
+                out.append(.webhook(url: try url.nonEmptyString()))
             case "infologger":
-                out.append(.infoLogger(socket: try options["infologger_socket"]?.string() ?? "@infoLoggerD"))
+                out.append(.infoLogger(socket: try options["infologger_socket"]?.nonEmptyString() ?? "@infoLoggerD"))
             case "debug":
                 continue // the alarm index gets every alarm anyway
             default:
@@ -242,20 +242,20 @@ enum RuleParser {
     /// Telegraf socket O² Monitoring writes to.
     private static func o2Monitoring(_ node: RuleNode?, doc: RuleNode) throws(ConfigError) -> SinkSpec {
         guard let node else { return .o2Monitoring(transport: .unixgram(path: "/tmp/telegraf.sock"), measurement: nil) }
-        let entries = Dictionary(try node.mapping(keys: ["transport", "path", "host", "port", "url", "measurement"]),
+        let entries = Dictionary(try node.options(keys: ["transport", "path", "host", "port", "url", "measurement"]),
                                  uniquingKeysWith: { a, _ in a })
-        let transportName = try entries["transport"]?.string() ?? "unixgram"
-        let measurement = try entries["measurement"]?.string()
+        let transportName = try entries["transport"]?.nonEmptyString() ?? "unixgram"
+        let measurement = try entries["measurement"]?.nonEmptyString()
         switch transportName {
         case "unixgram":
-            return .o2Monitoring(transport: .unixgram(path: try entries["path"]?.string() ?? "/tmp/telegraf.sock"), measurement: measurement)
+            return .o2Monitoring(transport: .unixgram(path: try entries["path"]?.nonEmptyString() ?? "/tmp/telegraf.sock"), measurement: measurement)
         case "udp":
             guard let port = entries["port"] else { throw node.error("transport udp needs port") }
-            return .o2Monitoring(transport: .udp(host: try entries["host"]?.string() ?? "127.0.0.1", port: try port.int(min: 1)),
+            return .o2Monitoring(transport: .udp(host: try entries["host"]?.nonEmptyString() ?? "127.0.0.1", port: try port.int(min: 1)),
                                  measurement: measurement)
         case "http":
             guard let url = entries["url"] else { throw node.error("transport http needs url (…/write?db=NAME or …/api/v2/write?org=…&bucket=…)") }
-            let text = try url.string()
+            let text = try url.nonEmptyString()
             guard text.contains("/write") else { throw url.error("expected an InfluxDB write URL: …/write?db=NAME or …/api/v2/write?…") }
             return .o2Monitoring(transport: .http(url: text), measurement: measurement)
         default:
@@ -270,15 +270,5 @@ enum RuleParser {
         if let exp = rule.exponentialRealert, exp < rule.realert, let node = options["exponential_realert"] {
             throw node.error("must be at least realert")
         }
-    }
-
-    private static func yamlLine(_ error: Error) -> Int? {
-        if let e = error as? YamlError {
-            switch e {
-            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-            default: return nil
-            }
-        }
-        return nil
     }
 }

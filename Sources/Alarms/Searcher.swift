@@ -57,23 +57,31 @@ public final class Searcher: @unchecked Sendable {
         let batches = stride(from: 0, to: probes.count, by: batchSize).map { Array($0..<min($0 + batchSize, probes.count)) }
         let collected = Collected(count: probes.count)
         let next = ManagedCounter()
+        let work: @Sendable (Int) -> Void = { [self] worker in
+            while let b = next.take(below: batches.count) {
+                let (answers, errs, bytes) = run(batches[b].map { probes[$0] }, client: clients[worker])
+                lock.lock()
+                requests += 1
+                searches += batches[b].count
+                responseBytes += bytes
+                for (i, probeIndex) in batches[b].enumerated() {
+                    collected.responses[probeIndex] = answers[i]
+                    if let e = errs[i] { collected.errors[probeIndex] = e }
+                }
+                lock.unlock()
+            }
+        }
+        // One batch (a merged cycle usually is): no thread to start, and no second malloc arena to grow.
+        if batches.count <= 1 {
+            work(0)
+            return (collected.responses, collected.errors)
+        }
         let group = DispatchGroup()
         for worker in 0..<min(clients.count, batches.count) {
             group.enter()
-            Thread.detachNewThread { [self] in
+            Thread.detachNewThread {
                 defer { group.leave() }
-                while let b = next.take(below: batches.count) {
-                    let (answers, errs, bytes) = run(batches[b].map { probes[$0] }, client: clients[worker])
-                    lock.lock()
-                    requests += 1
-                    searches += batches[b].count
-                    responseBytes += bytes
-                    for (i, probeIndex) in batches[b].enumerated() {
-                        collected.responses[probeIndex] = answers[i]
-                        if let e = errs[i] { collected.errors[probeIndex] = e }
-                    }
-                    lock.unlock()
-                }
+                work(worker)
             }
         }
         group.wait()

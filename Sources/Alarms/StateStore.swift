@@ -31,74 +31,123 @@ public struct StateStore: Sendable {
 
     public func load() throws -> AlarmState {
         let body = #"{"size":10000,"seq_no_primary_term":true,"query":{"match_all":{}}}"#
-        let response = try client.request("POST", "/\(Self.stateIndex)/_search", body: Array(body.utf8))
+        let path = "/\(Self.stateIndex)/_search?filter_path=hits.hits._id,hits.hits._seq_no,hits.hits._primary_term,hits.hits._source"
+        let response = try client.request("POST", path, body: Array(body.utf8))
         if response.status == 404 { return AlarmState() }
-        guard response.isSuccess, let json = JSONText.decode(response.body) as? [String: Any] else {
-            throw AlarmsError("reading \(Self.stateIndex): HTTP \(response.status): \(response.text.prefix(300))")
+        // Decoded straight into typed documents (JSONDecoder) rather than into Foundation dictionaries: with an
+        // alarm per key the state is thousands of documents, and their dictionaries were the job's peak memory.
+        let decoded: StateDocuments
+        do {
+            guard response.isSuccess else { throw AlarmsError("HTTP \(response.status)") }
+            decoded = try JSONDecoder().decode(StateDocuments.self, from: Data(response.body))
+        } catch {
+            throw AlarmsError("reading \(Self.stateIndex): \(error): \(response.text.prefix(300))")
         }
         var state = AlarmState()
-        let hits = (json["hits"] as? [String: Any])?["hits"] as? [[String: Any]] ?? []
-        for hit in hits {
-            guard let id = hit["_id"] as? String, let source = hit["_source"] as? [String: Any] else { continue }
-            let rule = source["rule"] as? String ?? ""
-            switch source["kind"] as? String {
+        for hit in decoded.hits?.hits ?? [] {
+            let source = hit._source
+            let rule = source.rule ?? ""
+            switch source.kind {
             case "rule":
-                state.progress[rule] = .init(lastEnd: Self.number(source["last_end"]), owner: source["owner"] as? String,
-                                             leaseUntil: Self.number(source["lease_until"]) ?? 0,
-                                             seqNo: hit["_seq_no"] as? Int, primaryTerm: hit["_primary_term"] as? Int)
+                state.progress[rule] = .init(lastEnd: source.last_end, owner: source.owner, leaseUntil: source.lease_until ?? 0,
+                                             seqNo: hit._seq_no, primaryTerm: hit._primary_term)
+            case "alarms":
+                for record in source.alarms ?? [] { state.active[rule, default: [:]][record.key] = record }
             case "alarm":
-                if let record = decode(AlarmRecord.self, source["alarm"]) { state.active[rule, default: [:]][record.key] = record }
+                if let record = source.alarm { state.active[rule, default: [:]][record.key] = record }
+                state.legacyAlarmIDs[rule, default: []].append(hit._id)
             case "silence":
-                state.silences.append(.init(rule: rule, key: source["key"] as? String, until: Self.number(source["until"]) ?? 0))
+                state.silences.append(.init(rule: rule, key: source.key, until: source.until ?? 0))
             case "terms":
-                state.terms[rule] = Set(source["terms"] as? [String] ?? [])
+                state.terms[rule] = Set(source.terms ?? [])
             case "pending":
-                if let events = decode([AlarmEvent].self, source["events"]) { state.pending[String(id.dropFirst("pending:".count))] = events }
+                state.pending[String(hit._id.dropFirst("pending:".count))] = source.events ?? []
             default: continue
             }
         }
         return state
     }
 
+    /// The state index's documents as `load` reads them; unknown kinds and fields are ignored.
+    private struct StateDocuments: Decodable {
+        struct Hits: Decodable { var hits: [Hit] }
+        struct Hit: Decodable {
+            var _id: String
+            var _seq_no: Int?
+            var _primary_term: Int?
+            var _source: Source
+        }
+        struct Source: Decodable {
+            var kind: String?
+            var rule: String?
+            var key: String?
+            var last_end: Double?
+            var owner: String?
+            var lease_until: Double?
+            var until: Double?
+            var alarm: AlarmRecord?
+            var alarms: [AlarmRecord]?
+            var terms: [String]?
+            var events: [AlarmEvent]?
+        }
+        var hits: Hits?
+    }
+
     /// One `_bulk` line pair; `ifSeqNo` makes the write conditional (a lease), `nil` source deletes.
+    /// Encoded when made: a cycle's writes are thousands of nested dictionaries, and holding them all until the
+    /// request is built was most of the job's peak memory.
     public struct Write {
         var id: String
-        var index: String
-        var source: [String: Any]?
-        var ifSeqNo: (Int, Int)? = nil
-        var create = false
+        var lines: [UInt8] = []
+
+        init(id: String, index: String, source: [String: Any]?, ifSeqNo: (Int, Int)? = nil, create: Bool = false) {
+            self.id = id
+            var meta: [String: Any] = ["_index": index, "_id": id]
+            if let (seq, term) = ifSeqNo { meta["if_seq_no"] = seq; meta["if_primary_term"] = term }
+            JSONText.append([source == nil ? "delete" : create ? "create" : "index": meta], to: &lines)
+            lines.append(0x0A)
+            if let source { JSONText.append(source, to: &lines); lines.append(0x0A) }
+        }
     }
 
     public enum WriteResult: Equatable { case ok(seqNo: Int, primaryTerm: Int), conflict, failed(String) }
 
+    /// Requests of at most this many writes: bounds the request body and the answer held in memory at once.
+    static let writesPerRequest = 500
+
+    /// - Parameter needSequenceNumbers: false when only failures matter; a request without any is then not parsed.
     @discardableResult
-    public func write(_ writes: [Write], refresh: Bool = true) throws -> [WriteResult] {
-        guard !writes.isEmpty else { return [] }
-        var body = ""
-        for w in writes {
-            var meta: [String: Any] = ["_index": w.index, "_id": w.id]
-            if let (seq, term) = w.ifSeqNo { meta["if_seq_no"] = seq; meta["if_primary_term"] = term }
-            if let source = w.source {
-                body += JSONText.encode([w.create ? "create" : "index": meta]) + "\n" + JSONText.encode(source) + "\n"
-            } else {
-                body += JSONText.encode(["delete": meta]) + "\n"
+    public func write(_ writes: [Write], refresh: Bool = true, needSequenceNumbers: Bool = true) throws -> [WriteResult] {
+        var results: [WriteResult] = []
+        results.reserveCapacity(writes.count)
+        for start in stride(from: 0, to: writes.count, by: Self.writesPerRequest) {
+            let chunk = writes[start..<min(start + Self.writesPerRequest, writes.count)]
+            var body: [UInt8] = []
+            body.reserveCapacity(chunk.reduce(0) { $0 + $1.lines.count })
+            for w in chunk { body += w.lines }
+            // Only what is read back: a full item answer is ~250 bytes.
+            let query = "?filter_path=errors,items.*.status,items.*._seq_no,items.*._primary_term,items.*.error.type,items.*.error.reason"
+            let response = try client.request("POST", "/_bulk" + query + (refresh ? "&refresh=true" : ""), body: body,
+                                              contentType: "application/x-ndjson")
+            if response.isSuccess, !needSequenceNumbers, response.body.starts(with: Array(#"{"errors":false"#.utf8)) {
+                results += Array(repeating: .ok(seqNo: -1, primaryTerm: -1), count: chunk.count)
+                continue
+            }
+            guard response.isSuccess, let json = JSONText.decode(response.body) as? [String: Any],
+                  let items = json["items"] as? [[String: Any]], items.count == chunk.count else {
+                throw AlarmsError("writing alarm state: HTTP \(response.status): \(response.text.prefix(300))")
+            }
+            results += items.map { item in
+                guard let result = item.values.first as? [String: Any] else { return .failed("no result") }
+                let status = result["status"] as? Int ?? 0
+                if status == 409 { return .conflict }
+                if (200..<300).contains(status) || status == 404 && item["delete"] != nil {
+                    return .ok(seqNo: result["_seq_no"] as? Int ?? -1, primaryTerm: result["_primary_term"] as? Int ?? -1)
+                }
+                return .failed("\(status): \(result["error"].map { "\($0)" } ?? "")")
             }
         }
-        let response = try client.request("POST", "/_bulk" + (refresh ? "?refresh=true" : ""), body: Array(body.utf8),
-                                          contentType: "application/x-ndjson")
-        guard response.isSuccess, let json = JSONText.decode(response.body) as? [String: Any],
-              let items = json["items"] as? [[String: Any]] else {
-            throw AlarmsError("writing alarm state: HTTP \(response.status): \(response.text.prefix(300))")
-        }
-        return items.map { item in
-            guard let result = item.values.first as? [String: Any] else { return .failed("no result") }
-            let status = result["status"] as? Int ?? 0
-            if status == 409 { return .conflict }
-            if (200..<300).contains(status) || status == 404 && item["delete"] != nil {
-                return .ok(seqNo: result["_seq_no"] as? Int ?? -1, primaryTerm: result["_primary_term"] as? Int ?? -1)
-            }
-            return .failed("\(status): \(result["error"].map { "\($0)" } ?? "")")
-        }
+        return results
     }
 
     // MARK: Documents
@@ -110,8 +159,8 @@ public struct StateStore: Sendable {
         return doc
     }
 
-    static func alarmDoc(_ record: AlarmRecord) -> [String: Any] {
-        ["kind": "alarm", "rule": record.rule, "key": record.key, "alarm": encode(record) ?? [:]]
+    static func alarmsDoc(_ rule: String, _ records: [String: AlarmRecord]) -> [String: Any] {
+        ["kind": "alarms", "rule": rule, "alarms": records.keys.sorted().map { object(records[$0]!) }]
     }
 
     static func historyDoc(_ event: AlarmEvent, silenced: Bool) -> [String: Any] {
@@ -132,21 +181,18 @@ public struct StateStore: Sendable {
         "\(event.rule):\(event.key):\(Int(event.raisedAt * 1000)):\(event.state.rawValue):\(event.notification)"
     }
 
-    private static func number(_ v: Any?) -> Double? {
-        if let d = v as? Double { return d }
-        if let i = v as? Int { return Double(i) }
-        return nil
+    // Records and events as dictionaries by hand rather than through JSONEncoder and back through
+    // JSONSerialization: a cycle converts one per alarm, and the round trip cost more CPU than the searches.
+    // The keys are AlarmRecord's and AlarmEvent's coding keys, which `load` decodes.
+
+    static func object(_ r: AlarmRecord) -> [String: Any] {
+        ["rule": r.rule, "key": r.key, "fields": r.fields, "severity": r.severity, "raised_at": r.raisedAt,
+         "last_notified": r.lastNotified, "notifications": r.notifications, "value": r.value, "reason": r.reason]
     }
 
-    static func encode<T: Encodable>(_ value: T) -> Any? {
-        guard let data = try? JSONEncoder().encode(value) else { return nil }
-        return try? JSONSerialization.jsonObject(with: data)
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ value: Any?) -> T? {
-        guard let value, JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value) else { return nil }
-        return try? JSONDecoder().decode(type, from: data)
+    static func object(_ e: AlarmEvent) -> [String: Any] {
+        ["state": e.state.rawValue, "rule": e.rule, "key": e.key, "fields": e.fields, "severity": e.severity, "time": e.time,
+         "raised_at": e.raisedAt, "value": e.value, "subject": e.subject, "text": e.text, "notification": e.notification]
     }
 }
 

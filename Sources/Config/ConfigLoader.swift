@@ -39,7 +39,7 @@ public enum ConfigLoader {
     }
 
     /// Yams reports YAML syntax problems with libyaml's mark; keep the same `file:line:` shape as every other error.
-    private static func syntaxError(_ error: any Error, file: String) -> ConfigError {
+    package static func syntaxError(_ error: any Error, file: String) -> ConfigError {
         guard let yamlError = error as? YamlError else {
             return ConfigError(file: file, line: nil, keyPath: "", message: "not valid YAML: \(error)")
         }

@@ -1,14 +1,15 @@
 import Foundation
 
 /// What every part of the loader needs to know about where the YAML came from.
-struct ConfigSource: Sendable {
+/// `package`: alarm rule files (module Alarms) are read with the same file/line-aware values.
+package struct ConfigSource: Sendable {
     /// The file as named to the loader, used verbatim in messages.
-    let file: String
+    package let file: String
     /// Absolute directory of the file; relative paths in the configuration are resolved against it.
     let directory: String
     let environment: [String: String]
 
-    init(file: String, environment: [String: String]) {
+    package init(file: String, environment: [String: String]) {
         self.file = file
         self.environment = environment
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file

@@ -1,26 +1,31 @@
 import Yams
 
 /// One YAML node together with its key path, so that whatever goes wrong with it can say where.
-struct ConfigValue {
-    let node: Node
-    let keyPath: String
-    let source: ConfigSource
+/// `package`: alarm rule files (module Alarms) are read with the same values and the same messages.
+package struct ConfigValue {
+    package let node: Node
+    package let keyPath: String
+    package let source: ConfigSource
 
-    var line: Int? { node.mark?.line }
+    package init(node: Node, keyPath: String, source: ConfigSource) {
+        self.node = node; self.keyPath = keyPath; self.source = source
+    }
 
-    func error(_ message: String) -> ConfigError {
+    package var line: Int? { node.mark?.line }
+
+    package func error(_ message: String) -> ConfigError {
         ConfigError(file: source.file, line: line, keyPath: keyPath, message: message)
     }
 
     /// `key:` with nothing after it. Treated as "not set", so a section whose entries are all commented out
     /// (`tls:` followed only by comments) means the defaults rather than an error.
-    var isNull: Bool {
+    package var isNull: Bool {
         guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(s.string)
     }
 
     /// How a node is described in "expected …, got …" messages; a scalar is quoted as written.
-    var shapeDescription: String {
+    package var shapeDescription: String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -28,41 +33,41 @@ struct ConfigValue {
         }
     }
 
-    func child(_ key: String, _ node: Node) -> ConfigValue {
+    package func child(_ key: String, _ node: Node) -> ConfigValue {
         ConfigValue(node: node, keyPath: keyPath.isEmpty ? key : keyPath + "." + key, source: source)
     }
 
     // MARK: Typed reads
 
-    func scalarText(expected: String) throws(ConfigError) -> String {
+    package func scalarText(expected: String) throws(ConfigError) -> String {
         guard case .scalar(let s) = node, !isNull else { throw error("expected \(expected), got \(shapeDescription)") }
         return s.string
     }
 
-    func string() throws(ConfigError) -> String {
+    package func string() throws(ConfigError) -> String {
         try scalarText(expected: "a string")
     }
 
     /// A string that must say something: empty or blank values are almost always a mistake.
-    func nonEmptyString() throws(ConfigError) -> String {
+    package func nonEmptyString() throws(ConfigError) -> String {
         let text = try string()
         guard !text.trimmingWhitespace().isEmpty else { throw error("must not be empty") }
         return text
     }
 
-    func int() throws(ConfigError) -> Int {
+    package func int() throws(ConfigError) -> Int {
         let text = try scalarText(expected: "a whole number")
         guard let value = Int(text) else { throw error("expected a whole number, got \"\(text)\"") }
         return value
     }
 
-    func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    package func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         let value = try int()
         guard range.contains(value) else { throw error("must be between \(range.lowerBound) and \(range.upperBound), got \(value)") }
         return value
     }
 
-    func bool() throws(ConfigError) -> Bool {
+    package func bool() throws(ConfigError) -> Bool {
         let text = try scalarText(expected: "true or false")
         switch text.lowercased() {
         case "true": return true
@@ -77,7 +82,7 @@ struct ConfigValue {
         return bytes
     }
 
-    func seconds() throws(ConfigError) -> Double {
+    package func seconds() throws(ConfigError) -> Double {
         let text = try scalarText(expected: "a duration like 1s or 250ms")
         guard let seconds = parseDurationSeconds(text) else {
             throw error("expected a duration like 1s or 250ms, got \"\(text)\"")
@@ -86,7 +91,7 @@ struct ConfigValue {
     }
 
     /// A duration that must be strictly positive (timeouts, intervals: zero would spin or never wait).
-    func positiveSeconds() throws(ConfigError) -> Double {
+    package func positiveSeconds() throws(ConfigError) -> Double {
         let value = try seconds()
         guard value > 0 else { throw error("must be longer than 0s") }
         return value
@@ -102,13 +107,13 @@ struct ConfigValue {
         return value
     }
 
-    func list() throws(ConfigError) -> [ConfigValue] {
+    package func list() throws(ConfigError) -> [ConfigValue] {
         guard case .sequence(let items) = node else { throw error("expected a list, got \(shapeDescription)") }
         return items.enumerated().map { ConfigValue(node: $1, keyPath: "\(keyPath)[\($0)]", source: source) }
     }
 
     /// A list of strings; with `allowingSingle`, a lone string stands for a one-element list (`hosts: https://es:9200`).
-    func stringList(allowingSingle: Bool = false) throws(ConfigError) -> [String] {
+    package func stringList(allowingSingle: Bool = false) throws(ConfigError) -> [String] {
         if allowingSingle, case .scalar = node, !isNull { return [try nonEmptyString()] }
         var out: [String] = []
         for item in try list() { out.append(try item.nonEmptyString()) }

@@ -94,11 +94,16 @@ final class Alertmanager: @unchecked Sendable {
     let daemon: Daemon
     let url: String
 
-    init() throws {
+    /// - Parameter webhook: where Alertmanager itself notifies (firing and resolved), grouped per second.
+    init(webhook: String? = nil) throws {
         let dir = try temporaryDirectory("lb-am")
         let port = freePort()
         url = "http://127.0.0.1:\(port)"
-        try "route:\n  receiver: logbridge\nreceivers:\n  - name: logbridge\n".write(toFile: dir + "/am.yml", atomically: true, encoding: .utf8)
+        var config = "route:\n  receiver: logbridge\n"
+        if webhook != nil { config += "  group_by: [alertname]\n  group_wait: 0s\n  group_interval: 1s\n  repeat_interval: 1h\n" }
+        config += "receivers:\n  - name: logbridge\n"
+        if let webhook { config += "    webhook_configs:\n      - url: '\(webhook)'\n        send_resolved: true\n" }
+        try config.write(toFile: dir + "/am.yml", atomically: true, encoding: .utf8)
         daemon = try Daemon("/usr/bin/prometheus-alertmanager", [
             "--config.file=\(dir)/am.yml", "--storage.path=\(dir)/data", "--web.listen-address=127.0.0.1:\(port)",
             "--cluster.listen-address=",
@@ -107,8 +112,9 @@ final class Alertmanager: @unchecked Sendable {
         try Daemon.waitFor("alertmanager") { Daemon.http("GET", u + "/-/ready").status == 200 }
     }
 
+    /// API v2 lists every alert it holds that is not resolved (active, silenced, inhibited or unprocessed).
     func activeAlerts() -> [[String: Any]] {
-        let r = Daemon.http("GET", url + "/api/v2/alerts?active=true")
+        let r = Daemon.http("GET", url + "/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true")
         return (try? JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [[String: Any]]) ?? []
     }
 

@@ -29,13 +29,35 @@ import TestSupport
         let second = try job([r], cluster).runCycle(now: t0 + 360)
         #expect(second.events.isEmpty)
         let listed = try cluster.osmem.documents("logbridge-alarms-state")
-        #expect(listed.contains { $0.id == "alarm:burst:flp001" })
+        let stored = listed.first { $0.id == "alarms:burst" }?.source["alarms"] as? [[String: Any]]
+        #expect(stored?.map { $0["key"] as? String } == ["flp001"])
         // The burst leaves the 5-minute window: cleared, state removed, history has both.
         let third = try job([r], cluster).runCycle(now: t0 + 600)
         #expect(third.events.map(\.state) == [.cleared])
-        #expect(try cluster.osmem.documents("logbridge-alarms-state").contains { $0.id == "alarm:burst:flp001" } == false)
+        #expect(try cluster.osmem.documents("logbridge-alarms-state").contains { $0.id == "alarms:burst" } == false)
         let history = try cluster.osmem.documents("logbridge-alarms-*").filter { ($0.source["alarm"] as? [String: Any]) != nil }
         #expect(Set(history.compactMap { ($0.source["alarm"] as? [String: Any])?["state"] as? String }) == ["raised", "cleared"])
+    }
+
+    /// State written by the one-document-per-alarm layout is read, and replaced by the rule's `alarms:` document
+    /// the next time the rule runs: an upgrade neither forgets an alarm (no second raise) nor resurrects one.
+    @Test func oneDocumentPerAlarmStateIsTakenOver() throws {
+        let cluster = try Cluster()
+        defer { cluster.stop() }
+        try cluster.createIndex(index)
+        try cluster.seed(index, (0..<5).map { doc(t0 + 230 + Double($0), host: "flp001") })
+        try StateStore(client: cluster.client).prepare()
+        let legacy = #"{"kind":"alarm","rule":"burst","key":"flp001","alarm":{"rule":"burst","key":"flp001","fields":{"host.name":"flp001"},"#
+            + #""severity":"warning","raised_at":1795910640,"last_notified":1795910640,"notifications":1,"value":4,"reason":"4 events"}}"#
+        let put = try cluster.client.request("PUT", "/logbridge-alarms-state/_doc/alarm:burst:flp001?refresh=true", body: Array(legacy.utf8))
+        #expect(put.isSuccess, "\(put.text)")
+        let r = try rule(burst)
+        // Still holding one minute later, well within realert: remembered, so nothing is sent.
+        #expect(try job([r], cluster).runCycle(now: t0 + 300).events.isEmpty)
+        let ids = try cluster.osmem.documents("logbridge-alarms-state").map(\.id)
+        #expect(ids.contains("alarms:burst") && !ids.contains("alarm:burst:flp001"), "\(ids)")
+        let cleared = try job([r], cluster).runCycle(now: t0 + 600)
+        #expect(cleared.events.map(\.state) == [.cleared] && cleared.events.first?.raisedAt == t0 + 240)
     }
 
     @Test func realertAndExponentialRealert() throws {

@@ -43,8 +43,13 @@ import TestSupport
         }
     }
 
+    /// Firing carries `startsAt` (the raise) and no `endsAt` (Alertmanager holds it for `resolve_timeout`); the
+    /// clear carries `endsAt`, and Alertmanager itself then reports the alert resolved: it leaves API v2's list
+    /// (which holds every alert not yet resolved) and Alertmanager's own webhook notification says `resolved`.
     @Test func alertmanagerFiresThenResolves() throws {
-        let am = try Alertmanager()
+        let hook = try HTTPReceiver()
+        defer { hook.stop() }
+        let am = try Alertmanager(webhook: hook.url + "/am")
         defer { am.stop() }
         let cluster = try Cluster()
         defer { cluster.stop() }
@@ -55,15 +60,27 @@ import TestSupport
         let r = try rule(burst("alert: [alertmanager]\nalertmanager_hosts: ['\(am.url)']").replacingOccurrences(of: "timeframe: 5m", with: "timeframe: 1m"))
         #expect(try job([r], cluster).runCycle(now: now - 120).sinkErrors.isEmpty)
         let firing = am.activeAlerts()
-        #expect(firing.count == 1)
-        let labels = firing.first?["labels"] as? [String: String]
-        #expect(labels?["alertname"] == "burst" && labels?["host"] == "flp002" && labels?["severity"] == "error")
+        try #require(firing.count == 1, "\(firing)")
+        let labels = firing[0]["labels"] as? [String: String]
+        #expect(labels?["alertname"] == "burst" && labels?["host"] == "flp002" && labels?["key"] == "flp002" && labels?["severity"] == "error")
+        #expect((firing[0]["status"] as? [String: Any])?["state"] as? String == "active")
+        #expect(Timestamps.parse(firing[0]["startsAt"] as? String ?? "") == now - 120)
+        // No endsAt was sent: Alertmanager's own (now + resolve_timeout) is in the future.
+        #expect((Timestamps.parse(firing[0]["endsAt"] as? String ?? "") ?? 0) > Date().timeIntervalSince1970 + 60)
+        try Daemon.waitFor("Alertmanager's firing notification", timeout: 10) { hook.requests.contains { $0.json?["status"] as? String == "firing" } }
+
         #expect(try job([r], cluster).runCycle(now: now - 30).events.map(\.state) == [.cleared])
-        let stillFiring = am.activeAlerts().filter {
-            ($0["labels"] as? [String: String])?["alertname"] == "burst"
-                && ($0["endsAt"] as? String ?? "9") > Timestamps.format(Date().timeIntervalSince1970)
+        #expect(am.activeAlerts().isEmpty, "\(am.activeAlerts())")
+        var resolved: [String: Any]?
+        try Daemon.waitFor("Alertmanager's resolved notification", timeout: 10) {
+            resolved = hook.requests.compactMap(\.json).first { $0["status"] as? String == "resolved" }
+            return resolved != nil
         }
-        #expect(stillFiring.isEmpty, "\(am.activeAlerts())")
+        let alert = (resolved?["alerts"] as? [[String: Any]])?.first
+        #expect((alert?["labels"] as? [String: String])?["alertname"] == "burst")
+        #expect(Timestamps.parse(alert?["startsAt"] as? String ?? "") == now - 120)
+        // The clear is stamped with the first window (ending now-60) in which the burst no longer counts.
+        #expect(Timestamps.parse(alert?["endsAt"] as? String ?? "") == now - 60)
     }
 
     @Test func downSinkKeepsEventsUntilItAnswersAndSilenceReachesOnlyTheIndex() throws {

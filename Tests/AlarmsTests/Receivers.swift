@@ -1,0 +1,122 @@
+import Foundation
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal HTTP/1.1 server standing in for Mattermost (which cannot run here): it records every request it
+/// is sent and answers with the status the test sets, so a test can take it "down" (5xx) and bring it back.
+final class HTTPReceiver: @unchecked Sendable {
+    struct Request {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: [UInt8]
+        var at: Double
+        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+    }
+
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)" }
+    private let listener: Int32
+    private let lock = NSLock()
+    private var received: [Request] = []
+    private var answer = 200
+    private var stopping = false
+    private let done = DispatchGroup()
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            let reason = String(cString: strerror(errno)); close(fd)
+            throw TestError("http receiver: \(reason)")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        listener = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        done.enter()
+        Thread.detachNewThread { [self] in
+            defer { done.leave() }
+            while true {
+                var pfd = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, 100) <= 0 {
+                    if isStopping { return }
+                    continue
+                }
+                let fd = accept(listener, nil, nil)
+                guard fd >= 0 else { continue }
+                Thread.detachNewThread { [self] in serve(fd) }
+            }
+        }
+    }
+
+    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
+
+    /// The status every following request is answered with (503: the receiver is "down").
+    func answer(with status: Int) { lock.lock(); answer = status; lock.unlock() }
+
+    func stop() {
+        lock.lock(); stopping = true; lock.unlock()
+        done.wait()
+        close(listener)
+    }
+
+    private var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+
+    /// Reads requests off one keep-alive connection until the client closes it.
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        func fill() -> Bool {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { return false }
+            buffer += chunk[0..<n]
+            return true
+        }
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        while true {
+            var headerEnd: Int?
+            while headerEnd == nil {
+                if buffer.count >= 4 {
+                    headerEnd = (0...(buffer.count - 4)).first { buffer[$0..<($0 + 4)].elementsEqual(separator) }
+                }
+                if headerEnd == nil, !fill() { return }
+            }
+            let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self).components(separatedBy: "\r\n")
+            let requestLine = head[0].split(separator: " ")
+            var headers: [String: String] = [:]
+            for line in head.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            buffer.removeFirst(headerEnd! + 4)
+            if headers["expect"]?.lowercased() == "100-continue" { send("HTTP/1.1 100 Continue\r\n\r\n", fd) }
+            let length = Int(headers["content-length"] ?? "0") ?? 0
+            while buffer.count < length { if !fill() { return } }
+            let body = Array(buffer[0..<length])
+            buffer.removeFirst(length)
+            lock.lock()
+            received.append(Request(method: String(requestLine.first ?? ""), path: requestLine.count > 1 ? String(requestLine[1]) : "",
+                                    headers: headers, body: body, at: Date().timeIntervalSince1970))
+            let status = answer
+            lock.unlock()
+            send("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", fd)
+        }
+    }
+
+    private func send(_ text: String, _ fd: Int32) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+}
