@@ -45,7 +45,7 @@ enum RuleParser {
     static func parse(text: String, file: String) throws(ConfigError) -> Rule? {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw ConfigError(file: file, line: nil, keyPath: "", message: "empty rule file")
             }
             root = node

@@ -19,7 +19,7 @@ public enum ConfigLoader {
     public static func parse(yaml: String, path: String, environment: [String: String]) throws -> LogBridgeConfig {
         let source = ConfigSource(file: path, environment: environment)
         let document: Node?
-        do { document = try Yams.compose(yaml: yaml) } catch {
+        do { document = try Yams.compose(yaml: yaml, .basic) } catch {
             throw syntaxError(error, file: path)
         }
         guard let document else {
