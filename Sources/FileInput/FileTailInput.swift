@@ -20,6 +20,7 @@ public final class FileTailInput: Input, @unchecked Sendable {
     private var readBuffer: [UInt8] = []
     private var logger = Logger(label: "file")
     private let malformedLog = RateLimit(seconds: 10)
+    let changes = FileChangeWaiter()
 
     struct FileKey: Hashable { var device: UInt64; var inode: UInt64 }
 
@@ -77,7 +78,7 @@ public final class FileTailInput: Input, @unchecked Sendable {
                 if context.once { break }
                 closeDrained(now: now)
                 if now - lastScan >= settings.scanIntervalSeconds { scan(first: false); lastScan = now; continue }
-                Thread.sleep(forTimeInterval: settings.pollIntervalSeconds)
+                if changes.wait(settings.pollIntervalSeconds) == .names { scan(first: false); lastScan = Self.now() }
             } else if now - lastScan >= settings.scanIntervalSeconds {
                 scan(first: false); lastScan = now
             }
@@ -107,7 +108,9 @@ public final class FileTailInput: Input, @unchecked Sendable {
 
     private func scan(first: Bool) {
         var seen = Set<FileKey>()
+        for pattern in settings.paths { changes.watch(pattern) }
         for path in expand() {
+            changes.watch(path)
             var st = stat()
             guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
             let key = FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))

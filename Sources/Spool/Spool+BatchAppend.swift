@@ -22,77 +22,25 @@ extension Spool {
 
     /// Writes records `ends`-delimited in `bytes`, as many at a time as the active segment and the cap allow.
     private func writeBatchLocked(_ bytes: UnsafeRawBufferPointer, _ ends: UnsafeBufferPointer<Int>) throws -> SpoolPosition {
-        let deadline = Clock.deadline(after: options.appendTimeout)
+        var wait = AppendWait(deadline: Clock.deadline(after: options.appendTimeout))
         var first = 0          // index of the next record to write
         var from = 0           // its start in `bytes`
-        var counted = false
         while first < ends.count {
-            if closed { throw SpoolError.closed }
-            do {
-                if active.bytes > 0 && active.bytes + (ends[first] - from) > segmentBytes { try rollLocked() }
-            } catch let SpoolError.io(_, _, e) where Self.isDiskFull(e) {
-                try waitOutDiskFull(e, deadline: deadline)
-                continue
-            }
-            // The longest run of records that fits the segment (at least one: a fresh segment takes any record)
-            // and, once older segments exist, the cap.
-            let segmentRoom = max(segmentBytes - active.bytes, ends[first] - from)
-            let capRoom = segments.count > 1 ? options.maxBytes - bytesOnDisk : Int.max
-            let room = min(segmentRoom, capRoom)
+            let room = try roomLocked(for: ends[first] - from, &wait)
+            // The longest run of records that fits the room (at least the first one).
             var last = first
             while last + 1 < ends.count && ends[last + 1] - from <= room { last += 1 }
-            if ends[first] - from > room {
-                switch options.whenFull {
-                case .dropOldest:
-                    dropOldestLocked()
-                case .block:
-                    if !counted {
-                        counted = true
-                        counters.blockedAppends += 1
-                    }
-                    if !roomFreed.wait(monitor, until: deadline) {
-                        throw SpoolError.full(timeout: options.appendTimeout ?? 0)
-                    }
-                }
-                continue
-            }
             let chunk = UnsafeRawBufferPointer(rebasing: bytes[from..<ends[last]])
             let offset = active.bytes
-            let e = Self.writeFully(activeFD, chunk, at: offset)
+            let e = Self.writeFully(activeFD, chunk, UnsafeRawBufferPointer(start: nil, count: 0), at: offset)
             if e == 0 {
-                let records = last - first + 1
-                segments[segments.count - 1].bytes += chunk.count
-                segments[segments.count - 1].records? += records
-                bytesOnDisk += chunk.count
-                counters.recordsAppended += records
-                counters.bytesAppended += chunk.count
-                appended.broadcast()
+                wroteLocked(bytes: chunk.count, records: last - first + 1)
                 first = last + 1
                 from = ends[last]
                 continue
             }
-            // Never leave a half record behind: cut back to the last whole one before anything else.
-            _ = ftruncate(activeFD, off_t(offset))
-            if Self.isDiskFull(e) {
-                try waitOutDiskFull(e, deadline: deadline)
-                continue
-            }
-            throw SpoolError.io(path: files.path(active.id), what: "write", errno: e)
+            try writeFailedLocked(e, at: offset, wait)
         }
         return writtenEnd
-    }
-
-    /// 0, or the errno of the failed write.
-    static func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int32 {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            done += n
-        }
-        return 0
     }
 }

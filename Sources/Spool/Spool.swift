@@ -88,50 +88,74 @@ public final class Spool: @unchecked Sendable {
 
     private func writeLocked(_ header: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer) throws -> SpoolPosition {
         let size = header.count + payload.count
-        let deadline = Clock.deadline(after: options.appendTimeout)
+        var wait = AppendWait(deadline: Clock.deadline(after: options.appendTimeout))
+        while true {
+            _ = try roomLocked(for: size, &wait)
+            let offset = active.bytes
+            let e = Self.writeFully(activeFD, header, payload, at: offset)
+            if e == 0 {
+                wroteLocked(bytes: size, records: 1)
+                return writtenEnd
+            }
+            try writeFailedLocked(e, at: offset, wait)
+        }
+    }
+
+    /// One append's state while it waits: its deadline, and whether it was already counted as blocked.
+    struct AppendWait {
+        let deadline: Double?
         var counted = false
+    }
+
+    /// Gets the active segment ready to take the next record (`size` bytes) now, the one place single and
+    /// batch appends wait: rolls to a new segment when the record would pass `segmentBytes`, and when the cap
+    /// is reached drops the oldest segment (`.dropOldest`) or waits for an acknowledgement (`.block`); a full
+    /// disk while creating the next segment is waited out like the cap. Returns how many bytes the active
+    /// segment may take at once (at least `size`: a fresh segment takes any record), for a run of records.
+    func roomLocked(for size: Int, _ wait: inout AppendWait) throws -> Int {
         while true {
             if closed { throw SpoolError.closed }
             do {
                 if active.bytes > 0 && active.bytes + size > segmentBytes { try rollLocked() }
             } catch let SpoolError.io(_, _, e) where Self.isDiskFull(e) {
-                try waitOutDiskFull(e, deadline: deadline)
+                try waitOutDiskFull(e, deadline: wait.deadline)
                 continue
             }
-            if bytesOnDisk + size > options.maxBytes && segments.count > 1 {
-                switch options.whenFull {
-                case .dropOldest:
-                    dropOldestLocked()
-                case .block:
-                    if !counted {
-                        counted = true
-                        counters.blockedAppends += 1
-                    }
-                    if !roomFreed.wait(monitor, until: deadline) {
-                        throw SpoolError.full(timeout: options.appendTimeout ?? 0)
-                    }
+            // The cap only applies once older segments exist: the active one alone may always be written.
+            let capRoom = segments.count > 1 ? options.maxBytes - bytesOnDisk : Int.max
+            if size <= capRoom { return min(max(segmentBytes - active.bytes, size), capRoom) }
+            switch options.whenFull {
+            case .dropOldest:
+                dropOldestLocked()
+            case .block:
+                if !wait.counted {
+                    wait.counted = true
+                    counters.blockedAppends += 1
                 }
-                continue
+                if !roomFreed.wait(monitor, until: wait.deadline) {
+                    throw SpoolError.full(timeout: options.appendTimeout ?? 0)
+                }
             }
-            let offset = active.bytes
-            let e = Self.writeFully(activeFD, header, payload, at: offset)
-            if e == 0 {
-                segments[segments.count - 1].bytes += size
-                segments[segments.count - 1].records? += 1
-                bytesOnDisk += size
-                counters.recordsAppended += 1
-                counters.bytesAppended += size
-                appended.broadcast()
-                return writtenEnd
-            }
-            // Never leave a half record behind: cut back to the last whole one before anything else.
-            _ = ftruncate(activeFD, off_t(offset))
-            if Self.isDiskFull(e) {
-                try waitOutDiskFull(e, deadline: deadline)
-                continue
-            }
-            throw SpoolError.io(path: files.path(active.id), what: "write", errno: e)
         }
+    }
+
+    /// Accounts for `bytes` (whole records) just written at the end of the active segment and wakes readers.
+    func wroteLocked(bytes: Int, records: Int) {
+        segments[segments.count - 1].bytes += bytes
+        segments[segments.count - 1].records? += records
+        bytesOnDisk += bytes
+        counters.recordsAppended += records
+        counters.bytesAppended += bytes
+        appended.broadcast()
+    }
+
+    /// A write at `offset` failed with `e`. Returns (after waiting) when a full disk should be retried, throws
+    /// otherwise; either way no half record is left behind.
+    func writeFailedLocked(_ e: Int32, at offset: Int, _ wait: AppendWait) throws {
+        // Cut back to the last whole record before anything else, so a reader never sees a torn one.
+        _ = ftruncate(activeFD, off_t(offset))
+        guard Self.isDiskFull(e) else { throw SpoolError.io(path: files.path(active.id), what: "write", errno: e) }
+        try waitOutDiskFull(e, deadline: wait.deadline)
     }
 
     /// Disk full is handled like a full spool under `.block`: keep what is there, wait, retry.
@@ -152,33 +176,35 @@ public final class Spool: @unchecked Sendable {
 
     static func isDiskFull(_ e: Int32) -> Bool { e == ENOSPC || e == EDQUOT || e == EFBIG }
 
-    /// 0, or the errno of the failed write.
+    /// Writes `header` then `payload` (either may be empty) at `offset`; 0, or the errno of the failed write.
     static func writeFully(_ fd: Int32, _ header: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer,
                            at offset: Int) -> Int32 {
         var done = 0
         let total = header.count + payload.count
-        while done < total {
-            var iov = [iovec](repeating: iovec(), count: 2)
-            var count: Int32 = 0
-            if done < header.count {
-                iov[0] = iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + done),
-                               iov_len: header.count - done)
-                count = 1
+        // Two iovecs on the stack: an array here would be a heap allocation per append.
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { iov in
+            while done < total {
+                var count = 0
+                if done < header.count {
+                    iov[0] = iovec(iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + done),
+                                   iov_len: header.count - done)
+                    count = 1
+                }
+                let payloadDone = max(0, done - header.count)
+                if payload.count > payloadDone {
+                    iov[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + payloadDone),
+                                       iov_len: payload.count - payloadDone)
+                    count += 1
+                }
+                let n = pwritev(fd, iov.baseAddress, Int32(count), off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
             }
-            let payloadDone = max(0, done - header.count)
-            if payload.count > payloadDone {
-                iov[Int(count)] = iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + payloadDone),
-                                        iov_len: payload.count - payloadDone)
-                count += 1
-            }
-            let n = pwritev(fd, iov, count, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            done += n
+            return 0
         }
-        return 0
     }
 
     /// Seals the active segment (made durable first, so the durable mark can move past it) and starts the next.

@@ -17,6 +17,8 @@ public struct SpoolWriteBatch: Sendable {
     }
 
     public var count: Int { ends.count }
+    /// Bytes the buffer can hold without growing (what it costs in memory while kept for reuse).
+    public var capacity: Int { bytes.capacity }
     public var isEmpty: Bool { ends.isEmpty }
 
     /// Forgets the records, keeping the storage.

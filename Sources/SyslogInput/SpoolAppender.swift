@@ -1,68 +1,107 @@
 import Foundation
+import Inputs
 import Logging
 import Spool
 import Synchronization
 
-/// Moves encoded records from the event loops to the spool on a thread of its own, so an append that blocks
+/// Moves records from the event loops to the spool on a thread of its own, so an append that blocks
 /// (spool full under `when_full: block`, disk full, `fsync: always`) never stalls a loop. The queue between
 /// them is bounded: above `highWater` bytes TCP connections stop reading and UDP datagrams are dropped
 /// (counted); connections resume once the appender has brought it under `lowWater`.
+///
+/// The event loops encode each message straight into a `SpoolWriteBatch` (records with their spool headers,
+/// as they go on disk), so the appender writes a read's records with one `pwrite` and copies nothing. Written
+/// batches come back to a small pool: a busy connection reuses the same few buffers instead of allocating,
+/// growing and freeing one per read, which cost page faults and (with glibc's per-thread arenas) resident memory
+/// well beyond what was actually queued.
 final class SpoolAppender: @unchecked Sendable {
-    /// Several records, back to back, with the end offset of each.
-    struct Chunk: Sendable {
-        var bytes: [UInt8] = []
-        var ends: [Int] = []
-        var isEmpty: Bool { ends.isEmpty }
-        mutating func endRecord() { ends.append(bytes.count) }
-    }
-
     let highWater: Int
     let lowWater: Int
     private let logger: Logger
+    private let counters: InputCounters?
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var queue: [Chunk] = []
+    private var queue: [SpoolWriteBatch?] = []
     private var head = 0
     private var queuedBytes = 0
     private var stopping = false
     private var busy = false
     private var waiters: [@Sendable () -> Void] = []
+    private var spare: [SpoolWriteBatch] = []
+    private var spareBytes = 0
     private var spool: Spool?
+    private var maxRecordBytes = 16 << 20
     private var thread: Thread?
 
     let appended = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
 
-    init(highWater: Int = 8 << 20, logger: Logger) {
+    init(highWater: Int = 4 << 20, logger: Logger, counters: InputCounters? = nil) {
         self.highWater = highWater
         self.lowWater = highWater / 4
         self.logger = logger
+        self.counters = counters
     }
+
+    /// The queue only has to absorb the spool's append latency (an fsync, a segment roll); more than a small
+    /// part of the spool's cap would just be received data held in memory, invisible to the cap.
+    static func highWater(spoolBytes: Int) -> Int { min(4 << 20, max(256 << 10, spoolBytes / 8)) }
 
     func start(spool: Spool, name: String) {
         self.spool = spool
-        burst = SpoolWriteBatch(maxRecordBytes: spool.options.maxRecordBytes, reservingCapacity: 1 << 20)
+        maxRecordBytes = spool.options.maxRecordBytes
         let t = Thread { [self] in run() }
         t.name = name
         thread = t
         t.start()
     }
 
-    /// Queues `chunk`; returns false when the queue is above the high-water mark (the caller should pause).
-    func offer(_ chunk: Chunk) -> Bool {
+    /// An empty batch to encode the next read into: a recycled one when there is one.
+    func emptyBatch() -> SpoolWriteBatch {
+        condition.lock()
+        guard var batch = spare.popLast() else {
+            condition.unlock()
+            return SpoolWriteBatch(maxRecordBytes: maxRecordBytes, reservingCapacity: 64 << 10)
+        }
+        spareBytes -= batch.capacity
+        condition.unlock()
+        // Emptied here, by its only owner: clearing a buffer someone else still references would copy it.
+        batch.removeAll()
+        return batch
+    }
+
+    /// Takes back a batch that will not be queued, for reuse.
+    func recycle(_ batch: consuming SpoolWriteBatch) {
         condition.lock(); defer { condition.unlock() }
-        queue.append(chunk)
-        queuedBytes += chunk.bytes.count
+        keepLocked(batch)
+    }
+
+    /// Keeps at most `lowWater` bytes of buffers: enough for the batches in flight at a steady rate, while a
+    /// burst's extra buffers are freed.
+    private func keepLocked(_ batch: SpoolWriteBatch) {
+        guard spareBytes + batch.capacity <= lowWater else { return }
+        spareBytes += batch.capacity
+        spare.append(batch)
+    }
+
+    /// Queues `batch`; returns false when the queue is above the high-water mark (the caller should pause).
+    func offer(_ batch: SpoolWriteBatch) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        queuedBytes += batch.bytes.count
+        queue.append(batch)
         condition.signal()
         return queuedBytes < highWater
     }
 
-    /// Queues `chunk` only when there is room; false means it was dropped (UDP, which cannot be paused).
-    func offerOrDrop(_ chunk: Chunk) -> Bool {
+    /// Queues `batch` only when there is room; false means it was dropped (UDP, which cannot be paused).
+    func offerOrDrop(_ batch: consuming SpoolWriteBatch) -> Bool {
         condition.lock(); defer { condition.unlock() }
-        guard queuedBytes < highWater else { return false }
-        queue.append(chunk)
-        queuedBytes += chunk.bytes.count
+        guard queuedBytes < highWater else {
+            keepLocked(batch)
+            return false
+        }
+        queuedBytes += batch.bytes.count
+        queue.append(batch)
         condition.signal()
         return true
     }
@@ -75,18 +114,24 @@ final class SpoolAppender: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Counts messages that were received but will never reach the spool.
+    func lost(_ n: Int) {
+        failed.add(n, ordering: .relaxed)
+        counters?.dropped.add(n, ordering: .relaxed)
+    }
+
     /// Gives queued records up to `timeout` seconds to reach the spool, then stops the thread.
     func stop(timeout: Double = 5) {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         while (queuedBytes > 0 || busy) && Date() < deadline { condition.wait(until: min(deadline, Date().addingTimeInterval(0.05))) }
         stopping = true
-        let lost = queue[head...].reduce(0) { $0 + $1.ends.count }
+        let lost = queue[head...].reduce(0) { $0 + ($1?.count ?? 0) }
         condition.broadcast()
         condition.unlock()
         if lost > 0 {
             logger.error("stopping with received messages not yet in the spool; they are lost", metadata: ["messages": "\(lost)"])
-            failed.add(lost, ordering: .relaxed)
+            self.lost(lost)
         }
     }
 
@@ -98,17 +143,21 @@ final class SpoolAppender: @unchecked Sendable {
             condition.lock()
             while head == queue.count && !stopping { condition.wait() }
             if stopping { condition.unlock(); return }
-            let chunk = queue[head]
+            // Moved out of the queue, not copied: the batch must be uniquely referenced to be reused in place.
+            let batch = queue[head]!
+            queue[head] = nil
             head += 1
             if head > 64 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
             busy = true
             condition.unlock()
 
-            write(chunk, to: spool)
+            write(batch, to: spool)
+            let size = batch.bytes.count
 
             condition.lock()
             busy = false
-            queuedBytes -= chunk.bytes.count
+            queuedBytes -= size
+            keepLocked(consume batch)
             var wake: [@Sendable () -> Void] = []
             if queuedBytes < lowWater && !waiters.isEmpty { swap(&wake, &waiters) }
             condition.broadcast()
@@ -117,35 +166,16 @@ final class SpoolAppender: @unchecked Sendable {
         }
     }
 
-    /// Reused for every chunk: records are laid out with their headers here and go to the spool in one
-    /// `append` (one lock, one `pwrite`) instead of one per message, the cost that capped TCP syslog.
-    private var burst = SpoolWriteBatch(reservingCapacity: 0)
-
-    private func write(_ chunk: Chunk, to spool: Spool) {
-        burst.removeAll()
-        var refused = 0
-        chunk.bytes.withUnsafeBytes { all in
-            var start = 0
-            for end in chunk.ends {
-                let record = UnsafeRawBufferPointer(rebasing: all[start..<end])
-                start = end
-                do { try burst.append(record) } catch {
-                    refused += 1
-                    logger.error("cannot append a received message to the spool; dropped", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-        if refused > 0 { failed.add(refused, ordering: .relaxed) }
-        guard !burst.isEmpty else { return }
+    private func write(_ batch: SpoolWriteBatch, to spool: Spool) {
         do {
-            try spool.append(burst)
-            appended.add(burst.count, ordering: .relaxed)
+            try spool.append(batch)
+            appended.add(batch.count, ordering: .relaxed)
         } catch {
             // `append` blocks while the spool is full; an error here is the spool closing or an I/O failure it
-            // could not wait out. A prefix of the burst may be in the spool, but which is unknown: every message
+            // could not wait out. A prefix of the batch may be in the spool, but which is unknown: every message
             // of it is counted as lost (an over-count, never an under-count) and logged.
-            failed.add(burst.count, ordering: .relaxed)
-            logger.error("cannot append received messages to the spool; dropped", metadata: ["messages": "\(burst.count)", "error": "\(error)"])
+            lost(batch.count)
+            logger.error("cannot append received messages to the spool; dropped", metadata: ["messages": "\(batch.count)", "error": "\(error)"])
         }
     }
 }

@@ -1,6 +1,7 @@
 import ECS
 import Inputs
 import Logging
+import Spool
 import NIOCore
 
 /// A UDP socket: each datagram is one message. UDP cannot be paused, so when the appender is behind the
@@ -14,7 +15,8 @@ final class SyslogDatagramHandler: ChannelInboundHandler {
     private let stats: SyslogReceiverStats
     private let logger: Logger
     private let counters: InputCounters?
-    private var chunk = SpoolAppender.Chunk()
+    /// The records of one read (up to 64 datagrams); taken from the appender's pool, handed over at its end.
+    private var batch: SpoolWriteBatch?
     private var lastSender: SocketAddress? = nil
     private var origin = SyslogDocumentEncoder.Origin()
 
@@ -35,22 +37,29 @@ final class SyslogDatagramHandler: ChannelInboundHandler {
             let truncated = all.count > maxBytes
             if truncated { stats.truncated.add(1, ordering: .relaxed) }
             let frame = UnsafeBufferPointer(rebasing: all[0..<min(all.count, maxBytes)])
-            if encoder.append(frame, truncated: truncated, origin: origin, into: &chunk.bytes) {
+            if batch == nil { batch = appender.emptyBatch() }
+            switch encoder.appendRecord(frame, truncated: truncated, origin: origin, to: &batch!) {
+            case .ok: break
+            case .malformed:
                 stats.malformed.add(1, ordering: .relaxed)
                 counters?.malformed.add(1, ordering: .relaxed)
                 SyslogReceiver.malformedLog.log(logger, "syslog datagram could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
                                                 ["peer": "\(envelope.remoteAddress)"])
+            case .refused(let error):
+                appender.lost(1)
+                logger.error("cannot append a received datagram to the spool; dropped", metadata: ["peer": "\(envelope.remoteAddress)", "error": "\(error)"])
             }
-            chunk.endRecord()
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard !chunk.isEmpty else { return }
-        let full = chunk
-        chunk = SpoolAppender.Chunk()
+        guard let full = batch else { context.fireChannelReadComplete(); return }
+        batch = nil
+        let count = full.count
+        if full.isEmpty { appender.recycle(full); context.fireChannelReadComplete(); return }
         if !appender.offerOrDrop(full) {
-            stats.udpDropped.add(full.ends.count, ordering: .relaxed)
+            stats.udpDropped.add(count, ordering: .relaxed)
+            counters?.dropped.add(count, ordering: .relaxed)
             SyslogReceiver.dropLog.log(logger, "spool appender is behind; UDP datagrams dropped (counted in udp_dropped)", [:])
         }
         context.fireChannelReadComplete()

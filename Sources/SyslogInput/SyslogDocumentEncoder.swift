@@ -35,11 +35,29 @@ public struct SyslogDocumentEncoder {
     /// Whether the last document needed repairs (invalid UTF-8) or a parse failure; for the input's counters.
     public private(set) var lastWasMalformed = false
 
+    /// Per priority (0–191): `"level":"info"` and `"priority":134,"severity":{…},"facility":{…}`, written with
+    /// one append each instead of a dozen small ones; the document is otherwise built member by member, and
+    /// these members were most of the appends of a typical line.
+    static let levelMembers: [[UInt8]] = (0..<192).map { p in Array(#""level":""#.utf8) + SyslogNames.severities[p & 7] + [0x22] }
+    static let priorityMembers: [[UInt8]] = (0..<192).map { p in
+        let s = p & 7, f = p >> 3
+        var out = Array(#""priority":\#(p),"severity":{"code":\#(s),"name":""#.utf8) + SyslogNames.severities[s]
+        out += Array(#""},"facility":{"code":\#(f),"name":""#.utf8) + SyslogNames.facilities[f] + Array(#""}"#.utf8)
+        return out
+    }
+    /// `"event":{"dataset":"…"}` followed by the agent members and the closing brace: the end of every document
+    /// that needs no `event.original`.
+    let plainTail: [UInt8]
+
     public init(dataset: String, agent: AgentInfo) {
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
         self.agentMembers = agent.encodedMembers
+        var tail = Array(#""event":{"dataset":"#.utf8) + d + [0x7D]
+        if !agentMembers.isEmpty { tail += [0x2C] + agentMembers }
+        tail.append(0x7D)
+        plainTail = tail
     }
 
     public mutating func encode(_ line: UnsafeBufferPointer<UInt8>, _ m: SyslogMessage, eventTime: Int64,
@@ -65,7 +83,7 @@ public struct SyslogDocumentEncoder {
             || m.structuredData != nil || m.version > 0
         if hasSyslog || origin.filePath != nil {
             w.beginObject("\"log\":", &out)
-            if let s = severity { keyword(&w, "\"level\":", SyslogNames.severities[s], &out) }
+            if severity != nil { w.rawMembers(Self.levelMembers[m.priority], &out) }
             if let path = origin.filePath {
                 w.beginObject("\"file\":", &out)
                 w.key("\"path\":", &out); out.append(contentsOf: path)
@@ -74,17 +92,7 @@ public struct SyslogDocumentEncoder {
             }
             if hasSyslog {
                 w.beginObject("\"syslog\":", &out)
-                if let s = severity, let f = facility {
-                    w.key("\"priority\":", &out); JSONBytes.appendInteger(Int64(m.priority), to: &out)
-                    w.beginObject("\"severity\":", &out)
-                    w.key("\"code\":", &out); JSONBytes.appendInteger(Int64(s), to: &out)
-                    keyword(&w, "\"name\":", SyslogNames.severities[s], &out)
-                    w.endObject(&out)
-                    w.beginObject("\"facility\":", &out)
-                    w.key("\"code\":", &out); JSONBytes.appendInteger(Int64(f), to: &out)
-                    keyword(&w, "\"name\":", SyslogNames.facilities[f], &out)
-                    w.endObject(&out)
-                }
+                if severity != nil && facility != nil { w.rawMembers(Self.priorityMembers[m.priority], &out) }
                 if let r = m.hostname { w.key("\"hostname\":", &out); str(r, &out) }
                 if let r = m.appname { w.key("\"appname\":", &out); str(r, &out) }
                 if let r = m.procid { w.key("\"procid\":", &out); str(r, &out) }
@@ -110,11 +118,19 @@ public struct SyslogDocumentEncoder {
         if let ip = origin.sourceIP {
             w.beginObject("\"source\":", &out); w.key("\"ip\":", &out); out.append(contentsOf: ip); w.endObject(&out)
         }
+        let tagged = !notes.isEmpty || invalidUTF8 || m.repeated != nil
+        if !failed && !tagged {
+            // Members were written before it (at least @timestamp), so the tail always needs its comma.
+            out.append(0x2C)
+            out.append(contentsOf: plainTail)
+            lastWasMalformed = false
+            return
+        }
         w.beginObject("\"event\":", &out)
         w.key("\"dataset\":", &out); out.append(contentsOf: dataset)
         if failed { w.key("\"original\":", &out); str(whole, &out) }
         w.endObject(&out)
-        if !notes.isEmpty || invalidUTF8 || m.repeated != nil {
+        if tagged {
             w.key("\"tags\":", &out)
             out.append(0x5B)
             var first = true
@@ -135,11 +151,6 @@ public struct SyslogDocumentEncoder {
         w.rawMembers(agentMembers, &out)
         out.append(0x7D)
         lastWasMalformed = failed || invalidUTF8
-    }
-
-    @inline(__always)
-    private func keyword(_ w: inout JSONObjectWriter, _ key: StaticString, _ value: [UInt8], _ out: inout [UInt8]) {
-        w.key(key, &out); out.append(0x22); out.append(contentsOf: value); out.append(0x22)
     }
 
     private func integer(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int64? {

@@ -35,7 +35,8 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
         once = context.once
         logger = context.logger
         let zone = try SyslogTimeZone.load(settings.timezone)
-        let appender = SpoolAppender(logger: logger)
+        let appender = SpoolAppender(highWater: SpoolAppender.highWater(spoolBytes: spool.options.maxBytes), logger: logger,
+                                     counters: inputCounters)
         appender.start(spool: spool, name: "syslog-spool-\(settings.id)")
         self.appender = appender
         let identity = SyslogIdentity(inputID: settings.id, startMicros: SyslogRecordEncoder.wallMicros())
@@ -79,6 +80,7 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
             "received": "\(s.received.load(ordering: .relaxed))", "malformed": "\(s.malformed.load(ordering: .relaxed))",
             "truncated": "\(s.truncated.load(ordering: .relaxed))", "udp_dropped": "\(s.udpDropped.load(ordering: .relaxed))",
             "connections_rejected": "\(s.connectionsRejected.load(ordering: .relaxed))",
+            "pauses": "\(s.pauses.load(ordering: .relaxed))",
         ])
     }
 

@@ -1,4 +1,5 @@
 import ECS
+import Spool
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -41,6 +42,22 @@ struct SyslogRecordEncoder {
         return encoder.lastWasMalformed
     }
 
+    enum Appended { case ok, malformed, refused(Error) }
+
+    /// Appends the record for `frame` to `batch` as a spool record, encoded in place.
+    mutating func appendRecord(_ frame: UnsafeBufferPointer<UInt8>, truncated: Bool, origin: SyslogDocumentEncoder.Origin,
+                               to batch: inout SpoolWriteBatch) -> Appended {
+        var malformed = false
+        do {
+            try batch.appendRecord(using: &self) { encoder, out in
+                malformed = encoder.append(frame, truncated: truncated, origin: origin, into: &out)
+            }
+        } catch {
+            return .refused(error)
+        }
+        return malformed ? .malformed : .ok
+    }
+
     @inline(__always) static func wallMicros() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
@@ -65,7 +82,8 @@ final class SyslogIdentity: Sendable {
     /// Replaces the sequence part of `key` (which starts with `prefix`) with the next number.
     @inline(__always) func next(into key: inout [UInt8]) {
         let n = sequence.wrappingAdd(1, ordering: .relaxed).newValue
-        key.removeSubrange(prefix.count...)
-        withUnsafeBytes(of: n.littleEndian) { key.append(contentsOf: $0) }
+        if key.count != prefix.count + 8 { key = prefix + [UInt8](repeating: 0, count: 8) }
+        // Overwritten in place: resizing the array for every message showed up in the receive profile.
+        key.withUnsafeMutableBytes { $0.storeBytes(of: n.littleEndian, toByteOffset: prefix.count, as: UInt64.self) }
     }
 }

@@ -1,6 +1,7 @@
 import ECS
 import Inputs
 import Logging
+import Spool
 import NIOCore
 import Synchronization
 
@@ -20,7 +21,9 @@ final class SyslogStreamHandler: ChannelInboundHandler {
     private var origin = SyslogDocumentEncoder.Origin()
     private var peer = "?"
     private var frames = 0
-    private var chunk = SpoolAppender.Chunk()
+    /// This read's records, spool headers included. Taken from the appender's pool when a read brings a message
+    /// and handed over at the end of the read, so an idle connection holds no buffer (a farm keeps hundreds open).
+    private var batch: SpoolWriteBatch?
     private var paused = false
 
     init(framer: SyslogFramer, encoder: SyslogRecordEncoder, appender: SpoolAppender, stats: SyslogReceiverStats,
@@ -64,20 +67,24 @@ final class SyslogStreamHandler: ChannelInboundHandler {
             stats.truncated.add(1, ordering: .relaxed)
             logger.warning("syslog message longer than max_message_size; truncated", metadata: ["peer": "\(peer)", "message_number": "\(frames)"])
         }
-        if encoder.append(frame, truncated: truncated, origin: origin, into: &chunk.bytes) {
+        if batch == nil { batch = appender.emptyBatch() }
+        switch encoder.appendRecord(frame, truncated: truncated, origin: origin, to: &batch!) {
+        case .ok: break
+        case .malformed:
             stats.malformed.add(1, ordering: .relaxed)
             counters?.malformed.add(1, ordering: .relaxed)
             SyslogReceiver.malformedLog.log(logger, "syslog message could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
                                             ["peer": "\(peer)", "message_number": "\(frames)"])
+        case .refused(let error):
+            appender.lost(1)
+            logger.error("cannot append a received message to the spool; dropped", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
-        chunk.endRecord()
     }
 
     private func flush(_ context: ChannelHandlerContext) {
-        guard !chunk.isEmpty else { return }
-        let full = chunk
-        chunk = SpoolAppender.Chunk()
-        chunk.bytes.reserveCapacity(min(full.bytes.count, 1 << 20))
+        guard let full = batch else { return }
+        batch = nil
+        if full.isEmpty { appender.recycle(full); return }
         if !appender.offer(full) && !paused {
             paused = true
             stats.pauses.add(1, ordering: .relaxed)

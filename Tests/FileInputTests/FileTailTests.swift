@@ -101,6 +101,40 @@ func append(_ path: String, _ text: String) throws {
         #expect(replay.documents.count == 153)
     }
 
+    /// With `poll_interval` 5 s and `scan_interval` 60 s only inotify can make these arrive within a second or
+    /// two: a write to a followed file, and a rotation by rename-and-create (the new file is found by the event
+    /// instead of the next re-glob). Nothing is lost or duplicated on the way.
+    @Test func inotifyWakesTheIdleLoopAndFindsRotatedFilesAtOnce() throws {
+        let dir = try temporaryDirectory("lb-inotify"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        var s = settings(dir, .plain)
+        s.pollIntervalSeconds = 5
+        s.scanIntervalSeconds = 60
+        let path = dir + "/app.log"
+        try append(path, "line 0\n")
+        let run = FileRun(s, once: false)
+        defer { run.stop() }
+        run.waitFor(1, timeout: 5)
+        #expect(run.messages == ["line 0"])
+        #expect(run.input.changes.usesInotify)
+        usleep(300_000)   // the loop is asleep now, for up to 5 s without an event
+
+        var t0 = Date()
+        try append(path, "line 1\n")
+        run.waitFor(2, timeout: 6)
+        #expect(run.messages == ["line 0", "line 1"])
+        #expect(Date().timeIntervalSince(t0) < 2, "a write must wake the loop, not wait for poll_interval")
+
+        usleep(300_000)
+        t0 = Date()
+        try append(path, "line 2\n")
+        #expect(rename(path, path + ".1") == 0)   // rename-and-create: the old name now matches no glob
+        try append(path, "line 3\n")
+        run.waitFor(4, timeout: 6)
+        #expect(Date().timeIntervalSince(t0) < 2, "a created file must be found through the event, not at scan_interval")
+        #expect(run.messages.sorted() == ["line 0", "line 1", "line 2", "line 3"])
+        #expect(Set(run.actionLines).count == run.actionLines.count)
+    }
+
     @Test func followsThroughRenameAndCopytruncateWithoutLossOrDuplicates() throws {
         let dir = try temporaryDirectory("lb-rot"); defer { try? FileManager.default.removeItem(atPath: dir) }
         var s = settings(dir, .plain)

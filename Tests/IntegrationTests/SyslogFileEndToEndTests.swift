@@ -93,4 +93,184 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: dir + "/state/checkpoints/farm-files"))
         #expect(FileManager.default.fileExists(atPath: dir + "/state/checkpoints/farm-syslog"))
     }
+
+    /// Issue item 3: with the cluster down and a small spool (`when_full: block`), a TCP sender is stopped by
+    /// the kernel (LogBridge stops reading, the bytes wait in its socket buffer), UDP datagrams sent meanwhile
+    /// are dropped and counted, and once the cluster comes up every TCP message is indexed exactly once.
+    @Test func tcpBackPressureStopsReadingUDPCountsDropsNothingLost() throws {
+        let dir = try temporaryDirectory("lb-bp"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Nothing listens on the cluster port until the test starts osmem there.
+        let clusterPort = freePort(), tcpPort = freePort(), udpPort = freePort(), metricsPort = freePort()
+        let config = dir + "/logbridge.yaml"
+        try """
+            state_dir: \(dir)/state
+            logging: {level: info}
+            metrics: {listen: "127.0.0.1:\(metricsPort)"}
+            output:
+              hosts: ["http://127.0.0.1:\(clusterPort)"]
+              compression: none
+              batch: {max_docs: 200, max_bytes: 1MiB, flush_interval: 100ms}
+              retry: {initial_backoff: 100ms, max_backoff: 500ms}
+            inputs:
+              - type: syslog
+                id: bp-syslog
+                listen: ["tcp://127.0.0.1:\(tcpPort)", "udp://127.0.0.1:\(udpPort)"]
+                timezone: UTC
+                spool: {max_bytes: 128KiB, segment_bytes: 64KiB, fsync: never, when_full: block}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let logPath = dir + "/stderr.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let ship = Process()
+        ship.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
+        ship.arguments = ["ship", "--config", config]
+        ship.standardOutput = FileHandle.nullDevice
+        ship.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try ship.run()
+        defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
+        let listening = Date().addingTimeInterval(20)
+        while !tcpConnectable(tcpPort) && Date() < listening { usleep(50_000) }
+
+        // A plain socket client with a small send buffer, so that it is the receiver's buffer that fills.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var sndbuf: Int32 = 16 << 10
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, socklen_t(MemoryLayout<Int32>.size))
+        var addr = loopback(tcpPort)
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(rc == 0, "connect to the syslog listener")
+        let padding = String(repeating: "x", count: 400)
+        func line(_ i: Int) -> [UInt8] { Array("<14>1 2026-11-29T00:00:00.000Z flp042 bp 7 - - tcp message \(i) \(padding)\n".utf8) }
+
+        // Send without blocking until the kernel accepts nothing more for 3 s: LogBridge is not reading.
+        let limit = 100_000
+        var sent = 0                     // whole messages handed to the kernel
+        var pending = line(0), offset = 0
+        var lastProgress = Date()
+        while Date().timeIntervalSince(lastProgress) < 3 && sent < limit {
+            let n = pending.withUnsafeBytes { send(fd, $0.baseAddress! + offset, pending.count - offset, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+            if n > 0 {
+                offset += n
+                lastProgress = Date()
+                if offset == pending.count { sent += 1; pending = line(sent); offset = 0 }
+            } else {
+                try #require(errno == EAGAIN || errno == EWOULDBLOCK, "send failed: errno \(errno)")
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&p, 1, 100)
+            }
+        }
+        #expect(sent < limit, "the sender was never blocked: LogBridge kept reading with the cluster down")
+        // The unread bytes sit in LogBridge's receive queue and stay there.
+        let queued = receiveQueue(port: tcpPort)
+        #expect(queued > 0, "LogBridge's socket should hold unread bytes, not have read them into memory (sent \(sent))")
+        usleep(1_000_000)
+        #expect(receiveQueue(port: tcpPort) == queued, "LogBridge read from a paused connection")
+
+        // The same condition for UDP: datagrams cannot be paused, so they are dropped and counted.
+        let udpCount = 50
+        let logger = Process()
+        logger.executableURL = URL(fileURLWithPath: "/usr/bin/logger")
+        logger.arguments = ["-d", "-n", "127.0.0.1", "-P", "\(udpPort)", "--rfc5424", "-t", "bp-udp"]
+        let stdin = Pipe()
+        logger.standardInput = stdin
+        try logger.run()
+        stdin.fileHandleForWriting.write(Data((0..<udpCount).map { "udp message \($0)\n" }.joined().utf8))
+        try stdin.fileHandleForWriting.close()
+        logger.waitUntilExit()
+        #expect(logger.terminationStatus == 0)
+        var dropped = -1.0
+        let countDeadline = Date().addingTimeInterval(10)
+        repeat {
+            dropped = prometheusValue(port: metricsPort, "logbridge_input_dropped_total", input: "bp-syslog") ?? -1
+            if dropped >= Double(udpCount) { break }
+            usleep(100_000)
+        } while Date() < countDeadline
+        #expect(dropped == Double(udpCount), "every UDP datagram sent while the pipeline was full is counted as dropped")
+
+        // The cluster comes up: what waited in the spool, the queue and the socket flows, and the sender
+        // (now blocking) finishes; every message must be indexed once.
+        let osmem = try OsmemServer(port: clusterPort)
+        let extra = 200
+        var rest = Array(pending[offset...])
+        for i in (sent + 1)..<(sent + extra) { rest += line(i) }
+        var done = 0
+        while done < rest.count {
+            let n = rest.withUnsafeBytes { send(fd, $0.baseAddress! + done, rest.count - done, Int32(MSG_NOSIGNAL)) }
+            try #require(n > 0, "blocking send failed: errno \(errno)")
+            done += n
+        }
+        shutdown(fd, Int32(SHUT_WR))
+        let total = sent + extra
+        let wait = Date().addingTimeInterval(180)
+        var count = 0
+        while Date() < wait {
+            count = (try? osmem.count("logs-system.syslog-*")) ?? 0
+            if count >= total { break }
+            usleep(500_000)
+        }
+        usleep(1_000_000)   // a duplicate would arrive after the last original
+        let docs = try osmem.documents("logs-system.syslog-*", size: total + 1000)
+        #expect(docs.count == total, "sent \(total) TCP messages (\(sent) before the sender blocked), indexed \(docs.count)")
+        #expect(Set(docs.map(\.id)).count == docs.count, "document ids are unique")
+        let messages = docs.compactMap { $0.source["message"] as? String }.map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        #expect(Set(messages) == Set((0..<total).map { "tcp message \($0)" }), "each TCP message exactly once, no UDP message")
+        #expect(messages.count == Set(messages).count)
+
+        kill(ship.processIdentifier, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(30)
+        while ship.isRunning && Date() < stopDeadline { usleep(50_000) }
+        #expect(!ship.isRunning)
+        let stderr = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let stopped = stderr.split(separator: "\n").last { $0.contains("syslog receiver stopped") }.map(String.init) ?? ""
+        #expect(stopped.contains("udp_dropped=\(udpCount)") || stopped.contains("udp_dropped: \(udpCount)"), "stop log: \(stopped)")
+        #expect(!stopped.contains("pauses=0") && !stopped.contains("pauses: 0") && stopped.contains("pauses"), "stop log: \(stopped)")
+    }
+}
+
+private func loopback(_ port: Int) -> sockaddr_in {
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    return addr
+}
+
+private func tcpConnectable(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = loopback(port)
+    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+}
+
+/// Bytes received by the kernel but not yet read by the process, on established sockets whose local port is
+/// `port` (the listener's accepted connections), from /proc/net/tcp.
+private func receiveQueue(port: Int) -> Int {
+    // Read to EOF: procfs reports a size of 0, and a size-based read can stop after the first page.
+    guard let file = FileHandle(forReadingAtPath: "/proc/net/tcp") else { return -1 }
+    defer { try? file.close() }
+    let table = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+    var total = 0
+    for row in table.split(separator: "\n").dropFirst() {
+        let f = row.split(separator: " ")
+        guard f.count > 4, f[3] == "01", let local = f[1].split(separator: ":").last, Int(local, radix: 16) == port,
+              let rx = f[4].split(separator: ":").last, let bytes = Int(rx, radix: 16) else { continue }
+        total += bytes
+    }
+    return total
+}
+
+/// One `name{input="…"}` sample from LogBridge's /metrics, fetched with curl.
+private func prometheusValue(port: Int, _ name: String, input: String) -> Double? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    p.arguments = ["-s", "-m", "3", "http://127.0.0.1:\(port)/metrics"]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return nil }
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    for row in text.split(separator: "\n") where row.hasPrefix(name + "{") && row.contains("input=\"\(input)\"") {
+        if let v = row.split(separator: " ").last.flatMap({ Double($0) }) { return v }
+    }
+    return nil
 }
