@@ -356,14 +356,7 @@ private final class ShipProcess {
     func stop() -> [String: Int] {
         Glibc.kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        let stdout = (try? String(contentsOfFile: directory + "/stdout", encoding: .utf8)) ?? ""
-        guard let line = stdout.split(separator: "\n").last(where: { $0.hasPrefix("summary:") }) else { return [:] }
-        var out: [String: Int] = [:]
-        for part in line.dropFirst("summary:".count).split(separator: " ") {
-            let kv = part.split(separator: "=")
-            if kv.count == 2, let v = Int(kv[1]) { out[String(kv[0])] = v }
-        }
-        return out
+        return shipSummary(fromOutput: (try? String(contentsOfFile: directory + "/stdout", encoding: .utf8)) ?? "")
     }
 
     func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }

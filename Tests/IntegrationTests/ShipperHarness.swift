@@ -36,15 +36,7 @@ struct ShipperHarness {
         var stdout: String
         var stderr: String
         /// `summary: read=… indexed=…` parsed into numbers.
-        var summary: [String: Int] {
-            guard let line = stdout.split(separator: "\n").last(where: { $0.hasPrefix("summary:") }) else { return [:] }
-            var out: [String: Int] = [:]
-            for part in line.dropFirst("summary:".count).split(separator: " ") {
-                let kv = part.split(separator: "=")
-                if kv.count == 2, let v = Int(kv[1]) { out[String(kv[0])] = v }
-            }
-            return out
-        }
+        var summary: [String: Int] { shipSummary(fromOutput: stdout) }
     }
 
     func start(_ args: [String]) throws -> (Process, Pipe, Pipe) {

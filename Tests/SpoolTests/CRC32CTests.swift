@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Spool
 
 /// The spool's on-disk format is CRC-32C: the SSE4.2 instruction path must give exactly what the table code
@@ -24,7 +25,7 @@ import Testing
 
     @Test("hardware equals software over random bytes, lengths 0…4096, every alignment, chained updates")
     func hardwareEqualsSoftware() {
-        var rng = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
+        var rng = SeededGenerator(seed: UInt64.random(in: 0...UInt64.max))
         let seed = rng.state
         var storage = [UInt8](repeating: 0, count: 4096 + 16)
         for i in storage.indices { storage[i] = UInt8(truncatingIfNeeded: rng.next()) }
@@ -47,18 +48,5 @@ import Testing
             }
         }
         #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.prefix(5))")
-    }
-}
-
-/// A seeded generator, so a failure names a seed that reproduces it.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
