@@ -11,6 +11,10 @@ final class CurlTransfer {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     /// Kept alive until the next `prepare`: libcurl reads it during the transfer.
     private var body: RequestBody? = nil
+    /// An uncompressed body is handed to libcurl piece by piece from the batch's own bytes (read callback)
+    /// rather than copied whole: one body copy less per request in flight, megabytes of RSS each.
+    private var upload: [UInt8] = []
+    private var uploadOffset = 0
 
     private(set) var host = ""
     private(set) var responseHeaders: [String: String] = [:]
@@ -41,6 +45,8 @@ final class CurlTransfer {
         responseBody.removeAll(keepingCapacity: true)
         errorBuffer[0] = 0
         body = nil
+        upload = []
+        uploadOffset = 0
         bodyBytesSent = 0
 
         let base = host.hasSuffix("/") ? String(host.dropLast()) : host
@@ -63,19 +69,26 @@ final class CurlTransfer {
         default: setString(CURLOPT_CUSTOMREQUEST, request.method)
         }
         if let bytes = request.body {
-            let payload: RequestBody
+            headers.append("Content-Type: " + request.contentType)
             if settings.compression == .gzip {
                 guard let z = RequestBody.gzipped(bytes) else { throw ClusterError.compressionFailed }
-                payload = z
                 headers.append("Content-Encoding: gzip")
+                body = z
+                bodyBytesSent = z.count
+                _ = lb_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(z.count))
+                _ = lb_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, z.pointer)
             } else {
-                payload = RequestBody.plain(bytes)
+                upload = bytes
+                bodyBytesSent = bytes.count
+                let me = Unmanaged.passUnretained(self).toOpaque()
+                setLong(CURLOPT_POST, 1)
+                _ = lb_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+                _ = lb_easy_setopt_read(handle, curlReadBody)
+                _ = lb_easy_setopt_ptr(handle, CURLOPT_READDATA, me)
+                // libcurl rewinds when it re-sends on a fresh connection after a kept-alive one died.
+                _ = lb_easy_setopt_seek(handle, curlSeekBody)
+                _ = lb_easy_setopt_ptr(handle, CURLOPT_SEEKDATA, me)
             }
-            body = payload
-            bodyBytesSent = payload.count
-            headers.append("Content-Type: " + request.contentType)
-            _ = lb_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(payload.count))
-            _ = lb_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, payload.pointer)
         }
         for h in headers { headerList = curl_slist_append(headerList, h) }
         _ = lb_easy_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
@@ -93,6 +106,7 @@ final class CurlTransfer {
     /// The response once libcurl reported `code` for the transfer; throws the transport error otherwise.
     func finish(_ code: CURLcode) throws -> HTTPResponse {
         body = nil
+        upload = []
         guard code == CURLE_OK else { throw ClusterError.transport(host: host, message: errorText(code)) }
         var status = 0
         _ = lb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -106,6 +120,21 @@ final class CurlTransfer {
     }
 
     fileprivate func appendBody(_ p: UnsafeRawBufferPointer) { responseBody.append(contentsOf: p) }
+
+    /// Copies the next piece of the upload into libcurl's buffer; 0 at the end.
+    fileprivate func readUpload(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        let n = min(capacity, upload.count - uploadOffset)
+        guard n > 0 else { return 0 }
+        upload.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + uploadOffset, byteCount: n) }
+        uploadOffset += n
+        return n
+    }
+
+    fileprivate func seekUpload(to offset: Int) -> Bool {
+        guard offset >= 0 && offset <= upload.count else { return false }
+        uploadOffset = offset
+        return true
+    }
 
     fileprivate func appendHeaderLine(_ p: UnsafeRawBufferPointer) {
         let line = String(decoding: p, as: UTF8.self)
@@ -156,6 +185,18 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     transfer.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
+}
+
+private func curlReadBody(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.readUpload(into: UnsafeMutableRawPointer(buffer), capacity: size * count)
+}
+
+private func curlSeekBody(_ context: UnsafeMutableRawPointer?, _ offset: curl_off_t, _ origin: Int32) -> Int32 {
+    guard let context, origin == SEEK_SET else { return 2 }  // CURL_SEEKFUNC_CANTSEEK
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    return transfer.seekUpload(to: Int(offset)) ? 0 : 1  // CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL
 }
 
 private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {

@@ -42,7 +42,9 @@ final class DeliveryLoop: @unchecked Sendable {
     private var multi: UnsafeMutableRawPointer? = nil
     private var idle: [CurlTransfer] = []
     private var running: [UnsafeMutableRawPointer: (transfer: CurlTransfer, attempt: Attempt, host: Int, started: Double)] = [:]
-    private var ready: [Attempt] = []
+    /// Slots before `readyHead` were started and are emptied at once: a started attempt's batch body must not
+    /// stay alive here after the request finished (with a backlog, up to 64 of them did).
+    private var ready: [Attempt?] = []
     private var readyHead = 0
     private var delayed: [(due: Double, attempt: Attempt)] = []
 
@@ -106,7 +108,8 @@ final class DeliveryLoop: @unchecked Sendable {
 
     private func startReady(now: Double) {
         while running.count < maxInFlight && readyHead < ready.count {
-            let attempt = ready[readyHead]
+            guard let attempt = ready[readyHead] else { readyHead += 1; continue }
+            ready[readyHead] = nil
             readyHead += 1
             start(attempt, now: now)
         }

@@ -1,23 +1,13 @@
 import CCurl
 
-/// A request body in memory libcurl may point at for the whole transfer (a Swift array may move).
+/// A gzipped request body in memory libcurl may point at for the whole transfer (a Swift array may move).
 final class RequestBody {
     let pointer: UnsafeMutableRawPointer
     let count: Int
 
-    private init(capacity: Int) {
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
-        count = capacity
-    }
     private init(pointer: UnsafeMutableRawPointer, count: Int) { self.pointer = pointer; self.count = count }
 
     deinit { pointer.deallocate() }
-
-    static func plain(_ bytes: [UInt8]) -> RequestBody {
-        let body = RequestBody(capacity: bytes.count)
-        bytes.withUnsafeBytes { if let base = $0.baseAddress { body.pointer.copyMemory(from: base, byteCount: $0.count) } }
-        return body
-    }
 
     /// Level 1: on a shared 2-core box CPU matters more than the last few percent of ratio for log lines.
     static func gzipped(_ bytes: [UInt8], level: Int32 = 1) -> RequestBody? {

@@ -75,8 +75,14 @@ public struct BatchBuilder {
         self.maxBytes = max(1024, maxBytes)
         self.nextSequence = firstSequence
         self.batch = Batch(inputID: inputID, sequence: firstSequence)
-        self.batch.body.reserveCapacity(min(self.maxBytes + 64 * 1024, 16 << 20))
+        self.batch.body.reserveCapacity(reservation)
     }
+
+    /// What a new body reserves: about what the last batch needed (batches of one input are alike), never more
+    /// than `maxBytes`. Reserving `maxBytes` for every batch kept megabytes of unused capacity alive per batch
+    /// in flight; a batch that outgrows its reservation pays one reallocation.
+    private var reservation: Int { min(maxBytes + 64 * 1024, 16 << 20, max(64 * 1024, lastBodyBytes + lastBodyBytes / 8)) }
+    private var lastBodyBytes = 1 << 20
 
     public var isEmpty: Bool { batch.items.isEmpty }
     /// True once the batch should be sent: another item would exceed a limit.
@@ -106,8 +112,9 @@ public struct BatchBuilder {
         var out = batch
         out.checkpoint = checkpoint
         nextSequence += 1
+        lastBodyBytes = out.body.count
         batch = Batch(inputID: inputID, sequence: nextSequence)
-        batch.body.reserveCapacity(min(maxBytes + 64 * 1024, 16 << 20))
+        batch.body.reserveCapacity(reservation)
         return out
     }
 }
