@@ -160,10 +160,10 @@ import TestSupport
         }
         #expect(sent < limit, "the sender was never blocked: LogBridge kept reading with the cluster down")
         // The unread bytes sit in LogBridge's receive queue and stay there.
-        let queued = receiveQueue(port: tcpPort)
+        let queued = unreadSocketBytes(localPort: tcpPort)
         #expect(queued > 0, "LogBridge's socket should hold unread bytes, not have read them into memory (sent \(sent))")
         usleep(1_000_000)
-        #expect(receiveQueue(port: tcpPort) == queued, "LogBridge read from a paused connection")
+        #expect(unreadSocketBytes(localPort: tcpPort) == queued, "LogBridge read from a paused connection")
 
         // The same condition for UDP: datagrams cannot be paused, so they are dropped and counted.
         let udpCount = 50
@@ -180,7 +180,7 @@ import TestSupport
         var dropped = -1.0
         let countDeadline = Date().addingTimeInterval(10)
         repeat {
-            dropped = prometheusValue(port: metricsPort, "logbridge_input_dropped_total", input: "bp-syslog") ?? -1
+            dropped = httpGet(port: metricsPort, "/metrics").flatMap { metric($0.body, "logbridge_input_dropped_total", labels: #"input="bp-syslog",type="syslog""#) } ?? -1
             if dropped >= Double(udpCount) { break }
             usleep(100_000)
         } while Date() < countDeadline
@@ -239,38 +239,4 @@ private func tcpConnectable(_ port: Int) -> Bool {
     defer { close(fd) }
     var addr = loopback(port)
     return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-}
-
-/// Bytes received by the kernel but not yet read by the process, on established sockets whose local port is
-/// `port` (the listener's accepted connections), from /proc/net/tcp.
-private func receiveQueue(port: Int) -> Int {
-    // Read to EOF: procfs reports a size of 0, and a size-based read can stop after the first page.
-    guard let file = FileHandle(forReadingAtPath: "/proc/net/tcp") else { return -1 }
-    defer { try? file.close() }
-    let table = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
-    var total = 0
-    for row in table.split(separator: "\n").dropFirst() {
-        let f = row.split(separator: " ")
-        guard f.count > 4, f[3] == "01", let local = f[1].split(separator: ":").last, Int(local, radix: 16) == port,
-              let rx = f[4].split(separator: ":").last, let bytes = Int(rx, radix: 16) else { continue }
-        total += bytes
-    }
-    return total
-}
-
-/// One `name{input="…"}` sample from LogBridge's /metrics, fetched with curl.
-private func prometheusValue(port: Int, _ name: String, input: String) -> Double? {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    p.arguments = ["-s", "-m", "3", "http://127.0.0.1:\(port)/metrics"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return nil }
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    for row in text.split(separator: "\n") where row.hasPrefix(name + "{") && row.contains("input=\"\(input)\"") {
-        if let v = row.split(separator: " ").last.flatMap({ Double($0) }) { return v }
-    }
-    return nil
 }

@@ -26,7 +26,8 @@ import TestSupport
         """)
         try shipper.start()
 
-        let total = Soak.scale(9_000, 30_000)
+        // More than the spool (~2,700 on 2 MiB) plus the receiver's in-memory queue (4 MiB, ~6,000) can hold.
+        let total = Soak.scale(15_000, 40_000)
         let warmUp = 50
         let sender = try SyslogSender(port: port, tag: "disk")
         try sender.send(0..<warmUp)
@@ -38,18 +39,19 @@ import TestSupport
         background.start()
 
         #expect(eventually(60) { shipper.stderr.contains("spool disk full") }, "\(shipper.stderr.suffix(2000))")
-        let received = { () -> Double in
-            let text = httpGet(port: metricsPort, "/metrics")?.body ?? ""
-            return metric(text, "logbridge_input_received_total", labels: #"input="net",type="syslog""#) ?? -1
+        // Reading has stopped: bytes pile up unread in LogBridge's socket and stay there, and the spool stands still.
+        let spoolBytes = { () -> Double in
+            httpGet(port: metricsPort, "/metrics").flatMap { metric($0.body, "logbridge_spool_bytes", labels: #"input="net",type="syslog""#) } ?? -1
         }
-        // Reading has stopped: the counter stands still with messages still unread in the socket.
-        var stalled = -1.0
+        var unread = 0
+        var stalledSpool = 0.0
         #expect(eventually(20) {
-            let a = received(); usleep(1_500_000); let b = received()
-            stalled = b
-            return a == b && b >= 0
-        }, "the input should stop reading while the disk is full")
-        #expect(stalled < Double(total), "all \(total) messages were read although the disk is full")
+            let (q, b) = (unreadSocketBytes(localPort: port), spoolBytes())
+            usleep(1_500_000)
+            unread = unreadSocketBytes(localPort: port)
+            stalledSpool = spoolBytes()
+            return unread > 0 && unread == q && stalledSpool == b && b > 0
+        }, "the input should stop reading while the disk is full (unread \(unread) bytes, spool \(stalledSpool))")
         let diskFull = httpGet(port: metricsPort, "/metrics").flatMap {
             metric($0.body, "logbridge_spool_disk_full_events_total", labels: #"input="net",type="syslog""#)
         }
@@ -67,7 +69,7 @@ import TestSupport
         shipper.signal(SIGTERM)
         #expect(try shipper.wait(timeout: 30) == 0, "\(shipper.stderr.suffix(2000))")
         try expectExactlyOnce(osmem, expectedMessages("disk", 0..<total))
-        print("[reliability] disk full: \(total) syslog messages through a 2 MiB state directory; reading stopped at \(Int(stalled)); disk-full events \(Int(diskFull ?? 0))")
+        print("[reliability] disk full: \(total) syslog messages through a 2 MiB state directory; reading stopped with \(Int(stalledSpool)) spool bytes and \(unread) bytes unread in the socket; disk-full events \(Int(diskFull ?? 0))")
     }
 }
 

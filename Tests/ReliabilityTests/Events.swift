@@ -55,31 +55,3 @@ enum Soak {
     static func scale(_ quick: Int, _ soak: Int) -> Int { enabled ? soak : quick }
     static func scale(_ quick: Double, _ soak: Double) -> Double { enabled ? soak : quick }
 }
-
-/// Fetches `http://127.0.0.1:<port><path>` with curl (independent of our code); nil when nothing answers.
-func httpGet(port: Int, _ path: String) -> (status: Int, body: String)? {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    p.arguments = ["-s", "-m", "3", "-o", "-", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return nil }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard let nl = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: nl)...]), status > 0 else { return nil }
-    return (status, String(text[..<nl]))
-}
-
-/// One sample value from Prometheus text, e.g. `metric(text, "logbridge_output_indexed_total")`.
-func metric(_ text: String, _ name: String, labels: String? = nil) -> Double? {
-    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-        let parts = line.split(separator: " ")
-        guard parts.count == 2 else { continue }
-        let series = parts[0]
-        let matches = labels.map { series == "\(name){\($0)}" } ?? (series == name)
-        if matches { return Double(parts[1]) }
-    }
-    return nil
-}
