@@ -91,11 +91,11 @@ public struct TLSSettings: Sendable, Equatable {
 }
 
 public struct BatchSettings: Sendable, Equatable {
-    public var maxDocuments: Int = 5000
+    public var maxDocuments: Int = 2000
     public var maxBytes: Int = 5 * 1024 * 1024
     /// A partly filled batch is sent after this long.
     public var flushIntervalSeconds: Double = 1
-    public init(maxDocuments: Int = 5000, maxBytes: Int = 5 * 1024 * 1024, flushIntervalSeconds: Double = 1) {
+    public init(maxDocuments: Int = 2000, maxBytes: Int = 5 * 1024 * 1024, flushIntervalSeconds: Double = 1) {
         self.maxDocuments = maxDocuments; self.maxBytes = maxBytes; self.flushIntervalSeconds = flushIntervalSeconds
     }
 }

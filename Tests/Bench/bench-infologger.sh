@@ -40,7 +40,7 @@ logging: {level: warning}
 output:
   hosts: ["$SINK_URL"]
   compression: none
-  batch: {max_docs: 5000, max_bytes: 5MiB, flush_interval: 200ms}
+  batch: {max_docs: 2000, max_bytes: 5MiB, flush_interval: 200ms}
 inputs:
   - type: infologger
     id: infologger

@@ -5,13 +5,13 @@
 # Prints lines/s, CPU-s per million lines, peak RSS and delivered vs sent; exit status 1 when anything is lost.
 #
 # usage: Tests/Bench/bench-syslog-file.sh [N]      (default $N or 1000000)
-# environment: BENCH_DIR (/tmp/logbridge-bench), SWIFT_BUILD_FLAGS, LOGBRIDGE, MAX_DOCS (5000), MAX_IN_FLIGHT (2)
+# environment: BENCH_DIR (/tmp/logbridge-bench), SWIFT_BUILD_FLAGS, LOGBRIDGE, MAX_DOCS (2000), MAX_IN_FLIGHT (2)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 N=${1:-${N:-1000000}}
 BENCH_DIR=${BENCH_DIR:-/tmp/logbridge-bench}
-MAX_DOCS=${MAX_DOCS:-5000}
+MAX_DOCS=${MAX_DOCS:-2000}
 MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-2}
 read -r -a BUILD_FLAGS <<< "${SWIFT_BUILD_FLAGS:-}"
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "bench: N must be a positive integer, got '$N'" >&2; exit 2; }

@@ -9,7 +9,7 @@
 #   SWIFT_BUILD_FLAGS  extra `swift build` flags, e.g. "--scratch-path .build-bench"
 #   LOGBRIDGE          use this logbridge binary instead of building one
 #   KEEP_EXPORT=1      keep the export file once the journal files are made (it is ~720 bytes per entry)
-#   HOSTS (200) SEED (42) MAX_DOCS (5000) MAX_IN_FLIGHT (2)
+#   HOSTS (200) SEED (42) MAX_DOCS (2000) MAX_IN_FLIGHT (2)
 #
 # The corpus is generated once per N (`logbridge demo generate`), converted by systemd-journal-remote into
 # BENCH_DIR/journal-N/ and its entry count checked; later runs reuse it. Exit status 1 when any event is lost.
@@ -20,7 +20,7 @@ N=${1:-${N:-1000000}}
 BENCH_DIR=${BENCH_DIR:-/tmp/logbridge-bench}
 HOSTS=${HOSTS:-200}
 SEED=${SEED:-42}
-MAX_DOCS=${MAX_DOCS:-5000}
+MAX_DOCS=${MAX_DOCS:-2000}
 MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-2}
 JOURNAL_REMOTE=${JOURNAL_REMOTE:-/lib/systemd/systemd-journal-remote}
 read -r -a BUILD_FLAGS <<< "${SWIFT_BUILD_FLAGS:-}"

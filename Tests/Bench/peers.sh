@@ -24,7 +24,7 @@ CONFIG_LINES=(
     "state_dir: @STATE@/state"
     "logging:" "  level: warning"
     "output:" "  hosts:" "    - http://127.0.0.1:@PORT@" "  index: @INDEX@-{dataset}" "  compression: none"
-    "  max_in_flight: ${MAX_IN_FLIGHT:-2}" "  batch:" "    max_docs: ${MAX_DOCS:-5000}"
+    "  max_in_flight: ${MAX_IN_FLIGHT:-2}" "  batch:" "    max_docs: ${MAX_DOCS:-2000}"
     "inputs:" "  - type: journald" "    id: bench" "    directory: @JOURNAL_DIR@"
 )
 PEER_CMD='printf "%s\n"'
