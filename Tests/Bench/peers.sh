@@ -20,20 +20,26 @@ fi
 LOGBRIDGE=${LOGBRIDGE:-$REPO/.build/release/logbridge}
 
 # One line, no single quotes, so it survives being passed as one argument.
-CONFIG_LINES=(
+COMMON_LINES=(
     "state_dir: @STATE@/state"
     "logging:" "  level: warning"
     "output:" "  hosts:" "    - http://127.0.0.1:@PORT@" "  index: @INDEX@-{dataset}" "  compression: none"
     "  max_in_flight: ${MAX_IN_FLIGHT:-2}" "  batch:" "    max_docs: ${MAX_DOCS:-2000}"
-    "inputs:" "  - type: journald" "    id: bench" "    directory: @JOURNAL_DIR@"
+    "inputs:"
 )
-PEER_CMD='printf "%s\n"'
-for line in "${CONFIG_LINES[@]}"; do PEER_CMD+=" \"$line\""; done
-PEER_CMD+=" > @STATE@/logbridge.yaml && exec $LOGBRIDGE ship --config @STATE@/logbridge.yaml"
+# Two peers: the journald input on the journal files (beside rsyslog-journal) and the file input on the
+# RFC 3164 file (beside rsyslog-file and syslog-ng-file).
+peer_command() {
+    local cmd='printf "%s\n"' line
+    for line in "${COMMON_LINES[@]}" "$@"; do cmd+=" \"$line\""; done
+    echo "$cmd > @STATE@/logbridge.yaml && exec $LOGBRIDGE ship --config @STATE@/logbridge.yaml"
+}
+JOURNAL_CMD=$(peer_command "  - type: journald" "    id: bench" "    directory: @JOURNAL_DIR@")
+FILE_CMD=$(peer_command "  - type: file" "    id: bench-file" "    paths: [@CORPUS@]" "    format: rfc3164" "    timezone: UTC")
 
-echo "cd $PEERS && ./run_peers.sh $* -x logbridge '$PEER_CMD'"
+echo "cd $PEERS && ./run_peers.sh $* -x logbridge-journal '$JOURNAL_CMD' -x logbridge-file '$FILE_CMD'"
 if [ "$RUN" = 1 ]; then
     (cd "$REPO" && swift build -c release --product logbridge >&2)
     cd "$PEERS"
-    exec ./run_peers.sh "$@" -x logbridge "$PEER_CMD"
+    exec ./run_peers.sh "$@" -x logbridge-journal "$JOURNAL_CMD" -x logbridge-file "$FILE_CMD"
 fi
