@@ -26,7 +26,7 @@ import TestSupport
         """)
         try shipper.start()
 
-        // More than the spool (~2,700 on 2 MiB) plus the receiver's in-memory queue (4 MiB, ~6,000) can hold.
+        // Well more than the spool (~2,700 on 2 MiB) plus the receiver's in-memory queue (1 MiB) can hold.
         let total = Soak.scale(15_000, 40_000)
         let warmUp = 50
         let sender = try SyslogSender(port: port, tag: "disk")
