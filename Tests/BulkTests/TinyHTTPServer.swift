@@ -17,18 +17,7 @@ final class TinyHTTPServer: @unchecked Sendable {
 
     init(handler: @escaping Handler) throws {
         self.handler = handler
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
-        guard bound == 0, listen(listener, 16) == 0 else { throw TestError("tiny server: bind/listen failed") }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        (listener, port) = try listenOnLoopback(what: "tiny server")
         let server = self
         Thread { server.acceptLoop() }.start()
     }

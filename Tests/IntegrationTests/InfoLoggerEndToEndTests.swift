@@ -369,16 +369,7 @@ private final class LineServer: @unchecked Sendable {
     private let listener: Int32
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
-        guard bound == 0, listen(listener, 4) == 0 else { throw TestError("line server: cannot listen") }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        (listener, port) = try listenOnLoopback(backlog: 4, what: "line server")
     }
 
     private var client: Int32 = -1

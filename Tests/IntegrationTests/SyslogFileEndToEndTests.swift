@@ -135,7 +135,7 @@ import TestSupport
         defer { close(fd) }
         var sndbuf: Int32 = 16 << 10
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, socklen_t(MemoryLayout<Int32>.size))
-        var addr = loopback(tcpPort)
+        var addr = loopbackAddress(tcpPort)
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         try #require(rc == 0, "connect to the syslog listener")
         let padding = String(repeating: "x", count: 400)
@@ -226,17 +226,10 @@ import TestSupport
     }
 }
 
-private func loopback(_ port: Int) -> sockaddr_in {
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    return addr
-}
 
 private func tcpConnectable(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
-    var addr = loopback(port)
+    var addr = loopbackAddress(port)
     return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }

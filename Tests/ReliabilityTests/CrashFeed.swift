@@ -91,7 +91,7 @@ final class SyslogTCPFeed: CrashFeed {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = FaultProxy.loopback(port)
+            var addr = loopbackAddress(port)
             let ok = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }

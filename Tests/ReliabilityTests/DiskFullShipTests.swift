@@ -86,7 +86,7 @@ final class SyslogSender: @unchecked Sendable {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var small: Int32 = 32 << 10
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        var addr = FaultProxy.loopback(port)
+        var addr = loopbackAddress(port)
         let deadline = Date().addingTimeInterval(10)
         while true {
             let ok = withUnsafePointer(to: &addr) {

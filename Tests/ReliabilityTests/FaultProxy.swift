@@ -88,7 +88,7 @@ final class FaultProxy: @unchecked Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = Self.loopback(port)
+        var addr = loopbackAddress(port)
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -110,13 +110,6 @@ final class FaultProxy: @unchecked Sendable {
         t.start()
     }
 
-    static func loopback(_ port: Int) -> sockaddr_in {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        return addr
-    }
 
     // MARK: - one client connection
 
@@ -234,7 +227,7 @@ final class FaultProxy: @unchecked Sendable {
     private func forward(_ request: HTTPMessage) -> HTTPMessage? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var addr = Self.loopback(upstreamPort)
+        var addr = loopbackAddress(upstreamPort)
         let ok = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

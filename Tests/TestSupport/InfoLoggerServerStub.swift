@@ -31,22 +31,7 @@ public final class InfoLoggerServerStub: @unchecked Sendable {
     /// Listens on `127.0.0.1:port` (0: any free port).
     public init(port: Int = 0, ackPolicy: AckPolicy = .afterEveryRead) throws {
         self.ackPolicy = ackPolicy
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            let e = String(cString: strerror(errno)); Glibc.close(fd)
-            throw TestError("infoLoggerServer stub: cannot listen on \(port): \(e)")
-        }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        self.port = Int(UInt16(bigEndian: addr.sin_port))
-        listener = fd
+        (listener, self.port) = try listenOnLoopback(port: port, what: "infoLoggerServer stub")
         done.enter()
         Thread.detachNewThread { [self] in acceptLoop(); done.leave() }
     }
