@@ -42,7 +42,7 @@ final class CurlTransfer {
         if let l = headerList { curl_slist_free_all(l); headerList = nil }
         self.host = host
         responseHeaders = [:]
-        responseBody.removeAll(keepingCapacity: true)
+        responseBody = []
         errorBuffer[0] = 0
         body = nil
         upload = []
@@ -110,7 +110,11 @@ final class CurlTransfer {
         guard code == CURLE_OK else { throw ClusterError.transport(host: host, message: errorText(code)) }
         var status = 0
         _ = lb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: responseHeaders, body: responseBody, host: host)
+        // The body goes with the response: kept here, the largest answer ever received (a state search, a
+        // big `_bulk` answer) would stay allocated for as long as the transfer lives.
+        let body = responseBody
+        responseBody = []
+        return HTTPResponse(status: status, headers: responseHeaders, body: body, host: host)
     }
 
     private func errorText(_ code: CURLcode) -> String {
