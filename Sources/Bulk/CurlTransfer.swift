@@ -19,6 +19,7 @@ final class CurlTransfer {
     private(set) var host = ""
     private(set) var responseHeaders: [String: String] = [:]
     private(set) var responseBody: [UInt8] = []
+    private var lastResponseBytes = 0
     /// Bytes put on the wire for the body (compressed size when gzipped).
     private(set) var bodyBytesSent = 0
 
@@ -42,7 +43,10 @@ final class CurlTransfer {
         if let l = headerList { curl_slist_free_all(l); headerList = nil }
         self.host = host
         responseHeaders = [:]
+        // About as much as the last answer (answers to one kind of request are alike): no regrowing by
+        // doubling, and reserved pages that stay untouched cost no memory.
         responseBody = []
+        responseBody.reserveCapacity(min(lastResponseBytes, 4 << 20))
         errorBuffer[0] = 0
         body = nil
         upload = []
@@ -113,6 +117,7 @@ final class CurlTransfer {
         // The body goes with the response: kept here, the largest answer ever received (a state search, a
         // big `_bulk` answer) would stay allocated for as long as the transfer lives.
         let body = responseBody
+        lastResponseBytes = body.count
         responseBody = []
         return HTTPResponse(status: status, headers: responseHeaders, body: body, host: host)
     }
