@@ -36,10 +36,17 @@ peer_command() {
 }
 JOURNAL_CMD=$(peer_command "  - type: journald" "    id: bench" "    directory: @JOURNAL_DIR@")
 FILE_CMD=$(peer_command "  - type: file" "    id: bench-file" "    paths: [@CORPUS@]" "    format: rfc3164" "    timezone: UTC")
+# A third: the RFC 5424 lines over one TCP connection into the syslog input. The sender is a background bash
+# `cat` into /dev/tcp started before the shipper is exec'd, so the measured PID stays the shipper's alone.
+TCP_PORT=${TCP_PORT:-16514}
+TCP_CMD=$(peer_command "  - type: syslog" "    id: bench-tcp" "    listen: [tcp://127.0.0.1:$TCP_PORT]" "    timezone: UTC")
+SENDER='(for i in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/PORT) 2>/dev/null \&\& break; sleep 0.05; done; cat @RFC5424@ > /dev/tcp/127.0.0.1/PORT) \& '
+SENDER=${SENDER//PORT/$TCP_PORT}
+TCP_CMD=${TCP_CMD/&& exec /; $SENDER exec }
 
-echo "cd $PEERS && ./run_peers.sh $* -x logbridge-journal '$JOURNAL_CMD' -x logbridge-file '$FILE_CMD'"
+echo "cd $PEERS && ./run_peers.sh $* -x logbridge-journal '$JOURNAL_CMD' -x logbridge-file '$FILE_CMD' -x logbridge-tcp '$TCP_CMD'"
 if [ "$RUN" = 1 ]; then
     (cd "$REPO" && swift build -c release --product logbridge >&2)
     cd "$PEERS"
-    exec ./run_peers.sh "$@" -x logbridge-journal "$JOURNAL_CMD" -x logbridge-file "$FILE_CMD"
+    exec ./run_peers.sh "$@" -x logbridge-journal "$JOURNAL_CMD" -x logbridge-file "$FILE_CMD" -x logbridge-tcp "$TCP_CMD"
 fi
