@@ -88,16 +88,7 @@ import Pipeline
 
     @Test func blockedAppendResumesAfterAcknowledgement() throws {
         let dir = TempDirectory(); defer { dir.cleanup() }
-        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
-                                           appendTimeout: 10), logger: quietLogger)
-        var last = SpoolPosition(segment: 0, offset: 0)
-        while spool.metrics().bytesOnDisk + 200 <= 4096 { last = try spool.append(bulkItem(1)) }
-        let acked = last
-        let acker = Thread {
-            usleep(200_000)
-            spool.acknowledge(upTo: acked)
-        }
-        acker.start()
+        let (spool, _) = try fullSpoolAcknowledgedSoon(dir)
         let start = Date()
         for i in 0..<10 { try spool.append(bulkItem(i)) }  // needs room: waits for the acknowledgement
         let waited = Date().timeIntervalSince(start)

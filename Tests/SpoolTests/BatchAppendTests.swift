@@ -89,16 +89,7 @@ import Glibc
 
     @Test func blockedBatchResumesAfterAcknowledgement() throws {
         let dir = TempDirectory(); defer { dir.cleanup() }
-        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
-                                           appendTimeout: 10), logger: quietLogger)
-        var last = SpoolPosition(segment: 0, offset: 0)
-        while spool.metrics().bytesOnDisk + 200 <= 4096 { last = try spool.append(bulkItem(1)) }
-        let acked = last
-        let acker = Thread {
-            usleep(200_000)
-            spool.acknowledge(upTo: acked)
-        }
-        acker.start()
+        let (spool, acked) = try fullSpoolAcknowledgedSoon(dir)
         let start = Date()
         let end = try #require(try spool.append(try batch(0..<10)))
         #expect(Date().timeIntervalSince(start) >= 0.15)

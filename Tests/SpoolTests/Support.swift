@@ -61,3 +61,19 @@ func patchByte(_ path: String, at offset: Int, xor mask: UInt8 = 0xFF) {
     _ = pwrite(fd, &b, 1, off_t(offset))
     close(fd)
 }
+
+/// A spool at its cap (4 KiB, `.block`, `appendTimeout` 10 s) whose every record is acknowledged 200 ms from
+/// now on another thread: an append made now has to wait for that acknowledgement. Returns the position
+/// acknowledged.
+func fullSpoolAcknowledgedSoon(_ dir: TempDirectory) throws -> (Spool, SpoolPosition) {
+    let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
+                                       appendTimeout: 10), logger: quietLogger)
+    var last = SpoolPosition(segment: 0, offset: 0)
+    while spool.metrics().bytesOnDisk + 200 <= 4096 { last = try spool.append(bulkItem(1)) }
+    let acked = last
+    Thread {
+        usleep(200_000)
+        spool.acknowledge(upTo: acked)
+    }.start()
+    return (spool, acked)
+}
