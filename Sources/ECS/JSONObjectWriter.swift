@@ -61,6 +61,29 @@ public struct JSONObjectWriter {
         depth -= 1
     }
 
+    /// Opens an array member (`,"name":[`); its elements are written with `element`, commas placed likewise.
+    @inline(__always)
+    public mutating func beginArray(_ quotedKeyColon: StaticString, _ out: inout [UInt8]) {
+        key(quotedKeyColon, &out)
+        out.append(0x5B)
+        depth += 1
+        firstAtDepth |= 1 << UInt64(depth)
+    }
+
+    /// One pre-encoded element (`"syslog_truncated"`) of the array opened last.
+    @inline(__always)
+    public mutating func element(_ encoded: StaticString, _ out: inout [UInt8]) {
+        let bit: UInt64 = 1 << UInt64(depth)
+        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
+        encoded.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    public mutating func endArray(_ out: inout [UInt8]) {
+        out.append(0x5D)
+        depth -= 1
+    }
+
     /// `"name":` as bytes, for keys known at compile time.
     public static func keyBytes(_ name: String) -> [UInt8] { Array("\"\(name)\":".utf8) }
 }

@@ -107,7 +107,7 @@ public struct SyslogDocumentEncoder {
             w.beginObject("\"host\":", &out); w.key("\"name\":", &out); str(r, &out); w.endObject(&out)
         }
         if m.appname != nil || m.procid != nil {
-            let pid = m.procid.flatMap { integer(line, $0) }
+            let pid = m.procid.flatMap { ASCIIDecimal.unsigned(line, $0) }
             if m.appname != nil || pid != nil {
                 w.beginObject("\"process\":", &out)
                 if let r = m.appname { w.key("\"name\":", &out); str(r, &out) }
@@ -131,36 +131,19 @@ public struct SyslogDocumentEncoder {
         if failed { w.key("\"original\":", &out); str(whole, &out) }
         w.endObject(&out)
         if tagged {
-            w.key("\"tags\":", &out)
-            out.append(0x5B)
-            var first = true
-            func tag(_ t: StaticString, _ out: inout [UInt8]) {
-                if !first { out.append(0x2C) }
-                first = false
-                t.withUTF8Buffer { out.append(contentsOf: $0) }
-            }
-            if notes.contains(.parseFailure) { tag("\"syslog_parse_failure\"", &out) }
-            if notes.contains(.jsonParseFailure) { tag("\"json_parse_failure\"", &out) }
-            if notes.contains(.truncated) { tag("\"syslog_truncated\"", &out) }
-            if notes.contains(.multiline) { tag("\"multiline\"", &out) }
-            if notes.contains(.multilineTruncated) { tag("\"multiline_truncated\"", &out) }
-            if invalidUTF8 { tag("\"syslog_invalid_utf8\"", &out) }
-            if m.repeated != nil { tag("\"syslog_repeated\"", &out) }
-            out.append(0x5D)
+            w.beginArray("\"tags\":", &out)
+            if notes.contains(.parseFailure) { w.element("\"syslog_parse_failure\"", &out) }
+            if notes.contains(.jsonParseFailure) { w.element("\"json_parse_failure\"", &out) }
+            if notes.contains(.truncated) { w.element("\"syslog_truncated\"", &out) }
+            if notes.contains(.multiline) { w.element("\"multiline\"", &out) }
+            if notes.contains(.multilineTruncated) { w.element("\"multiline_truncated\"", &out) }
+            if invalidUTF8 { w.element("\"syslog_invalid_utf8\"", &out) }
+            if m.repeated != nil { w.element("\"syslog_repeated\"", &out) }
+            w.endArray(&out)
         }
         w.rawMembers(agentMembers, &out)
         out.append(0x7D)
         lastWasMalformed = failed || invalidUTF8
     }
 
-    private func integer(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int64? {
-        guard !r.isEmpty, r.count <= 18 else { return nil }
-        var v: Int64 = 0
-        for i in r {
-            let d = p[i] &- 0x30
-            guard d < 10 else { return nil }
-            v = v * 10 + Int64(d)
-        }
-        return v
-    }
 }

@@ -150,3 +150,26 @@ import Testing
         #expect(obj?["create"]?["_id"] == "abc")
     }
 }
+
+@Suite struct JSONObjectWriterTests {
+    /// Commas are placed per level: members of the outer object, elements of an array, members after it.
+    @Test func arraysAndObjectsNestWithCommasInPlace() throws {
+        var w = JSONObjectWriter()
+        var out: [UInt8] = []
+        w.begin(&out)
+        w.key("\"a\":", &out); out.append(0x31)
+        w.beginArray("\"tags\":", &out)
+        w.element("\"x\"", &out)
+        w.element("\"y\"", &out)
+        w.endArray(&out)
+        w.beginArray("\"none\":", &out)
+        w.endArray(&out)
+        w.beginObject("\"o\":", &out)
+        w.key("\"b\":", &out); out.append(0x32)
+        w.endObject(&out)
+        w.key("\"c\":", &out); out.append(0x33)
+        out.append(0x7D)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"a":1,"tags":["x","y"],"none":[],"o":{"b":2},"c":3}"#)
+        #expect(try JSONSerialization.jsonObject(with: Data(out)) is [String: Any])
+    }
+}

@@ -235,18 +235,11 @@ private struct Emitter {
 
     mutating func tags() {
         guard invalidUTF8 || invalidNumber || e.customDropped > 0 else { return }
-        w.key("\"tags\":", &out)
-        out.append(0x5B)
-        var first = true
-        func tag(_ t: StaticString, _ out: inout [UInt8]) {
-            if !first { out.append(0x2C) }
-            first = false
-            t.withUTF8Buffer { out.append(contentsOf: $0) }
-        }
-        if invalidUTF8 { tag("\"journald_invalid_utf8\"", &out) }
-        if invalidNumber { tag("\"journald_invalid_number\"", &out) }
-        if e.customDropped > 0 { tag("\"journald_custom_fields_truncated\"", &out) }
-        out.append(0x5D)
+        w.beginArray("\"tags\":", &out)
+        if invalidUTF8 { w.element("\"journald_invalid_utf8\"", &out) }
+        if invalidNumber { w.element("\"journald_invalid_number\"", &out) }
+        if e.customDropped > 0 { w.element("\"journald_custom_fields_truncated\"", &out) }
+        w.endArray(&out)
     }
 
     var isKernel: Bool {
