@@ -1,3 +1,4 @@
+import ECS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -93,14 +94,8 @@ struct InfoLoggerRecord {
 enum InfoLoggerNumbers {
     @inline(__always)
     static func positiveInteger(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int64? {
-        guard !r.isEmpty, r.count <= 18 else { return nil }
-        var v: Int64 = 0
-        for i in r {
-            let d = b[i] &- 0x30
-            guard d < 10 else { return nil }
-            v = v * 10 + Int64(d)
-        }
-        return v > 0 ? v : nil
+        guard let v = ASCIIDecimal.unsigned(b, r), v > 0 else { return nil }
+        return v
     }
 
     /// `1795912022.760665` (Unix seconds, `%lf`) as microseconds; nil when not such a number.
