@@ -51,7 +51,10 @@ struct ConfigMapping {
 
     /// The nested section under `key`, empty (all defaults) when it is absent.
     func section(_ key: String, keys: [String], forbidden: [String: String] = [:]) throws(ConfigError) -> ConfigMapping {
-        let child = entries[key] ?? value.child(key, .scalar(.init("~", .implicit, .plain, value.node.mark)))
+        // Not `Tag.implicit`: that builds Yams' default resolver, whose regular expressions load ICU (~3 MB of
+        // pages in the shipper) for a placeholder node.
+        let placeholder = Node.Scalar("~", Tag(.implicit, .basic, .default), .plain, value.node.mark)
+        let child = entries[key] ?? value.child(key, .scalar(placeholder))
         return try ConfigMapping(child, keys: keys, forbidden: forbidden)
     }
 }

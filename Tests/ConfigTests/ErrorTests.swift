@@ -171,12 +171,28 @@ struct ValidationTests {
         ("https://", "\"https://\" has no host name"),
         ("https://user:pw@es1:9200",
          "credentials must not be written into the URL; use output.auth with password_file or password_env"),
+        ("https://es1:92o0", "expected an http:// or https:// URL like \"https://es1:9200\", got \"https://es1:92o0\""),
+        ("https://es 1:9200", "expected an http:// or https:// URL like \"https://es1:9200\", got \"https://es 1:9200\""),
+        ("https://:9200", "\"https://:9200\" has no host name"),
+        ("https://es1:9200/?pretty", "\"https://es1:9200/?pretty\" must not have a query or fragment"),
+        ("http://es1#top", "\"http://es1#top\" must not have a query or fragment"),
     ])
     func hosts(host: String, message: String) {
         let error = configError("output:\n  hosts:\n    - https://ok:9200\n    - \"\(host)\"\n" + minimalInputs)
         #expect(error?.keyPath == "output.hosts[1]")
         #expect(error?.line == 4)
         #expect(error?.message == message)
+    }
+
+    @Test("accepted hosts keep their path and lose trailing slashes", arguments: [
+        ("HTTPS://es1:9200/", "HTTPS://es1:9200"),
+        ("http://[::1]:9200", "http://[::1]:9200"),
+        ("https://es1.cern.ch/opensearch//", "https://es1.cern.ch/opensearch"),
+        ("http://10.0.0.7", "http://10.0.0.7"),
+    ])
+    func acceptedHosts(host: String, normalized: String) throws {
+        let config = try parse("output:\n  hosts: [\"\(host)\"]\n" + minimalInputs)
+        #expect(config.output.hosts == [normalized])
     }
 
     @Test("index patterns", arguments: [
