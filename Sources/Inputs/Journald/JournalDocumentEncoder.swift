@@ -19,7 +19,7 @@ struct JournalDocumentEncoder {
     func eventTime(_ e: JournalEntry) -> Int64 {
         if e.has(.sourceRealtime) {
             let i = JournalField.sourceRealtime.rawValue
-            let v = e.arena.withUnsafeBufferPointer { parseInteger($0.baseAddress! + e.start[i], e.length[i]) }
+            let v = parseInteger(e.arena + e.start[i], e.length[i])
             if let v, v > 0 { return v }
         }
         return e.realtime
@@ -35,10 +35,8 @@ struct JournalDocumentEncoder {
         em.out.append(0x22)
         timestamps.append(microseconds: eventTime, to: &em.out)
         em.out.append(0x22)
-        e.arena.withUnsafeBufferPointer { arena in
-            em.base = arena.baseAddress!
-            em.fields()
-        }
+        em.base = UnsafePointer(e.arena)
+        em.fields()
         em.w.beginObject("\"event\":", &em.out)
         em.w.key("\"dataset\":", &em.out)
         em.out.append(contentsOf: dataset)

@@ -56,23 +56,36 @@ enum JournalField: Int, CaseIterable {
 }
 
 /// Field name → `JournalField` without allocating: FNV-1a over the name bytes into a small open-addressed table.
-struct JournalFieldTable: Sendable {
+/// Names sit in one flat buffer at a fixed stride, so a lookup touches no reference-counted storage.
+final class JournalFieldTable: @unchecked Sendable {   // immutable after init
     private static let size = 256
-    private let names: [[UInt8]]
-    private let slots: [Int16]    // index into JournalField, -1 = empty
+    private static let stride = 32
+    private let names: UnsafeMutablePointer<UInt8>
+    private let nameLengths: UnsafeMutablePointer<UInt8>
+    private let slots: UnsafeMutablePointer<Int16>    // index into JournalField, -1 = empty
 
     init() {
-        var names = [[UInt8]](repeating: [], count: Self.size)
-        var slots = [Int16](repeating: -1, count: Self.size)
+        names = .allocate(capacity: Self.size * Self.stride)
+        names.initialize(repeating: 0, count: Self.size * Self.stride)
+        nameLengths = .allocate(capacity: Self.size)
+        nameLengths.initialize(repeating: 0, count: Self.size)
+        slots = .allocate(capacity: Self.size)
+        slots.initialize(repeating: -1, count: Self.size)
         for f in JournalField.allCases {
             let n = Array(f.journalName.utf8)
+            precondition(n.count <= Self.stride, "journal field name longer than the table's stride")
             var h = n.withUnsafeBufferPointer { Self.hash($0.baseAddress!, $0.count) }
             while slots[h] >= 0 { h = (h + 1) & (Self.size - 1) }
-            names[h] = n
+            (names + h * Self.stride).update(from: n, count: n.count)
+            nameLengths[h] = UInt8(n.count)
             slots[h] = Int16(f.rawValue)
         }
-        self.names = names
-        self.slots = slots
+    }
+
+    deinit {
+        names.deallocate()
+        nameLengths.deallocate()
+        slots.deallocate()
     }
 
     @inline(__always)
@@ -88,8 +101,7 @@ struct JournalFieldTable: Sendable {
         while true {
             let s = slots[h]
             if s < 0 { return nil }
-            let candidate = names[h]
-            if candidate.count == n && candidate.withUnsafeBufferPointer({ memcmpEqual($0.baseAddress!, p, n) }) {
+            if Int(nameLengths[h]) == n && memcmpEqual(names + h * Self.stride, p, n) {
                 return JournalField(rawValue: Int(s))
             }
             h = (h + 1) & (Self.size - 1)

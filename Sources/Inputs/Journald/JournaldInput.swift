@@ -166,10 +166,7 @@ public final class JournaldInput: @unchecked Sendable {
 
         var c: UnsafeMutablePointer<CChar>? = nil
         guard sd_journal_get_cursor(j, &c) >= 0, let cstr = c else { return false }
-        entry.cursor.removeAll(keepingCapacity: true)
-        cstr.withMemoryRebound(to: UInt8.self, capacity: 1) { p in
-            entry.cursor.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(cstr)))
-        }
+        entry.setCursor(cstr)
         free(cstr)
 
         sd_journal_restart_data(j)
