@@ -1,3 +1,5 @@
+import Glibc
+
 /// A forward-only reader over JSON bytes that knows just enough to find keys and skip values.
 /// Every method returns nil or false on malformed input instead of trapping: responses are untrusted.
 struct JSONCursor {
@@ -32,16 +34,20 @@ struct JSONCursor {
 
     /// The raw bytes of a string (escapes left as they are), positioned after its closing quote.
     mutating func rawString() -> Range<Int>? {
-        guard consume(0x22) else { return nil }
+        guard consume(0x22), let base = bytes.baseAddress else { return nil }
         let start = index
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x22:
-                index += 1
-                return start..<(index - 1)
-            case 0x5C: index += 2
-            default: index += 1
+        // Bulk responses are mostly strings (index names, ids, results): jump from quote to quote with memchr
+        // instead of a byte loop. A quote preceded by an odd run of backslashes is escaped and skipped.
+        var from = index
+        while from < bytes.count, let hit = memchr(base + from, 0x22, bytes.count - from) {
+            let quote = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            var backslashes = 0
+            while quote - backslashes - 1 >= start && base[quote - backslashes - 1] == 0x5C { backslashes += 1 }
+            if backslashes % 2 == 0 {
+                index = quote + 1
+                return start..<quote
             }
+            from = quote + 1
         }
         return nil
     }
