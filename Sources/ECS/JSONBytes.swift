@@ -2,28 +2,28 @@
 /// sequence becomes U+FFFD instead of producing a document the cluster would reject as a whole.
 public enum JSONBytes {
     /// `"` + escaped bytes + `"`. Returns false when invalid UTF-8 had to be replaced.
-    @discardableResult @inline(__always)
-    public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+    @inlinable @discardableResult @inline(__always)
+    public static func appendString<Out: JSONOutput>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) -> Bool {
         out.append(0x22)
         let valid = appendEscaped(bytes, to: &out)
         out.append(0x22)
         return valid
     }
 
-    @discardableResult
-    public static func appendString(_ s: String, to out: inout [UInt8]) -> Bool {
+    @inlinable @discardableResult
+    public static func appendString<Out: JSONOutput>(_ s: String, to out: inout Out) -> Bool {
         var s = s
         return s.withUTF8 { appendString($0, to: &out) }
     }
 
-    @discardableResult
-    public static func appendString(_ bytes: [UInt8], to out: inout [UInt8]) -> Bool {
+    @inlinable @discardableResult
+    public static func appendString<Out: JSONOutput>(_ bytes: [UInt8], to out: inout Out) -> Bool {
         bytes.withUnsafeBufferPointer { appendString($0, to: &out) }
     }
 
     /// The escaped bytes without quotes. Returns false when invalid UTF-8 had to be replaced.
-    @discardableResult
-    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+    @inlinable @discardableResult
+    public static func appendEscaped<Out: JSONOutput>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let n = bytes.count
         var valid = true
@@ -43,7 +43,7 @@ public enum JSONBytes {
                 let len = validSequenceLength(base, i, n)
                 if len > 0 { i += len; continue }
                 flush(base, runStart, i, &out)
-                out.append(contentsOf: replacementCharacter)
+                out.append("\u{FFFD}")
                 valid = false
                 i += 1
                 runStart = i
@@ -57,7 +57,7 @@ public enum JSONBytes {
             case 0x0D: out.append(0x5C); out.append(0x72)
             case 0x09: out.append(0x5C); out.append(0x74)
             default:
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
+                out.append("\\u00")
                 out.append(hexDigits[Int(b >> 4)])
                 out.append(hexDigits[Int(b & 0xF)])
             }
@@ -69,7 +69,7 @@ public enum JSONBytes {
     }
 
     /// True when any of the eight bytes is < 0x20, `"`, `\\` or ≥ 0x80 (the classic SWAR "has byte" tests).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func needsAttention(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
@@ -81,13 +81,13 @@ public enum JSONBytes {
         return (control | quote | backslash | (w & highs)) != 0
     }
 
-    @inline(__always)
-    private static func flush(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ out: inout [UInt8]) {
-        if to > from { out.append(contentsOf: UnsafeBufferPointer(start: base + from, count: to - from)) }
+    @inlinable @inline(__always)
+    static func flush<Out: JSONOutput>(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ out: inout Out) {
+        if to > from { out.append(bytes: UnsafeBufferPointer(start: base + from, count: to - from)) }
     }
 
     /// Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF), or 0.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func validSequenceLength(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
         let b0 = p[i]
         @inline(__always) func cont(_ k: Int) -> Bool { i + k < n && p[i + k] & 0xC0 == 0x80 }
@@ -103,19 +103,19 @@ public enum JSONBytes {
         }
     }
 
-    @inline(__always)
-    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public static func appendInteger<Out: JSONOutput>(_ value: Int64, to out: inout Out) {
         if value < 0 {
             out.append(0x2D)
-            if value == Int64.min { out.append(contentsOf: Array("9223372036854775808".utf8)); return }
+            if value == Int64.min { out.append("9223372036854775808"); return }
             appendUnsigned(UInt64(-value), to: &out)
         } else {
             appendUnsigned(UInt64(value), to: &out)
         }
     }
 
-    @inline(__always)
-    public static func appendUnsigned(_ value: UInt64, to out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public static func appendUnsigned<Out: JSONOutput>(_ value: UInt64, to out: inout Out) {
         if value < 10 { out.append(0x30 &+ UInt8(value)); return }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -124,10 +124,10 @@ public enum JSONBytes {
         var count = 0
         withUnsafeMutableBytes(of: &digits) { d in
             while v > 0 { d[19 - count] = 0x30 &+ UInt8(v % 10); v /= 10; count += 1 }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+            let digitsStart = d.baseAddress!.assumingMemoryBound(to: UInt8.self) + (20 - count)
+            out.append(bytes: UnsafeBufferPointer(start: digitsStart, count: count))
         }
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-    static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
+    @usableFromInline static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -2,36 +2,43 @@
 /// fields without building an intermediate dictionary.
 public struct JSONObjectWriter {
     // Bit d set: the object at depth d has no member yet.
-    private var firstAtDepth: UInt64 = 0
-    private var depth = 0
+    @usableFromInline var firstAtDepth: UInt64 = 0
+    @usableFromInline var depth = 0
 
     public init() {}
 
-    @inline(__always)
-    public mutating func begin(_ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func begin<Out: JSONOutput>(_ out: inout Out) {
         out.append(0x7B)
         depth = 0
         firstAtDepth = 1
     }
 
     /// Writes `,"name":` (or without the comma for the first member). `quotedKeyColon` is `"name":`.
-    @inline(__always)
-    public mutating func key(_ quotedKeyColon: [UInt8], _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func key<Out: JSONOutput>(_ quotedKeyColon: [UInt8], _ out: inout Out) {
         let bit: UInt64 = 1 << UInt64(depth)
         if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
-        out.append(contentsOf: quotedKeyColon)
+        out.append(bytes: quotedKeyColon)
+    }
+
+    /// Starts a member whose key the caller writes itself (one computed per event): only the comma.
+    @inlinable @inline(__always)
+    public mutating func member<Out: JSONOutput>(_ out: inout Out) {
+        let bit: UInt64 = 1 << UInt64(depth)
+        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
     }
 
     /// Same as `key(_:_:)` for a key written as a literal `"\"name\":"`: no reference counting on the hot path.
-    @inline(__always)
-    public mutating func key(_ quotedKeyColon: StaticString, _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func key<Out: JSONOutput>(_ quotedKeyColon: StaticString, _ out: inout Out) {
         let bit: UInt64 = 1 << UInt64(depth)
         if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
-        quotedKeyColon.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(quotedKeyColon)
     }
 
-    @inline(__always)
-    public mutating func beginObject(_ quotedKeyColon: StaticString, _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func beginObject<Out: JSONOutput>(_ quotedKeyColon: StaticString, _ out: inout Out) {
         key(quotedKeyColon, &out)
         out.append(0x7B)
         depth += 1
@@ -39,31 +46,31 @@ public struct JSONObjectWriter {
     }
 
     /// Writes pre-encoded members (`"a":1,"b":2`) into the current object.
-    @inline(__always)
-    public mutating func rawMembers(_ members: [UInt8], _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func rawMembers<Out: JSONOutput>(_ members: [UInt8], _ out: inout Out) {
         guard !members.isEmpty else { return }
         let bit: UInt64 = 1 << UInt64(depth)
         if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
-        out.append(contentsOf: members)
+        out.append(bytes: members)
     }
 
-    @inline(__always)
-    public mutating func beginObject(_ quotedKeyColon: [UInt8], _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func beginObject<Out: JSONOutput>(_ quotedKeyColon: [UInt8], _ out: inout Out) {
         key(quotedKeyColon, &out)
         out.append(0x7B)
         depth += 1
         firstAtDepth |= 1 << UInt64(depth)
     }
 
-    @inline(__always)
-    public mutating func endObject(_ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func endObject<Out: JSONOutput>(_ out: inout Out) {
         out.append(0x7D)
         depth -= 1
     }
 
     /// Opens an array member (`,"name":[`); its elements are written with `element`, commas placed likewise.
-    @inline(__always)
-    public mutating func beginArray(_ quotedKeyColon: StaticString, _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func beginArray<Out: JSONOutput>(_ quotedKeyColon: StaticString, _ out: inout Out) {
         key(quotedKeyColon, &out)
         out.append(0x5B)
         depth += 1
@@ -71,15 +78,15 @@ public struct JSONObjectWriter {
     }
 
     /// One pre-encoded element (`"syslog_truncated"`) of the array opened last.
-    @inline(__always)
-    public mutating func element(_ encoded: StaticString, _ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func element<Out: JSONOutput>(_ encoded: StaticString, _ out: inout Out) {
         let bit: UInt64 = 1 << UInt64(depth)
         if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
-        encoded.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(encoded)
     }
 
-    @inline(__always)
-    public mutating func endArray(_ out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func endArray<Out: JSONOutput>(_ out: inout Out) {
         out.append(0x5D)
         depth -= 1
     }

@@ -1,23 +1,16 @@
 /// RFC 3339 timestamps in UTC with microseconds, written without Foundation: the hot path formats one per event.
 public struct TimestampWriter {
-    private var cachedDay: Int64 = .min
-    private var cachedDate: [UInt8] = []   // "YYYY-MM-DDT"
+    @usableFromInline var cachedDay: Int64 = .min
+    @usableFromInline var cachedDate: [UInt8] = []   // "YYYY-MM-DDT"
 
     public init() {}
 
     /// `2026-11-29T00:10:13.123456Z` for microseconds since the Unix epoch.
-    @inline(__always)
-    public mutating func append(microseconds us: Int64, to out: inout [UInt8]) {
+    @inlinable @inline(__always)
+    public mutating func append<Out: JSONOutput>(microseconds us: Int64, to out: inout Out) {
         let (day, usOfDay) = Self.split(us)
-        if day != cachedDay {
-            cachedDay = day
-            let (y, m, d) = Self.civil(fromDays: day)
-            cachedDate.removeAll(keepingCapacity: true)
-            Self.append4(y, &cachedDate); cachedDate.append(0x2D)
-            Self.append2(m, &cachedDate); cachedDate.append(0x2D)
-            Self.append2(d, &cachedDate); cachedDate.append(0x54)
-        }
-        out.append(contentsOf: cachedDate)
+        if day != cachedDay { cacheDate(day) }
+        out.append(bytes: cachedDate)
         let secs = Int(usOfDay / 1_000_000)
         let frac = Int(usOfDay % 1_000_000)
         Self.append2(secs / 3600, &out); out.append(0x3A)
@@ -27,13 +20,23 @@ public struct TimestampWriter {
         var six: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &six) { d in
             for k in stride(from: 5, through: 0, by: -1) { d[k] = 0x30 &+ UInt8(f % 10); f /= 10 }
-            out.append(contentsOf: d)
+            out.append(bytes: UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 6))
         }
         out.append(0x5A)
     }
 
+    @usableFromInline
+    mutating func cacheDate(_ day: Int64) {
+        cachedDay = day
+        let (y, m, d) = Self.civil(fromDays: day)
+        cachedDate.removeAll(keepingCapacity: true)
+        Self.append4(y, &cachedDate); cachedDate.append(0x2D)
+        Self.append2(m, &cachedDate); cachedDate.append(0x2D)
+        Self.append2(d, &cachedDate); cachedDate.append(0x54)
+    }
+
     /// Day number since the epoch and microseconds into that day (floor division, so pre-1970 works).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func split(_ us: Int64) -> (day: Int64, usOfDay: Int64) {
         let perDay: Int64 = 86_400_000_000
         var day = us / perDay
@@ -67,10 +70,10 @@ public struct TimestampWriter {
         return era * 146_097 + doe - 719_468
     }
 
-    @inline(__always) static func append2(_ v: Int, _ out: inout [UInt8]) {
+    @inlinable @inline(__always) static func append2<Out: JSONOutput>(_ v: Int, _ out: inout Out) {
         out.append(0x30 &+ UInt8(truncatingIfNeeded: v / 10)); out.append(0x30 &+ UInt8(truncatingIfNeeded: v % 10))
     }
-    @inline(__always) static func append4(_ v: Int, _ out: inout [UInt8]) {
+    @inlinable @inline(__always) static func append4<Out: JSONOutput>(_ v: Int, _ out: inout Out) {
         let v = max(0, min(9999, v))
         append2(v / 100, &out); append2(v % 100, &out)
     }

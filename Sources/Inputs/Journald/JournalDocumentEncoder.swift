@@ -25,11 +25,13 @@ struct JournalDocumentEncoder {
         return e.realtime
     }
 
+    /// Where a document is written before it is copied into the body in one piece (see `ByteWriter`).
+    private let scratch = ByteWriter(capacity: 16 * 1024)
+    private let names = ByteWriter(capacity: 256)
+
     mutating func encode(_ e: JournalEntry, eventTime: Int64, into out: inout [UInt8]) {
-        // The emitter owns the buffer while it writes (a swap, not a copy): plain mutating methods instead of
-        // closures over inout state keep the compiler from adding dynamic exclusivity checks per field.
-        var em = Emitter(entry: e)
-        swap(&em.out, &out)
+        scratch.removeAll()
+        var em = Emitter(entry: e, out: scratch, names: names)
         em.w.begin(&em.out)
         em.w.key("\"@timestamp\":", &em.out)
         em.out.append(0x22)
@@ -39,25 +41,27 @@ struct JournalDocumentEncoder {
         em.fields()
         em.w.beginObject("\"event\":", &em.out)
         em.w.key("\"dataset\":", &em.out)
-        em.out.append(contentsOf: dataset)
+        em.out.append(bytes: dataset)
         em.w.endObject(&em.out)
         em.tags()
         em.w.rawMembers(agentMembers, &em.out)
         em.out.append(0x7D)
         lastWasMalformed = em.invalidUTF8 || em.invalidNumber
-        swap(&em.out, &out)
+        out.append(contentsOf: scratch.bytes)
     }
 }
 
 private struct Emitter {
     let e: JournalEntry
-    var out: [UInt8] = []
+    var out: ByteWriter
+    /// A custom field's lower-cased name, before it is escaped into `out`.
+    let names: ByteWriter
     var w = JSONObjectWriter()
     var base: UnsafePointer<UInt8>! = nil
     var invalidUTF8 = false
     var invalidNumber = false
 
-    init(entry: JournalEntry) { e = entry }
+    init(entry: JournalEntry, out: ByteWriter, names: ByteWriter) { e = entry; self.out = out; self.names = names }
 
     @inline(__always) func any(_ mask: UInt64) -> Bool { e.present & mask != 0 }
 
@@ -84,7 +88,7 @@ private struct Emitter {
     }
 
     @inline(__always) mutating func keyword(_ key: StaticString, _ s: [UInt8]) {
-        w.key(key, &out); out.append(0x22); out.append(contentsOf: s); out.append(0x22)
+        w.key(key, &out); out.append(0x22); out.append(bytes: s); out.append(0x22)
     }
 
     mutating func fields() {
@@ -213,19 +217,16 @@ private struct Emitter {
 
     mutating func custom() {
         w.beginObject("\"custom\":", &out)
-        var lower = [UInt8]()
-        var name = [UInt8]()
         for c in e.custom {
-            lower.removeAll(keepingCapacity: true)
+            names.removeAll()
             for i in 0..<c.1 {
                 let b = base[c.0 + i]
-                lower.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+                names.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
             }
-            name.removeAll(keepingCapacity: true)
             // Journal field names are [A-Z0-9_], but collected files can hold anything: escape anyway.
-            JSONBytes.appendString(lower, to: &name)
-            name.append(0x3A)
-            w.key(name, &out)
+            w.member(&out)
+            JSONBytes.appendString(names.bytes, to: &out)
+            out.append(0x3A)
             if !JSONBytes.appendString(UnsafeBufferPointer(start: base + c.2, count: c.3), to: &out) { invalidUTF8 = true }
         }
         w.endObject(&out)
