@@ -63,15 +63,12 @@ public struct IndexNamer: Sendable {
 
 /// The `_bulk` action line every input writes: `create` so that a deterministic `_id` makes retries idempotent.
 public enum BulkAction {
-    @inline(__always)
-    public static func appendCreate(index: [UInt8], id: [UInt8], to out: inout [UInt8]) {
-        out.append(contentsOf: createPrefix)
-        out.append(contentsOf: index)
-        out.append(contentsOf: idInfix)
-        out.append(contentsOf: id)
-        out.append(contentsOf: suffix)
+    @inlinable @inline(__always)
+    public static func appendCreate<Out: JSONOutput>(index: [UInt8], id: [UInt8], to out: inout Out) {
+        out.append(#"{"create":{"_index":""#)
+        out.append(bytes: index)
+        out.append(#"","_id":""#)
+        out.append(bytes: id)
+        out.append(#""}}"#)
     }
-    static let createPrefix: [UInt8] = Array(#"{"create":{"_index":""#.utf8)
-    static let idInfix: [UInt8] = Array(#"","_id":""#.utf8)
-    static let suffix: [UInt8] = Array(#""}}"#.utf8)
 }

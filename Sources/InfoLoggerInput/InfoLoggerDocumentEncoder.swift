@@ -23,8 +23,19 @@ struct InfoLoggerDocumentEncoder {
         self.namer = IndexNamer(pattern: indexPattern, dataset: dataset)
     }
 
+    /// Where an item is written before it is copied into `out` in one piece (see `ByteWriter`); one encoder serves
+    /// one thread.
+    private let scratch = ByteWriter(capacity: 16 * 1024)
+
     /// Appends the bulk item for `bytes` to `out`. `arrivalMicros` stands in when the record has no usable time.
     mutating func encode(_ bytes: UnsafeBufferPointer<UInt8>, arrivalMicros: Int64, into out: inout [UInt8]) {
+        scratch.removeAll()
+        var item = scratch
+        write(bytes, arrivalMicros: arrivalMicros, into: &item)
+        out.append(contentsOf: scratch.bytes)
+    }
+
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>, arrivalMicros: Int64, into out: inout ByteWriter) {
         lastProblem = nil
         let problem = record.parse(bytes)
         var time = arrivalMicros
@@ -59,7 +70,7 @@ struct InfoLoggerDocumentEncoder {
         if !validUTF8 && lastProblem == nil { lastProblem = "invalid UTF-8" }
         w.beginObject("\"event\":", &out)
         w.key("\"dataset\":", &out)
-        out.append(contentsOf: dataset)
+        out.append(bytes: dataset)
         if lastProblem != nil {
             // Kept whole so nothing is lost, even when a field had to be dropped or repaired.
             w.key("\"original\":", &out)
@@ -82,7 +93,7 @@ struct InfoLoggerDocumentEncoder {
     }
 
     /// The split record's fields; false when a string had invalid UTF-8 (replaced by U+FFFD).
-    private mutating func fields(_ b: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) -> Bool {
+    private mutating func fields(_ b: UnsafeBufferPointer<UInt8>, _ out: inout ByteWriter) -> Bool {
         // Locals, so the nested helpers never overlap an access to `self` (exclusivity).
         let record = self.record
         var w = self.w
@@ -92,7 +103,7 @@ struct InfoLoggerDocumentEncoder {
         @inline(__always) func slice(_ f: InfoLoggerRecord.Field) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: b[record.range(f)])
         }
-        func string(_ key: StaticString, _ f: InfoLoggerRecord.Field, _ w: inout JSONObjectWriter, _ out: inout [UInt8]) {
+        func string(_ key: StaticString, _ f: InfoLoggerRecord.Field, _ w: inout JSONObjectWriter, _ out: inout ByteWriter) {
             guard has(f) else { return }
             w.key(key, &out)
             if !JSONBytes.appendString(slice(f), to: &out) { valid = false }
@@ -172,7 +183,5 @@ struct InfoLoggerDocumentEncoder {
         }
     }
 
-    @inline(__always) private static func append(_ s: StaticString, _ out: inout [UInt8]) {
-        s.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
+    @inline(__always) private static func append(_ s: StaticString, _ out: inout ByteWriter) { out.append(s) }
 }

@@ -60,11 +60,23 @@ public struct SyslogDocumentEncoder {
         plainTail = tail
     }
 
+    /// Where a document is written before it is copied into `out` in one piece (see `ByteWriter`); one encoder
+    /// serves one thread.
+    private let scratch = ByteWriter(capacity: 16 * 1024)
+
     public mutating func encode(_ line: UnsafeBufferPointer<UInt8>, _ m: SyslogMessage, eventTime: Int64,
                                 origin: Origin, notes: Notes, into out: inout [UInt8]) {
+        scratch.removeAll()
+        var document = scratch
+        write(line, m, eventTime: eventTime, origin: origin, notes: notes, into: &document)
+        out.append(contentsOf: scratch.bytes)
+    }
+
+    private mutating func write(_ line: UnsafeBufferPointer<UInt8>, _ m: SyslogMessage, eventTime: Int64,
+                                origin: Origin, notes: Notes, into out: inout ByteWriter) {
         var w = JSONObjectWriter()
         var invalidUTF8 = false
-        @inline(__always) func str(_ r: Range<Int>, _ out: inout [UInt8]) {
+        @inline(__always) func str(_ r: Range<Int>, _ out: inout ByteWriter) {
             if !JSONBytes.appendString(UnsafeBufferPointer(rebasing: line[r]), to: &out) { invalidUTF8 = true }
         }
         w.begin(&out)
@@ -86,7 +98,7 @@ public struct SyslogDocumentEncoder {
             if severity != nil { w.rawMembers(Self.levelMembers[m.priority], &out) }
             if let path = origin.filePath {
                 w.beginObject("\"file\":", &out)
-                w.key("\"path\":", &out); out.append(contentsOf: path)
+                w.key("\"path\":", &out); out.append(bytes: path)
                 w.endObject(&out)
                 w.key("\"offset\":", &out); JSONBytes.appendInteger(origin.offset, to: &out)
             }
@@ -116,18 +128,18 @@ public struct SyslogDocumentEncoder {
             }
         }
         if let ip = origin.sourceIP {
-            w.beginObject("\"source\":", &out); w.key("\"ip\":", &out); out.append(contentsOf: ip); w.endObject(&out)
+            w.beginObject("\"source\":", &out); w.key("\"ip\":", &out); out.append(bytes: ip); w.endObject(&out)
         }
         let tagged = !notes.isEmpty || invalidUTF8 || m.repeated != nil
         if !failed && !tagged {
             // Members were written before it (at least @timestamp), so the tail always needs its comma.
             out.append(0x2C)
-            out.append(contentsOf: plainTail)
+            out.append(bytes: plainTail)
             lastWasMalformed = false
             return
         }
         w.beginObject("\"event\":", &out)
-        w.key("\"dataset\":", &out); out.append(contentsOf: dataset)
+        w.key("\"dataset\":", &out); out.append(bytes: dataset)
         if failed { w.key("\"original\":", &out); str(whole, &out) }
         w.endObject(&out)
         if tagged {
