@@ -14,52 +14,33 @@ public struct JSONObjectWriter {
         firstAtDepth = 1
     }
 
-    /// Writes `,"name":` (or without the comma for the first member). `quotedKeyColon` is `"name":`.
-    @inlinable @inline(__always)
-    public mutating func key<Out: JSONOutput>(_ quotedKeyColon: [UInt8], _ out: inout Out) {
-        let bit: UInt64 = 1 << UInt64(depth)
-        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
-        out.append(bytes: quotedKeyColon)
-    }
-
-    /// Starts a member whose key the caller writes itself (one computed per event): only the comma.
+    /// Starts a member: the comma, unless it is the first of its object (or array). A caller that computes its
+    /// key per event writes the key itself after this.
     @inlinable @inline(__always)
     public mutating func member<Out: JSONOutput>(_ out: inout Out) {
         let bit: UInt64 = 1 << UInt64(depth)
         if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
     }
 
-    /// Same as `key(_:_:)` for a key written as a literal `"\"name\":"`: no reference counting on the hot path.
+    /// Writes `,"name":` (or without the comma for the first member); `quotedKeyColon` is a literal `"\"name\":"`.
     @inlinable @inline(__always)
     public mutating func key<Out: JSONOutput>(_ quotedKeyColon: StaticString, _ out: inout Out) {
-        let bit: UInt64 = 1 << UInt64(depth)
-        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
+        member(&out)
         out.append(quotedKeyColon)
     }
 
     @inlinable @inline(__always)
     public mutating func beginObject<Out: JSONOutput>(_ quotedKeyColon: StaticString, _ out: inout Out) {
         key(quotedKeyColon, &out)
-        out.append(0x7B)
-        depth += 1
-        firstAtDepth |= 1 << UInt64(depth)
+        open(0x7B, &out)
     }
 
     /// Writes pre-encoded members (`"a":1,"b":2`) into the current object.
     @inlinable @inline(__always)
     public mutating func rawMembers<Out: JSONOutput>(_ members: [UInt8], _ out: inout Out) {
         guard !members.isEmpty else { return }
-        let bit: UInt64 = 1 << UInt64(depth)
-        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
+        member(&out)
         out.append(bytes: members)
-    }
-
-    @inlinable @inline(__always)
-    public mutating func beginObject<Out: JSONOutput>(_ quotedKeyColon: [UInt8], _ out: inout Out) {
-        key(quotedKeyColon, &out)
-        out.append(0x7B)
-        depth += 1
-        firstAtDepth |= 1 << UInt64(depth)
     }
 
     @inlinable @inline(__always)
@@ -72,16 +53,13 @@ public struct JSONObjectWriter {
     @inlinable @inline(__always)
     public mutating func beginArray<Out: JSONOutput>(_ quotedKeyColon: StaticString, _ out: inout Out) {
         key(quotedKeyColon, &out)
-        out.append(0x5B)
-        depth += 1
-        firstAtDepth |= 1 << UInt64(depth)
+        open(0x5B, &out)
     }
 
     /// One pre-encoded element (`"syslog_truncated"`) of the array opened last.
     @inlinable @inline(__always)
     public mutating func element<Out: JSONOutput>(_ encoded: StaticString, _ out: inout Out) {
-        let bit: UInt64 = 1 << UInt64(depth)
-        if firstAtDepth & bit != 0 { firstAtDepth &= ~bit } else { out.append(0x2C) }
+        member(&out)
         out.append(encoded)
     }
 
@@ -91,6 +69,11 @@ public struct JSONObjectWriter {
         depth -= 1
     }
 
-    /// `"name":` as bytes, for keys known at compile time.
-    public static func keyBytes(_ name: String) -> [UInt8] { Array("\"\(name)\":".utf8) }
+    /// `{` or `[` one level down, whose first member gets no comma.
+    @inlinable @inline(__always)
+    mutating func open<Out: JSONOutput>(_ bracket: UInt8, _ out: inout Out) {
+        out.append(bracket)
+        depth += 1
+        firstAtDepth |= 1 << UInt64(depth)
+    }
 }

@@ -116,7 +116,9 @@ struct FileLineEncoder {
         }
         if isECS {
             for m in members where !(["event", "log", "agent", "ecs"] as [StaticString]).contains(where: { JSONLineScanner.keyIs(line, m.key, $0) }) {
-                w.key(Array(UnsafeBufferPointer(rebasing: line[(m.key.lowerBound - 1)..<(m.key.upperBound + 1)])) + [0x3A], &out)
+                w.member(&out)
+                raw((m.key.lowerBound - 1)..<(m.key.upperBound + 1), &out)    // the key with its quotes
+                out.append(0x3A)
                 raw(m.value, &out)
             }
         } else {
