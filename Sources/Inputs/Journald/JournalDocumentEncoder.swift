@@ -19,7 +19,7 @@ struct JournalDocumentEncoder {
     func eventTime(_ e: JournalEntry) -> Int64 {
         if e.has(.sourceRealtime) {
             let i = JournalField.sourceRealtime.rawValue
-            let v = parseInteger(e.arena + e.start[i], e.length[i])
+            let v = parseInteger(e.bytes + e.start[i], e.length[i])
             if let v, v > 0 { return v }
         }
         return e.realtime
@@ -37,7 +37,7 @@ struct JournalDocumentEncoder {
         em.out.append(0x22)
         timestamps.append(microseconds: eventTime, to: &em.out)
         em.out.append(0x22)
-        em.base = UnsafePointer(e.arena)
+        em.base = e.bytes
         em.fields()
         em.w.beginObject("\"event\":", &em.out)
         em.w.key("\"dataset\":", &em.out)

@@ -1,16 +1,17 @@
+import ECS
 import Glibc
 
 /// One journal entry's fields, copied out of sd-journal into a reused arena: sd-journal's pointers are only
 /// valid until its next call, and the arena keeps the per-entry cost at a memcpy with no allocation.
-/// A class with raw, fixed buffers, allocated once per input: the reader adds ~25 fields per entry, and an
-/// `Array` append per field (uniqueness and capacity checks, generic copy) was a tenth of the reader thread.
+/// A class with raw buffers, allocated once per input: the reader adds ~25 fields per entry, and an `Array`
+/// append per field (uniqueness and capacity checks, generic copy) was a tenth of the reader thread.
 final class JournalEntry {
     static let fieldCount = JournalField.allCases.count
 
     /// The copied bytes; field `start`/`length` and `custom` offsets point into it. Valid until the next `add`.
-    private(set) var arena: UnsafeMutablePointer<UInt8>
-    private(set) var arenaCount = 0
-    private var arenaCapacity: Int
+    private let arena = ByteWriter(capacity: 2048)
+    /// Where the copied bytes start, for the encoder; moves when the arena grows, so read it after the last `add`.
+    var bytes: UnsafePointer<UInt8> { arena.bytes.baseAddress! }
     /// Per known field: start in the arena (valid only when its bit is set in `present`) and length.
     let start: UnsafeMutablePointer<Int>
     let length: UnsafeMutablePointer<Int>
@@ -25,8 +26,6 @@ final class JournalEntry {
     var monotonic: Int64 = -1
 
     init() {
-        arenaCapacity = 2048
-        arena = .allocate(capacity: arenaCapacity)
         custom.reserveCapacity(8)
         cursor.reserveCapacity(128)
         start = .allocate(capacity: Self.fieldCount)
@@ -36,13 +35,12 @@ final class JournalEntry {
     }
 
     deinit {
-        arena.deallocate()
         start.deallocate()
         length.deallocate()
     }
 
     func reset() {
-        arenaCount = 0
+        arena.removeAll()
         present = 0
         if !custom.isEmpty { custom.removeAll(keepingCapacity: true) }
         customDropped = 0
@@ -55,21 +53,9 @@ final class JournalEntry {
     /// Copies `count` bytes to the end of the arena; returns where they start.
     @inline(__always)
     private func copy(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        let at = arenaCount
-        if at + count > arenaCapacity { grow(to: at + count) }
-        (arena + at).update(from: p, count: count)
-        arenaCount = at + count
+        let at = arena.count
+        arena.append(bytes: UnsafeBufferPointer(start: p, count: count))
         return at
-    }
-
-    private func grow(to needed: Int) {
-        var capacity = arenaCapacity
-        while capacity < needed { capacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        bigger.update(from: arena, count: arenaCount)
-        arena.deallocate()
-        arena = bigger
-        arenaCapacity = capacity
     }
 
     /// Stores one `NAME=value` data item. The first value of a repeated field wins; a repeated
@@ -89,7 +75,7 @@ final class JournalEntry {
             return
         }
         if custom.count >= maxCustom { customDropped += 1; return }
-        for c in custom where c.1 == eq && memcmpEqual(arena + c.0, data, eq) { return }
+        for c in custom where c.1 == eq && memcmpEqual(bytes + c.0, data, eq) { return }
         let nameStart = copy(data, count)
         custom.append((nameStart, eq, nameStart + eq + 1, valueLength))
     }
