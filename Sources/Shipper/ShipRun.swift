@@ -142,7 +142,7 @@ public final class ShipRun: @unchecked Sendable {
             t.name = "input-\(input.id)"
             threads.append(t)
         }
-        StartupPageRelease.releaseCleanFileMappings()
+        PageRelease.cleanFileMappings()
         threads.forEach { $0.start() }
         // An input may be blocked handing over a batch while the cluster is down; past the stop deadline
         // the output is stopped, which releases it (the batch is abandoned and read again next time).

@@ -1,16 +1,17 @@
 import Foundation
 import Glibc
 import Testing
-@testable import Shipper
+@testable import Inputs
 
-/// The start-up page release must drop only pages it can get back unchanged: clean read-only file pages go,
-/// a read-only mapping holding a written page (as the loader's RELRO segments do) keeps its bytes.
-@Suite struct StartupPageReleaseTests {
+/// Page release may drop only pages it can get back unchanged.
+@Suite struct PageReleaseTests {
+    let size = 64 * 4096
+    let pattern: [UInt8] = (0..<(64 * 4096)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+
+    /// The start-up release: clean read-only file pages go, a read-only mapping holding a written page (as the
+    /// loader's RELRO segments do) keeps its bytes.
     @Test func dropsCleanFilePagesAndKeepsWrittenOnes() throws {
         let path = NSTemporaryDirectory() + "lb-pages-\(getpid()).bin"
-        let size = 64 * 4096
-        var pattern = [UInt8](repeating: 0, count: size)
-        for i in pattern.indices { pattern[i] = UInt8(truncatingIfNeeded: i &* 31 &+ 7) }
         try Data(pattern).write(to: URL(fileURLWithPath: path))
         defer { unlink(path) }
         let fd = open(path, O_RDONLY)
@@ -29,7 +30,7 @@ import Testing
         #expect(mprotect(written, size, PROT_READ) == 0)
 
         #expect(try residentKiB(of: clean) == size / 1024)
-        let released = StartupPageRelease.releaseCleanFileMappings()
+        let released = PageRelease.cleanFileMappings()
         #expect(released >= size)
         #expect(try residentKiB(of: clean) == 0)
 
@@ -42,15 +43,37 @@ import Testing
         #expect(sum > 0)
     }
 
+    /// The journal release: shared mappings of `*.journal` files go (and read back the same), a shared mapping
+    /// of any other file stays.
+    @Test func dropsJournalWindowsOnly() throws {
+        let journal = NSTemporaryDirectory() + "lb-pages-\(getpid()).journal"
+        let other = NSTemporaryDirectory() + "lb-pages-\(getpid()).dat"
+        for path in [journal, other] { try Data(pattern).write(to: URL(fileURLWithPath: path)) }
+        defer { unlink(journal); unlink(other) }
+        func mapTouched(_ path: String) throws -> UnsafeMutableRawPointer {
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            let p = try #require(mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0).flatMap { $0 == MAP_FAILED ? nil : $0 })
+            for page in stride(from: 0, to: size, by: 4096) { _ = p.load(fromByteOffset: page, as: UInt8.self) }
+            return p
+        }
+        let window = try mapTouched(journal)
+        defer { munmap(window, size) }
+        let notJournal = try mapTouched(other)
+        defer { munmap(notJournal, size) }
+
+        #expect(try residentKiB(of: window) == size / 1024)
+        #expect(PageRelease.journalMappings() >= size)
+        #expect(try residentKiB(of: window) == 0)
+        #expect(try residentKiB(of: notJournal) == size / 1024)
+        for i in stride(from: 0, to: size, by: 997) {
+            #expect(window.load(fromByteOffset: i, as: UInt8.self) == pattern[i])
+        }
+    }
+
     /// `Rss:` of the mapping that starts at `address`, from /proc/self/smaps.
     private func residentKiB(of address: UnsafeMutableRawPointer) throws -> Int {
-        // Read to the end by hand: /proc files report size 0, which String(contentsOfFile:) takes at its word.
-        let fd = open("/proc/self/smaps", O_RDONLY)
-        guard fd >= 0 else { throw POSIXError(.ENOENT) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while case let n = read(fd, &chunk, chunk.count), n > 0 { bytes += chunk[..<n] }
+        guard let bytes = PageRelease.readProcFile("/proc/self/smaps") else { throw POSIXError(.ENOENT) }
         let text = String(decoding: bytes, as: UTF8.self)
         let start = String(UInt(bitPattern: address), radix: 16)
         var inMapping = false

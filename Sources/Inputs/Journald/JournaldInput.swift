@@ -75,7 +75,7 @@ public final class JournaldInput: @unchecked Sendable {
             sinceRelease += 1
             if sinceRelease >= Self.releasePagesEvery {
                 sinceRelease = 0
-                JournalPageRelease.releaseJournalMappings()
+                PageRelease.journalMappings()
             }
         }
         finish()
