@@ -57,21 +57,18 @@ enum NamingRules {
     /// parsing when it connects.
     static func normalizedHost(_ text: String) -> Result<String, HostProblem> {
         let bytes = Array(text.utf8)
+        let notAURL = HostProblem("expected an http:// or https:// URL like \"https://es1:9200\", got \"\(text)\"")
         guard let schemeEnd = bytes.firstIndex(of: UInt8(ascii: ":")),
               bytes[schemeEnd...].starts(with: "://".utf8),
               ["http", "https"].contains(String(decoding: bytes[..<schemeEnd], as: UTF8.self).lowercased()),
-              !bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
-            return .failure(HostProblem("expected an http:// or https:// URL like \"https://es1:9200\", got \"\(text)\""))
-        }
+              !bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return .failure(notAURL) }
         let authorityStart = schemeEnd + 3
         let authorityEnd = bytes[authorityStart...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? bytes.endIndex
         let authority = bytes[authorityStart..<authorityEnd]
         if authority.contains(UInt8(ascii: "@")) {
             return .failure(HostProblem("credentials must not be written into the URL; use output.auth with password_file or password_env"))
         }
-        guard let host = hostPart(of: authority) else {
-            return .failure(HostProblem("expected an http:// or https:// URL like \"https://es1:9200\", got \"\(text)\""))
-        }
+        guard let host = hostPart(of: authority) else { return .failure(notAURL) }
         guard !host.isEmpty else {
             return .failure(HostProblem("\"\(text)\" has no host name"))
         }

@@ -27,7 +27,8 @@ extension JSONOutput {
 /// A growable byte buffer written through a raw pointer. Writing a document is ~60 small appends; on an
 /// `Array` each one checks uniqueness and capacity out of line, which was a sixth of the journald encoder's
 /// time. Here an append is a compare and a store or `memcpy`, and the finished document is handed to the
-/// bulk body in one copy. Owned by one encoder and reused for every event: no allocation after warm-up.
+/// bulk body in one copy. One owner (an encoder, a journal entry's arena) reuses it for every event: no
+/// allocation after warm-up, and no sharing between threads.
 public final class ByteWriter: JSONOutput {
     @usableFromInline var base: UnsafeMutablePointer<UInt8>
     @usableFromInline var capacity: Int
