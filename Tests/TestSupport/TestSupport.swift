@@ -1,6 +1,7 @@
 /// TestSupport owns the real components tests start and stop themselves: an osmem-server (OpenSearch-compatible
 /// engine), journal files made by systemd-journal-remote, free ports, the built `logbridge` binary.
 import Foundation
+import Synchronization
 
 public enum TestPaths {
     /// The package root, found from this file's location.
@@ -28,8 +29,21 @@ public struct TestError: Error, CustomStringConvertible {
     public init(_ d: String) { description = d }
 }
 
-/// A port nothing listens on right now: bind to 0, read it, close.
+/// A port nothing listens on right now, and never handed out before in this test process: bind to 0, read it,
+/// close. Tests run in parallel, and a test that restarts its shipper leaves its port free for a moment (the
+/// crash tests do it on purpose); the kernel may then give that same port to another test, whose listener
+/// would receive the first test's traffic. Remembering what was handed out rules that out.
 public func freePort() -> Int {
+    while true {
+        let port = ephemeralPort()
+        let fresh = handedOutPorts.withLock { $0.insert(port).inserted }
+        if fresh { return port }
+    }
+}
+
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+private func ephemeralPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
