@@ -4,12 +4,13 @@ import TestSupport
 
 /// The files in deploy/ are what an operator installs: they must be valid for the tools that read them.
 @Suite struct DeployFilesTests {
-    @Test func systemdUnitPassesSystemdAnalyzeVerify() throws {
-        let unit = try String(contentsOfFile: TestPaths.packageRoot + "/deploy/systemd/logbridge.service", encoding: .utf8)
+    @Test(arguments: ["logbridge.service", "logbridge-alarms.service"])
+    func systemdUnitPassesSystemdAnalyzeVerify(name: String) throws {
+        let unit = try String(contentsOfFile: TestPaths.packageRoot + "/deploy/systemd/" + name, encoding: .utf8)
         let dir = try temporaryDirectory("lb-unit")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Point the unit at the binary under test; everything else is verified as shipped.
-        let path = dir + "/logbridge.service"
+        let path = dir + "/" + name
         try unit.replacingOccurrences(of: "/usr/local/bin/logbridge", with: try TestPaths.logbridgeBinary())
             .write(toFile: path, atomically: true, encoding: .utf8)
         let p = Process()
@@ -22,7 +23,7 @@ import TestSupport
         let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         // Lines about other units on this machine are not ours; anything naming our unit is a finding.
-        let findings = output.split(separator: "\n").filter { $0.contains("logbridge.service") }
+        let findings = output.split(separator: "\n").filter { $0.contains(name) }
         #expect(p.terminationStatus == 0 || findings.isEmpty, "\(output)")
         #expect(findings.isEmpty, "\(findings)")
     }

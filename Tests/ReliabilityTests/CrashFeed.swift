@@ -47,44 +47,65 @@ final class JournalFeed: CrashFeed {
     deinit { fixture.remove() }
 }
 
-/// Syslog over TCP (RFC 5424, newline framing): each round connects once LogBridge listens, sends its
-/// messages and closes. TCP syslog has no acknowledgement, so nothing is ever re-sent: what LogBridge read
-/// from the socket is in its spool (page cache, which a SIGKILL does not lose); what sat unread in the
-/// kernel's socket buffer at the kill is the loss window (docs/reliability.md). The round sends right after
-/// connecting and the kill comes ≥ 100 ms later, so the buffer has been read by then.
-final class SyslogTCPFeed: CrashFeed {
+/// Syslog (RFC 5424) over TCP, newline-framed, or over UDP, one message per datagram. TCP: each round
+/// connects once LogBridge listens, sends its messages and closes. TCP syslog has no acknowledgement, so
+/// nothing is ever re-sent: what LogBridge read from the socket is in its spool (page cache, which a SIGKILL
+/// does not lose); what sat unread in the kernel's socket buffer at the kill is the loss window
+/// (docs/reliability.md). The round sends right after connecting and the kill comes ≥ 100 ms later, so the
+/// buffer has been read by then.
+final class SyslogFeed: CrashFeed {
+    enum Transport: String { case tcp, udp }
     let id: String
     let port: Int
     let perRound: Int
+    let transport: Transport
     private(set) var expected: Set<String> = []
 
-    init(id: String, perRound: Int) {
+    init(id: String, perRound: Int, transport: Transport = .tcp) {
         self.id = id
         port = freePort()
         self.perRound = perRound
+        self.transport = transport
     }
 
-    var inputYAML: [String] { ["  - type: syslog", "    id: \(id)", "    listen: [\"tcp://127.0.0.1:\(port)\"]"] }
+    var inputYAML: [String] {
+        ["  - type: syslog", "    id: \(id)", "    listen: [\"\(transport.rawValue)://127.0.0.1:\(port)\"]"]
+    }
     var needsRunningShipper: Bool { true }
 
     func feed(round: Int) throws {
+        let range = (round * perRound)..<((round + 1) * perRound)
+        let lines = range.map { "<13>1 2026-11-29T00:00:00.\(String(format: "%06d", $0))Z flp001 readout 42 - - \(id)-\($0)" }
+        switch transport {
+        case .tcp: try sendStream(Array(lines.map { $0 + "\n" }.joined().utf8))
+        case .udp: try lines.forEach { try Self.sendDatagram(Array($0.utf8), port: port) }
+        }
+        expected.formUnion(range.map { "\(id)-\($0)" })
+    }
+
+    private func sendStream(_ bytes: [UInt8]) throws {
         let fd = try connectWhenListening()
         defer { close(fd) }
-        var text = ""
-        var sent: [String] = []
-        for i in (round * perRound)..<((round + 1) * perRound) {
-            let message = "\(id)-\(i)"
-            text += "<13>1 2026-11-29T00:00:00.\(String(format: "%06d", i))Z flp001 readout 42 - - \(message)\n"
-            sent.append(message)
-        }
-        let bytes = Array(text.utf8)
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw TestError("syslog send failed: \(String(cString: strerror(errno)))") }
             off += n
         }
-        expected.formUnion(sent)
+    }
+
+    /// One datagram to 127.0.0.1:`port`.
+    static func sendDatagram(_ bytes: [UInt8], port: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = loopbackAddress(port)
+        let n = withUnsafePointer(to: &addr) { a in
+            a.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bytes.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, 0, sa, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        guard n == bytes.count else { throw TestError("udp send failed: \(String(cString: strerror(errno)))") }
+        usleep(1000)  // a burst of datagrams on loopback is not what the tests are about
     }
 
     private func connectWhenListening() throws -> Int32 {

@@ -18,7 +18,7 @@ import TestSupport
         let kills = Soak.scale(20, 100)
         // One feed per input kind.
         let feeds: [any CrashFeed] = [try JournalFeed(id: "farm", perRound: 60), try JournalFeed(id: "epn", perRound: 25),
-                                      SyslogTCPFeed(id: "net", perRound: 20), InfoLoggerServerFeed(id: "ilg", perRound: 30)]
+                                      SyslogFeed(id: "net", perRound: 20), InfoLoggerServerFeed(id: "ilg", perRound: 30)]
         let shipper = try ShipperProcess(.init(clusterURL: proxy.url, inputs: [], batchDocs: 20))
         defer { shipper.remove() }
         try writeConfig(shipper, feeds)

@@ -23,6 +23,9 @@ final class ShipperProcess: @unchecked Sendable {
     private(set) var options: Options
     private(set) var process: Process?
     private var starts = 0
+    /// A command the binary is started through (its path and arguments follow), e.g. the system-call filter
+    /// launcher; empty: the binary itself.
+    var launcher: [String] = []
 
     init(_ options: Options) throws {
         directory = try temporaryDirectory("lb-rel")
@@ -84,8 +87,10 @@ final class ShipperProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        p.arguments = ["ship", "--config", configPath] + (once ? ["--once"] : []) + extraArgs
+        let command = launcher + [try TestPaths.logbridgeBinary(), "ship", "--config", configPath]
+            + (once ? ["--once"] : []) + extraArgs
+        p.executableURL = URL(fileURLWithPath: command[0])
+        p.arguments = Array(command.dropFirst())
         p.standardError = FileHandle(forWritingAtPath: stderrPath)
         p.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         try p.run()
