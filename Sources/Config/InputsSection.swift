@@ -54,7 +54,33 @@ enum InputsSection {
             throw typeValue.error("unknown input type \"\(type)\"" + Suggestion.hint(for: type, among: known, listName: "known types"))
         }
         let mapping = try ConfigMapping(entry, keys: ["type", "id"] + kind.keys)
-        let id = try mapping.required("id").nonEmptyString()
+        let idValue = try mapping.required("id")
+        let id = try idValue.nonEmptyString()
+        if let problem = idProblem(id) { throw idValue.error(problem) }
         return try kind.read(id, Context(entry: mapping, output: output))
+    }
+
+    /// The longest id: it is a file name under `<state_dir>/checkpoints` and a directory under
+    /// `<state_dir>/spool`, with room for the temporary name a checkpoint is written under.
+    static let maxIDLength = 128
+
+    /// Why `id` cannot name an input's state, or nil. An id is used unchanged as the checkpoint file's and
+    /// the spool directory's name, so two different ids can never share state (escaping other characters
+    /// once let `.a` and `_.a` share `checkpoints/_.a`). A leading letter or digit keeps `.`, `..` and hidden
+    /// names out.
+    static func idProblem(_ id: String) -> String? {
+        let allowed = id.unicodeScalars.allSatisfy { u in
+            switch u {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return true
+            default: return false
+            }
+        }
+        let first = id.unicodeScalars.first
+        let startsWell = first.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) } ?? false
+        if !allowed || !startsWell {
+            return "input id \"\(id)\" may hold only letters, digits, \".\", \"_\" and \"-\", and must start with a letter or digit (it names the input's checkpoint file and spool directory)"
+        }
+        if id.utf8.count > maxIDLength { return "input id is longer than \(maxIDLength) characters" }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import Logging
 import Pipeline
 import Spool
@@ -24,6 +25,9 @@ public final class SpooledInput: Input, @unchecked Sendable {
     private let options: SpoolOptions
     /// Set while `run` is active; acknowledgements arrive on the output's thread.
     private let openSpool = Mutex<Spool?>(nil)
+    /// Set by `open` (receiver started), taken by `close`; under `openLock`.
+    private var openReader: SpoolReader?
+    private let openLock = NSLock()
 
     public init(id: String, directory: String, settings: SpoolSettings, receiver: SpoolReceiver) {
         self.id = id
@@ -38,14 +42,29 @@ public final class SpooledInput: Input, @unchecked Sendable {
                                fsync: fsync, whenFull: settings.whenFull == .block ? .block : .dropOldest)
     }
 
-    public func run(_ context: InputContext) throws {
+    /// Opens the spool where the checkpoint left it and starts the receiver (its listeners are bound when
+    /// this returns).
+    public func open(_ context: InputContext) throws {
         let spool = try Spool(options, logger: context.logger)
+        let reader = SpoolReader(spool: spool, from: context.checkpoint.flatMap(SpoolPosition.init(checkpoint:)))
         openSpool.withLock { $0 = spool }
-        defer { openSpool.withLock { $0 = nil }; spool.close() }
-        let start = context.checkpoint.flatMap(SpoolPosition.init(checkpoint:))
-        let reader = SpoolReader(spool: spool, from: start)
-        try receiver.start(spool: spool, context: context)
-        defer { receiver.stop() }
+        do { try receiver.start(spool: spool, context: context) } catch {
+            close()
+            throw error
+        }
+        openLock.withLock { openReader = reader }
+    }
+
+    public func close() {
+        let wasOpen = openLock.withLock { openReader.take() } != nil
+        if wasOpen { receiver.stop() }
+        openSpool.withLock { $0.take() }?.close()
+    }
+
+    public func run(_ context: InputContext) throws {
+        if openLock.withLock({ openReader }) == nil { try open(context) }
+        defer { close() }
+        guard let reader = openLock.withLock({ openReader }), let spool = openSpool.withLock({ $0 }) else { return }
 
         var builder = BatchBuilder(inputID: id, maxDocuments: context.output.batch.maxDocuments,
                                    maxBytes: context.output.batch.maxBytes)

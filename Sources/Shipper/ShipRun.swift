@@ -65,6 +65,8 @@ public final class ShipRun: @unchecked Sendable {
     private var checkpointSavedAt: [String: Double] = [:]
     private var clusterAnsweredAt: Double?
     private var inputOrder: [String] = []
+    /// Every input opened; the run is not ready before.
+    private var inputsOpen = false
     /// How often a moving checkpoint is written while batches keep completing.
     public var checkpointInterval: TimeInterval = 1
 
@@ -117,20 +119,39 @@ public final class ShipRun: @unchecked Sendable {
         let inputs = try config.inputs.map { try InputFactory.make($0, stateDirectory: config.stateDirectory) }
         let byID = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, $0) })
         lock.withLock { self.inputs = byID; inputOrder = inputs.map(\.id) }
+        // Every input opens (listeners bound, spools and journals open) before any starts reading: a run
+        // starts whole or not at all, and `/ready` stays 503 until then.
+        var contexts: [InputContext] = []
+        do {
+            for input in inputs {
+                let checkpoint = try store.load(inputID: input.id)
+                // A spooled input's checkpoint is what frees its spool; on a disk that fills before the first
+                // one it must still be writable (in place, see `CheckpointStore.save`).
+                if checkpoint == nil && input is SpooledInput { store.reserve(inputID: input.id) }
+                lock.withLock { windows[input.id] = AcknowledgementWindow() }
+                let context = InputContext(
+                    once: once, output: config.output, agent: agent,
+                    logger: logger.with(input: input.id), checkpoint: checkpoint,
+                    submit: { batch in output.submit(batch) },
+                    isStopping: { [weak self] in self?.isStopping ?? true })
+                do { try input.open(context) } catch {
+                    let type = config.inputs.first { $0.id == input.id }?.typeName ?? "unknown"
+                    throw ShipError.inputDidNotStart(id: input.id, type: type, reason: "\(error)")
+                }
+                contexts.append(context)
+            }
+        } catch {
+            for opened in inputs[..<contexts.count] { opened.close() }
+            output.stop()
+            throw error
+        }
+        lock.withLock { inputsOpen = true }
+        logger.info("inputs open", metadata: ["inputs": "\(inputs.count)"])
+
         let finished = DispatchGroup()
         let failures = FailureList()
         var threads: [Thread] = []
-        for input in inputs {
-            let checkpoint = try store.load(inputID: input.id)
-            // A spooled input's checkpoint is what frees its spool; on a disk that fills before the first one
-            // it must still be writable (in place, see `CheckpointStore.save`).
-            if checkpoint == nil && input is SpooledInput { store.reserve(inputID: input.id) }
-            lock.withLock { windows[input.id] = AcknowledgementWindow() }
-            let context = InputContext(
-                once: once, output: config.output, agent: agent,
-                logger: logger.with(input: input.id), checkpoint: checkpoint,
-                submit: { batch in output.submit(batch) },
-                isStopping: { [weak self] in self?.isStopping ?? true })
+        for (input, context) in zip(inputs, contexts) {
             finished.enter()
             let t = Thread {
                 do { try input.run(context) } catch {
@@ -185,11 +206,12 @@ public final class ShipRun: @unchecked Sendable {
 
     /// What the metrics endpoint shows: a copy of every counter, taken under the lock.
     public func snapshot() -> RunSnapshot {
-        let (inputs, order, output, saved, answered) = lock.withLock {
-            (self.inputs, inputOrder, self.output, checkpointSavedAt, clusterAnsweredAt)
+        let (inputs, order, output, saved, answered, open) = lock.withLock {
+            (self.inputs, inputOrder, self.output, checkpointSavedAt, clusterAnsweredAt, inputsOpen)
         }
         let types = Dictionary(config.inputs.map { ($0.id, $0.typeName) }, uniquingKeysWith: { a, _ in a })
         var out = RunSnapshot(bulk: output?.stats, clusterAnsweredAt: answered)
+        out.inputsOpen = open
         for id in order {
             guard let input = inputs[id] else { continue }
             var i = InputSnapshot(id: id, type: types[id] ?? "unknown")
@@ -305,9 +327,12 @@ private final class FailureList: @unchecked Sendable {
 
 public enum ShipError: Error, CustomStringConvertible {
     case inputsFailed([String], ShipSummary)
+    /// An input could not open (a port taken, a journal directory missing): nothing was read.
+    case inputDidNotStart(id: String, type: String, reason: String)
     public var description: String {
         switch self {
-        case let .inputsFailed(f, _): return "input(s) failed: " + f.joined(separator: "; ")
+        case let .inputsFailed(f, _): return (f.count == 1 ? "input failed: " : "inputs failed: ") + f.joined(separator: "; ")
+        case let .inputDidNotStart(id, type, reason): return "input \(id) (type \(type)) did not start: \(reason)"
         }
     }
 }

@@ -47,6 +47,8 @@ public final class ShipService: Sendable {
         var config = state.withLock { $0.config }
         try applyEndpoint(config.metrics, failHard: true)
         defer { state.withLock { s in s.endpoint?.stop(); s.endpoint = nil } }
+        // The configuration of the run before a reload, while the reloaded one has not started.
+        var previous: LogBridgeConfig? = nil
         while true {
             let run = ShipRun(config: config, once: once, logger: logger, logLimiter: limiter)
             let stopAtOnce = state.withLock { s in
@@ -54,7 +56,22 @@ public final class ShipService: Sendable {
                 return s.stopRequested || s.pending != nil
             }
             if stopAtOnce { run.requestStop() }
-            let summary = try run.run(shutdownTimeout: shutdownTimeout(config))
+            let summary: ShipSummary
+            do {
+                summary = try run.run(shutdownTimeout: shutdownTimeout(config))
+            } catch let error as ShipError {
+                // A reload whose inputs cannot start (a new port taken) does not take the service down: the
+                // previous configuration's inputs were open a moment ago.
+                guard case .inputDidNotStart = error, let last = previous, !state.withLock({ $0.stopRequested }) else { throw error }
+                logger.error("SIGHUP: the new configuration could not start; running the previous one again",
+                             metadata: ["error": "\(error)"])
+                state.withLock { s in s.config = last; s.reloads -= 1 }
+                try? applyEndpoint(last.metrics, failHard: false)
+                config = last
+                previous = nil
+                continue
+            }
+            previous = nil
             let next = state.withLock { s -> LogBridgeConfig? in
                 guard !s.stopRequested, let next = s.pending else { return nil }
                 s.pending = nil
@@ -66,6 +83,7 @@ public final class ShipService: Sendable {
             logger.notice("configuration reloaded; inputs re-open from their checkpoints",
                           metadata: ["config": "\(configPath)", "inputs": "\(next.inputs.map(\.id))", "previous_run": "\(summary)"])
             try? applyEndpoint(next.metrics, failHard: false)
+            previous = config
             config = next
         }
     }
@@ -98,7 +116,7 @@ public final class ShipService: Sendable {
         let (run, reloads, config) = state.withLock { ($0.current, $0.reloads, $0.config) }
         let readiness = Readiness(unreadyAfter: config.metrics.unreadyAfterSeconds)
         let snapshot = run?.snapshot() ?? RunSnapshot()
-        let verdict = readiness.evaluate(lastAnsweredAt: snapshot.lastAnsweredAt, failingSince: snapshot.bulk?.failingSince,
+        let verdict = readiness.evaluate(inputsOpen: snapshot.inputsOpen, lastAnsweredAt: snapshot.lastAnsweredAt, failingSince: snapshot.bulk?.failingSince,
                                          now: Readiness.monotonicNow())
         switch path {
         case "/metrics":

@@ -64,7 +64,7 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
             }
         } catch {
             stop()
-            throw SyslogReceiverError.bind("\(settings.listen[channels.count])", "\(error)")
+            throw SyslogReceiverError.bind("\(settings.listen[channels.count])", SyslogReceiverError.reason(error))
         }
     }
 
@@ -156,6 +156,14 @@ final class ConnectionCount: Sendable {
 
 public enum SyslogReceiverError: Error, CustomStringConvertible {
     case bind(String, String)
+
+    /// NIO's socket errors read `bind(descriptor:ptr:bytes:): Address already in use (errno: 98)`; the
+    /// operator needs the system's reason only.
+    static func reason(_ error: Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return "\(error)"
+    }
+
     public var description: String {
         switch self {
         case let .bind(address, error): return "cannot listen on \(address): \(error)"

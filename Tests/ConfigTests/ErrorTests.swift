@@ -122,6 +122,23 @@ struct ErrorTests {
         #expect(error?.message == "duplicate input id \"system\" (first used on line 2); ids name checkpoints and must be unique")
     }
 
+    @Test("input ids are used unchanged as state names: ids that would share or escape a state path are refused")
+    func inputIDCharacters() throws {
+        // `.a` once became `checkpoints/_.a`, the same file as `_.a`'s; `a/b` and `..` would leave the directory.
+        for bad in [".a", "..", "_a", "-a", "a/b", "a b", "syslog:514", "é", "a%2e"] {
+            let error = configError("inputs:\n  - type: journald\n    id: \"\(bad)\"\n", path: "lb.yaml")
+            #expect(error?.line == 3, "\(bad)")
+            #expect(error?.keyPath == "inputs[0].id", "\(bad)")
+            #expect(error?.description.hasPrefix("lb.yaml:3: inputs[0].id: input id \"\(bad)\" may hold only letters, digits") == true,
+                    "\(bad): \(error?.description ?? "accepted")")
+        }
+        let long = String(repeating: "a", count: 129)
+        #expect(configError("inputs:\n  - type: journald\n    id: \(long)\n")?.message == "input id is longer than 128 characters")
+        for good in ["a", "system", "farm-syslog", "flp.journal_2", "0day", "A.b-C_d", String(repeating: "a", count: 128)] {
+            #expect(configError("inputs:\n  - type: journald\n    id: \(good)\n") == nil, "\(good)")
+        }
+    }
+
     @Test("duplicate keys in one mapping are refused")
     func duplicateKeys() {
         let error = configError("output:\n  max_in_flight: 2\n  max_in_flight: 3\n" + minimalInputs)

@@ -16,8 +16,20 @@ public final class JournaldInput: @unchecked Sendable {
     /// `__REALTIME_TIMESTAMP` (µs) of the last entry read, 0 before the first: how far behind the journal we are.
     public let lastReadRealtime = Atomic<Int64>(0)
     private let table = JournalFieldTable()
+    /// The journal `open` opened and positioned, until `run` takes it.
+    private let opened = Mutex<JournalHandle?>(nil)
 
     public init(settings: JournaldInputSettings) { self.settings = settings }
+
+    /// Opens the journal and positions it at the checkpoint, so a missing directory or a bad match stops the
+    /// start before any input reads.
+    public func open(_ context: InputContext) throws {
+        let journal = try JournalHandle(source: settings.source, matches: settings.matches)
+        try position(journal, checkpoint: context.checkpoint, logger: context.logger)
+        opened.withLock { $0 = journal }
+    }
+
+    public func close() { opened.withLock { $0 = nil } }
 
     public var id: String { settings.id }
 
@@ -28,8 +40,8 @@ public final class JournaldInput: @unchecked Sendable {
     /// (libsystemd's part, about half the cost), this thread encodes them into batches. On two cores that
     /// nearly doubles throughput; the bounded block channel keeps memory flat and passes back-pressure on.
     public func run(_ context: InputContext) throws {
-        let journal = try JournalHandle(source: settings.source, matches: settings.matches)
-        try position(journal, checkpoint: context.checkpoint, logger: context.logger)
+        if opened.withLock({ $0 }) == nil { try open(context) }
+        guard let journal = opened.withLock({ $0.take() }) else { return }
 
         let channel = EntryBlockChannel()
         let readerDone = DispatchSemaphore(value: 0)
@@ -231,7 +243,7 @@ final class JournalHandle: @unchecked Sendable {
             }
             for p in cStrings { free(p) }
         }
-        guard r >= 0, let opened = j else { throw JournaldError.open("\(source)", -r) }
+        guard r >= 0, let opened = j else { throw JournaldError.open(Self.describe(source), -r) }
         // The default threshold cuts fields at 64 KiB; every byte of every field is wanted.
         _ = sd_journal_set_data_threshold(opened, 0)
         for m in matches {
@@ -243,6 +255,15 @@ final class JournalHandle: @unchecked Sendable {
     }
 
     deinit { sd_journal_close(handle) }
+
+    /// The source as an operator wrote it, for messages.
+    static func describe(_ source: JournaldInputSettings.Source) -> String {
+        switch source {
+        case .local: return "of this machine"
+        case .directory(let dir): return dir
+        case .files(let patterns): return patterns.joined(separator: ", ")
+        }
+    }
 
     func seekHead() { _ = sd_journal_seek_head(handle) }
 
