@@ -13,6 +13,8 @@ public struct BulkStats: Sendable, Equatable {
     public var requests = 0
     /// Request body bytes put on the wire (after compression).
     public var bytesSent = 0
+    /// Answer body bytes beyond the kept limit (`DeliveryLoop.responseLimit`), read and dropped.
+    public var discardedResponseBytes = 0
     /// Requests outstanding right now.
     public var inFlight = 0
     /// Batches submitted and not yet completed.

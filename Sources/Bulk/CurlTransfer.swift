@@ -20,6 +20,10 @@ final class CurlTransfer {
     private(set) var responseHeaders: [String: String] = [:]
     private(set) var responseBody: [UInt8] = []
     private var lastResponseBytes = 0
+    private var responseLimit: ResponseBodyLimit?
+    /// The status of the answer being received, from its status line (0 before it).
+    private var responseStatus = 0
+    private var discardedBytes = 0
     /// Bytes put on the wire for the body (compressed size when gzipped).
     private(set) var bodyBytesSent = 0
 
@@ -46,7 +50,10 @@ final class CurlTransfer {
         // About as much as the last answer (answers to one kind of request are alike): no regrowing by
         // doubling, and reserved pages that stay untouched cost no memory.
         responseBody = []
-        responseBody.reserveCapacity(min(lastResponseBytes, 4 << 20))
+        responseBody.reserveCapacity(min(lastResponseBytes, 4 << 20, request.responseLimit?.success ?? .max))
+        responseLimit = request.responseLimit
+        responseStatus = 0
+        discardedBytes = 0
         errorBuffer[0] = 0
         body = nil
         upload = []
@@ -119,7 +126,7 @@ final class CurlTransfer {
         let body = responseBody
         lastResponseBytes = body.count
         responseBody = []
-        return HTTPResponse(status: status, headers: responseHeaders, body: body, host: host)
+        return HTTPResponse(status: status, headers: responseHeaders, body: body, host: host, discardedBytes: discardedBytes)
     }
 
     private func errorText(_ code: CURLcode) -> String {
@@ -128,7 +135,13 @@ final class CurlTransfer {
         return detail.isEmpty ? summary : "\(summary): \(detail)"
     }
 
-    fileprivate func appendBody(_ p: UnsafeRawBufferPointer) { responseBody.append(contentsOf: p) }
+    /// Keeps the body up to the request's limit for the answer's status; counts the rest and drops it.
+    fileprivate func appendBody(_ p: UnsafeRawBufferPointer) {
+        guard let limit = responseLimit?.bytes(forStatus: responseStatus) else { responseBody.append(contentsOf: p); return }
+        let kept = max(0, min(p.count, limit - responseBody.count))
+        if kept > 0 { responseBody.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[..<kept])) }
+        discardedBytes += p.count - kept
+    }
 
     /// Copies the next piece of the upload into libcurl's buffer; 0 at the end.
     fileprivate func readUpload(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {
@@ -148,7 +161,12 @@ final class CurlTransfer {
     fileprivate func appendHeaderLine(_ p: UnsafeRawBufferPointer) {
         let line = String(decoding: p, as: UTF8.self)
         // A new status line starts a new response (after a 100 Continue, say): drop earlier headers.
-        if line.hasPrefix("HTTP/") { responseHeaders = [:]; return }
+        if line.hasPrefix("HTTP/") {
+            responseHeaders = [:]
+            // `HTTP/1.1 500 Internal Server Error`, `HTTP/2 200`: the body's limit depends on it.
+            responseStatus = line.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+            return
+        }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })

@@ -21,10 +21,12 @@ extension DeliveryLoop {
         switch response.status {
         case 200..<300:
             hosts.markUp(hostIndex)
-            guard let parsed = BulkResponseScanner.scan(response.body) else {
+            guard response.discardedBytes == 0, let parsed = BulkResponseScanner.scan(response.body) else {
                 mailbox.updateStats { $0.failedRequests += 1 }
-                retryWhole(attempt, host: host, reason: "unreadable _bulk response: \(preview(response.body))",
-                           now: now, failover: false)
+                let reason = response.discardedBytes > 0
+                    ? "_bulk response larger than \(response.body.count) bytes for \(attempt.piece.count) items (\(response.discardedBytes) more bytes discarded)"
+                    : "unreadable _bulk response: \(preview(response.body))"
+                retryWhole(attempt, host: host, reason: reason, now: now, failover: false)
                 return
             }
             switch parsed {

@@ -61,6 +61,17 @@ final class DeliveryLoop: @unchecked Sendable {
 
     var maxInFlight: Int { max(1, settings.maxInFlight) }
 
+    /// How much of a `_bulk` answer is kept (the rest is discarded and counted). A 2xx answer holds one result
+    /// per item, ~200 bytes for `created` and ~350 for a 409 against Elasticsearch and osmem, and an error's
+    /// reason may quote the document: 2 KiB per item plus the request's own size plus 64 KiB covers every real
+    /// answer. Any other status is read for its error's type and reason only: 64 KiB. A cluster or proxy that
+    /// answers 400 MiB (measured: the process grew to 514 MB) now costs at most that per request in flight.
+    static func responseLimit(_ piece: Batch) -> ResponseBodyLimit {
+        ResponseBodyLimit(success: errorBodyLimit + piece.count * 2048 + piece.body.count, failure: errorBodyLimit)
+    }
+
+    static let errorBodyLimit = 64 << 10
+
     func run() {
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
         self.multi = multi
@@ -129,7 +140,7 @@ final class DeliveryLoop: @unchecked Sendable {
         let host = hosts.hosts[hostIndex]
         let transfer = idle.popLast() ?? CurlTransfer(settings: settings)
         let request = HTTPRequest(method: "POST", path: "/_bulk", body: attempt.piece.body,
-                                  contentType: "application/x-ndjson")
+                                  contentType: "application/x-ndjson", responseLimit: Self.responseLimit(attempt.piece))
         do {
             try transfer.prepare(request, host: host)
         } catch {
@@ -161,7 +172,9 @@ final class DeliveryLoop: @unchecked Sendable {
             let now = MonotonicClock.now()
             let answered: Bool
             if case .success(let r) = result, (200..<300).contains(r.status) { answered = true } else { answered = false }
+            let discarded = (try? result.get())?.discardedBytes ?? 0
             mailbox.updateStats {
+                $0.discardedResponseBytes += discarded
                 $0.latency.observe(now - entry.started)
                 if answered {
                     $0.lastAnsweredAt = now

@@ -7,12 +7,27 @@ public struct HTTPRequest: Sendable {
     public var contentType: String
     /// Extra `Name: value` lines, e.g. the `osd-xsrf` header the Dashboards API demands.
     public var headers: [String]
+    /// How much of the answer's body is kept; nil: all of it.
+    public var responseLimit: ResponseBodyLimit?
 
     public init(method: String, path: String, body: [UInt8]? = nil, contentType: String = "application/json",
-                headers: [String] = []) {
+                headers: [String] = [], responseLimit: ResponseBodyLimit? = nil) {
         self.method = method; self.path = path; self.body = body; self.contentType = contentType
-        self.headers = headers
+        self.headers = headers; self.responseLimit = responseLimit
     }
+}
+
+/// The most body bytes kept of an answer, by status; what comes beyond is read off the connection (so it
+/// stays usable) and discarded, and the response says how many bytes that was.
+public struct ResponseBodyLimit: Sendable, Equatable {
+    /// For 2xx answers.
+    public var success: Int
+    /// For every other status: enough for the error's type and reason.
+    public var failure: Int
+
+    public init(success: Int, failure: Int) { self.success = success; self.failure = failure }
+
+    func bytes(forStatus status: Int) -> Int { (200..<300).contains(status) ? success : failure }
 }
 
 public struct HTTPResponse: Sendable {
@@ -22,9 +37,12 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// The base URL of the host that answered.
     public var host: String
+    /// Body bytes received beyond the request's `responseLimit` and dropped; `body` is then a prefix.
+    public var discardedBytes: Int
 
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], host: String = "") {
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], host: String = "", discardedBytes: Int = 0) {
         self.status = status; self.headers = headers; self.body = body; self.host = host
+        self.discardedBytes = discardedBytes
     }
 
     public var text: String { String(decoding: body, as: UTF8.self) }

@@ -54,6 +54,8 @@ enum ShipMetrics {
         p.family("logbridge_output_failed_requests_total", .counter, help: "_bulk requests that failed as a whole.", b.failedRequests)
         p.family("logbridge_output_requests_total", .counter, help: "_bulk requests sent.", b.requests)
         p.family("logbridge_output_sent_bytes_total", .counter, help: "Request body bytes sent (after compression).", b.bytesSent)
+        p.family("logbridge_output_response_discarded_bytes_total", .counter,
+                 help: "_bulk answer body bytes beyond the kept limit, read and dropped.", b.discardedResponseBytes)
         p.family("logbridge_output_in_flight_requests", .gauge, help: "_bulk requests outstanding.", b.inFlight)
         p.family("logbridge_output_pending_batches", .gauge, help: "Batches handed to the output and not yet acknowledged.", b.batchesPending)
         p.family("logbridge_output_failing_seconds", .gauge, help: "Seconds every _bulk request has been failing (0 while they succeed).",

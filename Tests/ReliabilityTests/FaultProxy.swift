@@ -32,8 +32,16 @@ final class FaultProxy: @unchecked Sendable {
         var seed: UInt64 = 0x5eed
         /// Inject each fault with a non-zero probability once before drawing at random, so a short run meets them all.
         var guaranteeEach = true
+        /// Answers for the next `_bulk` requests, one each, before any other fault: a status and a body of
+        /// `bytes` (whitespace-padded JSON, streamed). A 2xx one is forwarded first and carries osmem's answer.
+        var hugeAnswers: [HugeAnswer] = []
 
         static let clean = Plan()
+    }
+
+    struct HugeAnswer: Sendable {
+        var status: Int
+        var bytes: Int
     }
 
     let port: Int
@@ -123,6 +131,10 @@ final class FaultProxy: @unchecked Sendable {
             guard request.path.contains("_bulk") && request.method == "POST" else {
                 guard let response = forward(request) else { return }
                 guard send(fd, response.encoded()) else { return }
+                continue
+            }
+            if let huge = lock.withLock({ plan.hugeAnswers.isEmpty ? nil : plan.hugeAnswers.removeFirst() }) {
+                guard sendHuge(huge, for: request, to: fd) else { return }
                 continue
             }
             let fault = choose(bodyBytes: request.body.count)
@@ -221,6 +233,31 @@ final class FaultProxy: @unchecked Sendable {
         lock.withLock { rejectedItems += rejected.count }
         let body = try! JSONSerialization.data(withJSONObject: ["took": 1, "errors": true, "items": merged])
         return HTTPMessage.json(200, String(decoding: body, as: UTF8.self))
+    }
+
+    /// A `huge` answer: a real one (osmem's, for 2xx; an error otherwise, never forwarded) whose JSON is padded
+    /// with spaces to `huge.bytes`, streamed from one reused 1 MiB buffer.
+    private func sendHuge(_ huge: HugeAnswer, for request: HTTPMessage, to fd: Int32) -> Bool {
+        var json: [UInt8]
+        if (200..<300).contains(huge.status) {
+            guard let answer = forward(request) else { return false }
+            json = answer.body
+        } else {
+            json = Array(#"{"error":{"type":"illegal_state_exception","reason":"huge answer from the test proxy"},"status":\#(huge.status)}"#.utf8)
+        }
+        // Padding after the opening brace: still one valid JSON object, the items at its very end.
+        let head = Array(json.prefix(1)), tail = Array(json.dropFirst())
+        let padding = max(0, huge.bytes - json.count)
+        let header = "HTTP/1.1 \(huge.status) Huge\r\nContent-Type: application/json\r\nContent-Length: \(json.count + padding)\r\n\r\n"
+        guard send(fd, Array(header.utf8) + head) else { return false }
+        let chunk = [UInt8](repeating: 0x20, count: 1 << 20)
+        var left = padding
+        while left > 0 {
+            let n = min(left, chunk.count)
+            guard send(fd, n == chunk.count ? chunk : Array(chunk.prefix(n))) else { return false }
+            left -= n
+        }
+        return send(fd, tail)
     }
 
     /// Sends the request to osmem on a fresh connection and reads the whole answer.
