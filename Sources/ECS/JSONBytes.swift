@@ -68,6 +68,31 @@ public enum JSONBytes {
         return valid
     }
 
+    /// `"` + every byte of `bytes` as a JSON string: valid UTF-8 as text (escaped as JSON needs), each byte
+    /// of an invalid sequence as the four characters `\xNN` (lower-case hex). For `event.original`, which
+    /// must keep what arrived where `appendString` would put U+FFFD; only lines that were malformed pay for it.
+    public static func appendOriginal<Out: JSONOutput>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
+        out.append(0x22)
+        if let base = bytes.baseAddress {
+            let n = bytes.count
+            var i = 0
+            var runStart = 0
+            while i < n {
+                if base[i] < 0x80 { i += 1; continue }
+                let len = validSequenceLength(base, i, n)
+                if len > 0 { i += len; continue }
+                appendEscaped(UnsafeBufferPointer(start: base + runStart, count: i - runStart), to: &out)
+                out.append(0x5C); out.append(0x5C); out.append(0x78)  // JSON `\\x`: the text `\x`
+                out.append(hexDigits[Int(base[i] >> 4)])
+                out.append(hexDigits[Int(base[i] & 0xF)])
+                i += 1
+                runStart = i
+            }
+            appendEscaped(UnsafeBufferPointer(start: base + runStart, count: n - runStart), to: &out)
+        }
+        out.append(0x22)
+    }
+
     /// True when any of the eight bytes is < 0x20, `"`, `\\` or ≥ 0x80 (the classic SWAR "has byte" tests).
     @inlinable @inline(__always)
     static func needsAttention(_ w: UInt64) -> Bool {

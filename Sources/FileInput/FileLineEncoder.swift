@@ -130,7 +130,7 @@ struct FileLineEncoder {
         }
         w.beginObject("\"event\":", &out)
         w.key("\"dataset\":", &out); out.append(contentsOf: dataset)
-        if isECS { inner("event", skipping: ["dataset"], &out) } else { w.key("\"original\":", &out); JSONBytes.appendString(line, to: &out) }
+        if isECS { inner("event", skipping: ["dataset"], &out) } else { w.key("\"original\":", &out); JSONBytes.appendOriginal(line, to: &out) }
         w.endObject(&out)
         w.beginObject("\"log\":", &out)
         w.beginObject("\"file\":", &out)

@@ -74,7 +74,7 @@ struct InfoLoggerDocumentEncoder {
         if lastProblem != nil {
             // Kept whole so nothing is lost, even when a field had to be dropped or repaired.
             w.key("\"original\":", &out)
-            JSONBytes.appendString(bytes, to: &out)
+            JSONBytes.appendOriginal(bytes, to: &out)
         }
         w.endObject(&out)
         if lastProblem != nil {

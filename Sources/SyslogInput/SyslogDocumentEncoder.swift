@@ -17,7 +17,8 @@ public struct SyslogDocumentEncoder {
     public struct Notes: OptionSet, Sendable {
         public let rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
-        /// The parser could not read the line as syslog: raw text in `event.original`.
+        /// The parser could not read the line as syslog: raw text in `event.original` (also written for lines
+        /// with invalid UTF-8, whose bytes `message` cannot keep).
         public static let parseFailure = Notes(rawValue: 1)
         /// Cut at the configured maximum size.
         public static let truncated = Notes(rawValue: 2)
@@ -140,7 +141,11 @@ public struct SyslogDocumentEncoder {
         }
         w.beginObject("\"event\":", &out)
         w.key("\"dataset\":", &out); out.append(bytes: dataset)
-        if failed { w.key("\"original\":", &out); str(whole, &out) }
+        // What arrived, byte for byte: the message is unreadable (parse failure) or had bytes replaced by U+FFFD.
+        if failed || invalidUTF8 {
+            w.key("\"original\":", &out)
+            JSONBytes.appendOriginal(UnsafeBufferPointer(rebasing: line[whole]), to: &out)
+        }
         w.endObject(&out)
         if tagged {
             w.beginArray("\"tags\":", &out)

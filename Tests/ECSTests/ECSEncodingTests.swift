@@ -30,6 +30,22 @@ import Testing
         }
     }
 
+    @Test func originalKeepsEveryByteOfInvalidSequencesAsHexText() throws {
+        func original(_ bytes: [UInt8]) throws -> String? {
+            var out: [UInt8] = []
+            bytes.withUnsafeBufferPointer { JSONBytes.appendOriginal($0, to: &out) }
+            return try JSONSerialization.jsonObject(with: Data(out), options: .fragmentsAllowed) as? String
+        }
+        // Lone continuation, truncated sequence at the end, overlong, surrogate half, 0xFF; valid text around kept.
+        #expect(try original([0x61, 0x80, 0x62]) == #"a\x80b"#)
+        #expect(try original([0x61, 0xE2, 0x82]) == #"a\xe2\x82"#)
+        #expect(try original([0xC0, 0xAF]) == #"\xc0\xaf"#)
+        #expect(try original([0xED, 0xA0, 0x80]) == #"\xed\xa0\x80"#)
+        #expect(try original(Array("é \"q\"\n".utf8) + [0xFF]) == "é \"q\"\n\\xff")
+        #expect(try original(Array("ALICE Ø² 🚀".utf8)) == "ALICE Ø² 🚀")
+        #expect(try original([]) == "")
+    }
+
     @Test func wordAtATimeScanAgreesWithFoundationAtEveryOffset() throws {
         // Every special byte at every position of a long line, so the 8-byte fast path meets it at each alignment.
         let specials: [UInt8] = [0x22, 0x5C, 0x0A, 0x01, 0x1F, 0xC3, 0x7F, 0x20]

@@ -120,16 +120,21 @@ final class SyslogSender: @unchecked Sendable {
         for i in range {
             chunk += Array("<13>1 2026-11-29T00:00:00.\(String(format: "%06d", i % 1_000_000))Z flp001 readout 42 - - \(tag)-\(i)\n".utf8)
             if chunk.count >= 16 << 10 || i == range.upperBound - 1 {
-                var off = 0
-                while off < chunk.count {
-                    let n = chunk[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw TestError("syslog send failed: \(String(cString: strerror(errno)))") }
-                    off += n
-                }
+                try sendRaw(chunk)
                 chunk.removeAll(keepingCapacity: true)
                 lock.withLock { sentUpTo = i + 1 }
             }
+        }
+    }
+
+    /// Any bytes, as they are (framing included).
+    func sendRaw(_ bytes: [UInt8]) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw TestError("syslog send failed: \(String(cString: strerror(errno)))") }
+            off += n
         }
     }
 
