@@ -138,8 +138,12 @@ import Testing
         let all = try #require(outcomes.wait(for: 4))
         #expect(Date().timeIntervalSince(started) < 4)
         #expect(all.reduce(0) { $0 + $1.indexed } == 100)
-        // Only the first request went to the dead host; it is then skipped while down.
-        #expect(output.stats.failedRequests == 1)
+        // Only the requests already on their way when the first refusal came back (at most max_in_flight of
+        // them: two batches can leave together) went to the dead host; it is then skipped while down. Expecting
+        // exactly one made the test depend on the second batch leaving after the first answer, which a loaded
+        // machine does not keep.
+        #expect(output.stats.failedRequests >= 1)
+        #expect(output.stats.failedRequests <= settings.maxInFlight)
         #expect(try count(ClusterClient(settings: settings), "logs-fo") == 100)
     }
 }
