@@ -1,4 +1,5 @@
 import Config
+import Listeners
 import Logging
 import Pipeline
 import Spool
@@ -13,6 +14,12 @@ public protocol SpoolReceiver: AnyObject, Sendable {
     func stop()
     /// True once a bounded source (a test feed, `--once` on a finished stream) has nothing more to give.
     var isExhausted: Bool { get }
+    /// Connection limits and memory-budget counters of a listening receiver; nil for the others.
+    var listenerStats: ListenerStats? { get }
+}
+
+extension SpoolReceiver {
+    public var listenerStats: ListenerStats? { nil }
 }
 
 /// The half of a network input that plays a re-readable input: it reads the spool from the last persisted

@@ -23,6 +23,8 @@ final class ShipperProcess: @unchecked Sendable {
     private(set) var options: Options
     private(set) var process: Process?
     private var starts = 0
+    /// A program (with its arguments) that runs the shipper, e.g. `prlimit --nofile=256:256 --`.
+    var launcher: [String] = []
 
     init(_ options: Options) throws {
         directory = try temporaryDirectory("lb-rel")
@@ -84,8 +86,9 @@ final class ShipperProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        p.arguments = ["ship", "--config", configPath] + (once ? ["--once"] : []) + extraArgs
+        let command = launcher + [try TestPaths.logbridgeBinary(), "ship", "--config", configPath] + (once ? ["--once"] : []) + extraArgs
+        p.executableURL = URL(fileURLWithPath: command[0])
+        p.arguments = Array(command.dropFirst())
         p.standardError = FileHandle(forWritingAtPath: stderrPath)
         p.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         try p.run()
