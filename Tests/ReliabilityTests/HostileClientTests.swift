@@ -132,9 +132,7 @@ import TestSupport
 
         let peer = InfoLoggerDaemonPeer(port: port)
         try peer.connect(timeout: 10)
-        let records = (0..<300).map { i in
-            "*1.4#I#6#1795912022.\(String(format: "%06d", i))#flp001#readout#4242#flp#FLP#readout#TPC#PHYSICS_1#551234###Readout.cxx#real-\(i)"
-        }
+        let records = infoLoggerRecords("real", 300)
         try peer.send(records)
         #expect(try peer.waitAllAcknowledged(timeout: 30), "the real infoLoggerD is acknowledged")
         peer.disconnect()
@@ -186,9 +184,7 @@ import TestSupport
 
         let peer = InfoLoggerDaemonPeer(port: port)
         try peer.connect(timeout: 10)
-        let records = (0..<100).map { i in
-            "*1.4#I#6#1795912022.\(String(format: "%06d", i))#flp001#readout#4242#flp#FLP#readout#TPC#PHYSICS_1#551234###Readout.cxx#fd-\(i)"
-        }
+        let records = infoLoggerRecords("fd", 100)
         try peer.send(records)
         #expect(try peer.waitAllAcknowledged(timeout: 30))
         #expect(eventually(60) { (try? osmem.count("logs-*")) ?? 0 >= records.count })
@@ -358,6 +354,13 @@ func sendSome(_ fd: Int32, _ bytes: [UInt8], within seconds: Double) {
     while done < bytes.count && Date() < end {
         let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + done, bytes.count - done, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         if n > 0 { done += n } else if n < 0 && errno != EAGAIN && errno != EINTR { return } else { usleep(1_000) }
+    }
+}
+
+/// InfoLogger records whose messages are `tag-0`, `tag-1`, …
+func infoLoggerRecords(_ tag: String, _ count: Int) -> [String] {
+    (0..<count).map { i in
+        "*1.4#I#6#1795912022.\(String(format: "%06d", i))#flp001#readout#4242#flp#FLP#readout#TPC#PHYSICS_1#551234###Readout.cxx#\(tag)-\(i)"
     }
 }
 
