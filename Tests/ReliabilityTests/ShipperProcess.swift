@@ -23,7 +23,8 @@ final class ShipperProcess: @unchecked Sendable {
     private(set) var options: Options
     private(set) var process: Process?
     private var starts = 0
-    /// A program (with its arguments) that runs the shipper, e.g. `prlimit --nofile=256:256 --`.
+    /// A command the binary is started through (its path and arguments follow), e.g. the system-call filter
+    /// launcher; empty: the binary itself.
     var launcher: [String] = []
 
     init(_ options: Options) throws {
@@ -86,7 +87,8 @@ final class ShipperProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         let p = Process()
-        let command = launcher + [try TestPaths.logbridgeBinary(), "ship", "--config", configPath] + (once ? ["--once"] : []) + extraArgs
+        let command = launcher + [try TestPaths.logbridgeBinary(), "ship", "--config", configPath]
+            + (once ? ["--once"] : []) + extraArgs
         p.executableURL = URL(fileURLWithPath: command[0])
         p.arguments = Array(command.dropFirst())
         p.standardError = FileHandle(forWritingAtPath: stderrPath)
