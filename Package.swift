@@ -37,18 +37,20 @@ let package = Package(
         // SSE4.2 CRC-32C for the spool's record checksums, chosen at run time (Spool falls back to Swift tables).
         .target(name: "CRC32CHardware", path: "Sources/CRC32CHardware"),
         .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", logging]),
-        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", logging],
+        // Connection limits, idle timeouts and accept back-off shared by every listener.
+        .target(name: "Listeners"),
+        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", logging],
                 swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
-            "Inputs", "ECS", "Config", "Pipeline", "Spool", logging,
+            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", logging,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ] + nio, swiftSettings: hotPath),
         .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", logging],
                 swiftSettings: hotPath),
-        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", logging] + nio,
+        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", logging] + nio,
                 swiftSettings: hotPath),
         .target(name: "Bulk", dependencies: ["CCurl", "ECS", "Config", "Pipeline", logging]),
-        .target(name: "Telemetry", dependencies: [logging] + nio),
+        .target(name: "Telemetry", dependencies: ["Listeners", logging] + nio),
         .target(name: "Setup", dependencies: ["Bulk", "Config", logging]),
         .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "Setup", logging]),
         .target(name: "Alarms", dependencies: [
@@ -56,11 +58,11 @@ let package = Package(
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
-            "Telemetry", logging,
+            "Telemetry", "Listeners", logging,
         ]),
         .target(name: "Demo", dependencies: ["Bulk", "Config"]),
         .executableTarget(name: "logbridge", dependencies: [
-            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk",
+            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "Listeners",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.

@@ -2,15 +2,19 @@
 enum InfoLoggerInputSection {
     static let kind = InputsSection.Kind(
         keys: ["dataset", "spool", "mode", "listen", "connect", "socket", "tee", "tee_queue", "max_record_bytes",
-               "reconnect_max_backoff"],
+               "reconnect_max_backoff"] + ListenerLimitKeys.keys,
         read: { id, context throws(ConfigError) in .infologger(try read(id: id, context)) })
 
     /// Keys that only mean something in one mode: set in another, they are a mistake worth stopping for.
-    static let modeOfKey: [String: InfoLoggerInputSettings.Mode] = [
-        "listen": .server, "tee": .server, "tee_queue": .server,
-        "connect": .stream, "reconnect_max_backoff": .stream,
-        "socket": .local,
-    ]
+    static let modeOfKey: [String: InfoLoggerInputSettings.Mode] = {
+        var keys: [String: InfoLoggerInputSettings.Mode] = [
+            "listen": .server, "tee": .server, "tee_queue": .server,
+            "connect": .stream, "reconnect_max_backoff": .stream,
+            "socket": .local,
+        ]
+        for key in ListenerLimitKeys.keys { keys[key] = .server }
+        return keys
+    }()
 
     static func read(id: String, _ context: InputsSection.Context) throws(ConfigError) -> InfoLoggerInputSettings {
         let entry = context.entry
@@ -26,6 +30,7 @@ enum InfoLoggerInputSection {
         if let v = entry["listen"] { settings.listen = try endpoint(v) }
         if let v = entry["tee"] { settings.tee = try endpoint(v) }
         if let v = entry["tee_queue"] { settings.teeQueue = try v.int(in: 1...10_000_000) }
+        try ListenerLimitKeys.read(entry, into: &settings.limits)
         if let v = entry["reconnect_max_backoff"] { settings.reconnectMaxSeconds = try v.positiveSeconds() }
         if let v = entry["socket"] {
             let name = try v.nonEmptyString()

@@ -36,6 +36,10 @@ public struct InfoLoggerInputSettings: Sendable, Equatable {
     public var teeQueue: Int = 100_000
     /// Longest record accepted (the C++ client stops at 1024 bytes, the Go client does not).
     public var maxRecordBytes: Int = 1 << 20
+    /// `server` mode: connections in all and per address, idle timeout, and the bytes of unfinished frames the
+    /// connections may hold together (a frame is read whole before it is stored).
+    public var limits = ListenerLimitSettings(maxConnections: 512, maxConnectionsPerAddress: 64, idleTimeoutSeconds: 600,
+                                              maxBufferedBytes: 32 << 20)
     /// `stream` mode: longest wait between reconnection attempts.
     public var reconnectMaxSeconds: Double = 30
 

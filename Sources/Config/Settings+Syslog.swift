@@ -59,8 +59,13 @@ public struct SyslogInputSettings: Sendable, Equatable {
     public var listen: [Listener] = []
     /// Longer messages are cut to this size, tagged `syslog_truncated` and counted.
     public var maxMessageBytes: Int = 64 * 1024
-    /// Per TCP/TLS listener; further connections are accepted and closed at once (counted).
-    public var maxConnections: Int = 1024
+    /// TCP/TLS connections (over all stream listeners), per address, idle timeout, and the memory budget of
+    /// encoded records not yet in the spool.
+    public var limits = ListenerLimitSettings(maxConnections: 1024, maxConnectionsPerAddress: 256, idleTimeoutSeconds: 600,
+                                              maxBufferedBytes: 1 << 20)
+    /// Encoded records one connection gathers before handing them on; a connection stops reading as soon as
+    /// the input's budget is used, so this bounds how far one connection can go past it.
+    public var maxBufferedPerConnection: Int = 64 << 10
     public var tls: TLS? = nil
     public init(id: String) { self.id = id }
 }

@@ -5,7 +5,8 @@ import Glibc
 /// Reads a `type: syslog` input.
 enum SyslogInputSection {
     static let kind = InputsSection.Kind(
-        keys: ["dataset", "spool", "listen", "max_message_size", "max_connections", "timezone", "tls"],
+        keys: ["dataset", "spool", "listen", "max_message_size", "timezone", "tls", "max_buffered_per_connection"]
+            + ListenerLimitKeys.keys,
         read: { id, context throws(ConfigError) in .syslog(try read(id: id, context)) })
 
     static let tlsKeys = ["certificate", "key", "client_ca", "client_auth"]
@@ -32,7 +33,13 @@ enum SyslogInputSection {
                 throw v.error("must be between 480B (RFC 5424's minimum) and 16MiB")
             }
         }
-        if let v = entry["max_connections"] { settings.maxConnections = try v.int(in: 1...1_000_000) }
+        try ListenerLimitKeys.read(entry, into: &settings.limits)
+        if let v = entry["max_buffered_per_connection"] {
+            settings.maxBufferedPerConnection = try v.byteSize()
+            guard (4 << 10...settings.limits.maxBufferedBytes).contains(settings.maxBufferedPerConnection) else {
+                throw v.error("must be between 4KiB and max_buffered (\(settings.limits.maxBufferedBytes) bytes)")
+            }
+        }
         if let v = entry["timezone"] { settings.timezone = try TimezoneKey.read(v) }
 
         let tlsSection = try entry.section("tls", keys: tlsKeys)

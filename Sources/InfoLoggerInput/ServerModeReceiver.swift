@@ -1,6 +1,7 @@
 import Config
 import ECS
 import Inputs
+import Listeners
 import Logging
 import Spool
 #if canImport(Glibc)
@@ -12,17 +13,30 @@ import Glibc
 /// durable by one `waitDurable` (group commit across connections) and acknowledged by one cumulative ACK.
 /// Until the ACK, the message stays in infoLoggerD's own disk queue, so neither a LogBridge crash nor a
 /// cluster outage loses it. A full spool blocks the append: reading and acknowledging stop with it.
+///
+/// Each connection has a thread; `limits` bound how many (idle ones are timed out, and evicted before a new
+/// sender is refused), and the bytes of unfinished frames they hold together (`max_buffered`): a connection
+/// starts with a 16 KiB buffer and reserves from the budget to grow it for a larger frame.
 final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
     let settings: InfoLoggerReceiverSettings
+    let stats = ListenerStats()
     private let threads = ReceiverThreads()
     private var listener: Int32 = -1
     private var tee: TeeForwarder?
+    private var table: ConnectionTable?
+    private var budget: ByteBudget?
+    private var logger = Logger(label: "infologger")
     /// The bound port, once started (`listen` port 0 picks one).
     private(set) var port = 0
 
     init(settings: InfoLoggerReceiverSettings) { self.settings = settings }
 
     var isExhausted: Bool { true }
+
+    var listenerStats: ListenerStats? { stats }
+
+    /// A connection's buffer before it needs the budget: far above the C++ client's 1 KiB records.
+    static let initialBuffer = 16 << 10
 
     func start(spool: Spool, context: InputContext) throws {
         let endpoint = settings.input.listen
@@ -37,38 +51,90 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
         context.logger.info("InfoLogger server listening", metadata: [
             "input": "\(settings.input.id)", "listen": "\(endpoint.host):\(port)",
             "tee": "\(settings.input.tee.map { "\($0)" } ?? "none")"])
+        let limits = settings.input.limits
+        let table = ConnectionTable(limits: .init(maxConnections: limits.maxConnections, maxPerAddress: limits.maxConnectionsPerAddress,
+                                                  idleTimeoutSeconds: limits.idleTimeoutSeconds), stats: stats)
+        table.startSweeping()
+        self.table = table
+        budget = ByteBudget(limit: limits.maxBufferedBytes, stats: stats)
+        logger = context.logger
         let listener = self.listener
-        threads.spawn { [self] in acceptLoop(listener, spool: spool, context: context) }
+        threads.spawn { [self] in acceptLoop(listener, table: table, spool: spool, context: context) }
     }
 
     func stop() {
+        table?.stop()
         threads.stop()
     }
 
-    private func acceptLoop(_ listener: Int32, spool: Spool, context: InputContext) {
+    private func acceptLoop(_ listener: Int32, table: ConnectionTable, spool: Spool, context: InputContext) {
         defer { close(listener) }
+        var backoff = AcceptBackoff()
+        var failureLog = ThrottledLogger(interval: 5)
         while !threads.isStopping {
-            guard PosixSocket.waitReadable(listener, milliseconds: 200), let fd = PosixSocket.accept(listener) else { continue }
+            guard PosixSocket.waitReadable(listener, milliseconds: 200) else { continue }
+            let fd = Glibc.accept(listener, nil, nil)
+            guard fd >= 0 else {
+                let code = errno
+                // Out of descriptors the pending connection stays queued and accept fails again at once: pause.
+                guard AcceptBackoff.isResourceShortage(code) else { continue }
+                stats.acceptErrors.add(1, ordering: .relaxed)
+                // Descriptors taken elsewhere: an idle connection's descriptor lets the waiting one in.
+                if table.evictLongestIdle() { continue }
+                let millis = backoff.failed()
+                failureLog.warning(logger, "cannot accept an InfoLogger connection; pausing the listener",
+                                   ["input": "\(settings.input.id)", "error": "\(String(cString: strerror(code)))",
+                                    "pause_ms": "\(millis)"])
+                _ = threads.pause(Double(millis) / 1000)
+                continue
+            }
+            backoff.succeeded()
+            let peer = PeerName.of(fd)
+            // The table shuts the socket down to evict or time it out; the serving thread then sees the end.
+            let admission = table.admit(address: PeerName.host(of: peer)) { shutdown(fd, Int32(SHUT_RDWR)) }
+            guard case .admitted(let ticket) = admission else {
+                close(fd)
+                failureLog.warning(logger, "InfoLogger connection refused: connection limit reached and none idle",
+                                   ["input": "\(settings.input.id)", "peer": "\(peer)",
+                                    "max_connections": "\(settings.input.limits.maxConnections)",
+                                    "max_connections_per_address": "\(settings.input.limits.maxConnectionsPerAddress)"])
+                continue
+            }
             settings.counters.connectionsAccepted.add(1, ordering: .relaxed)
             threads.track(fd)
             threads.spawn { [self] in
-                defer { threads.closeTracked(fd) }
-                serve(fd, spool: spool, context: context)
+                defer {
+                    table.release(ticket)
+                    threads.closeTracked(fd)
+                }
+                serve(fd, peer: peer, ticket: ticket, spool: spool, context: context)
             }
         }
     }
 
-    private func serve(_ fd: Int32, spool: Spool, context: InputContext) {
-        let peer = PeerName.of(fd)
+    private func serve(_ fd: Int32, peer: String, ticket: ConnectionTable.Ticket, spool: Spool, context: InputContext) {
         var spooler = RecordSpooler(spool: spool, context: context, settings: settings, source: "infologger-server " + peer)
         var parser = FrameParser(maxRecordBytes: settings.input.maxRecordBytes)
-        let buffer = ReceiveBuffer()
+        let buffer = ReceiveBuffer(capacity: Self.initialBuffer, budget: budget)
         let logger = context.logger
         var ack: [UInt8] = []
         var client = "?"
-        while !threads.isStopping {
-            guard PosixSocket.waitReadable(fd, milliseconds: 200) else { continue }
-            let n = buffer.read(from: fd)
+        var waitingForBudget = false
+        while !threads.isStopping && !ticket.isClosedByTable {
+            if waitingForBudget {
+                // Only the budget can let this connection go on: wait for it without polling a readable socket.
+                usleep(20_000)
+            } else {
+                guard PosixSocket.waitReadable(fd, milliseconds: 200) else { continue }
+            }
+            let n = buffer.read(from: fd, reserving: 4 << 10)
+            if n == ReceiveBuffer.noRoom {
+                if !waitingForBudget { stats.budgetPauses.add(1, ordering: .relaxed) }
+                waitingForBudget = true
+                continue
+            }
+            waitingForBudget = false
+            if n > 0 { ticket.touch() }
             if n <= 0 {
                 if buffer.count > 0 {
                     logger.warning("InfoLogger connection closed inside a frame; infoLoggerD re-sends it",
@@ -100,8 +166,10 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
                     // The frames before the bad one are still stored and acknowledged.
                     violation = v
                 }
+                ticket.setWaiting(true)
                 end = try spooler.commit()
             } catch {
+                ticket.setWaiting(false)
                 // The spool refused (closed on shutdown, I/O error, a record too large): the burst is not
                 // acknowledged, so infoLoggerD keeps and re-sends it.
                 if !threads.isStopping {
@@ -116,7 +184,9 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
                 return
             }
             let acked = last.flatMap { l in end.map { (l.minID, l.majID, $0) } }
-            guard acknowledge(acked, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer) else { return }
+            let sent = acknowledge(acked, fd: fd, spool: spool, ack: &ack, logger: logger, peer: peer)
+            ticket.setWaiting(false)
+            guard sent else { return }
             if let violation {
                 settings.counters.protocolErrors.add(1, ordering: .relaxed)
                 logger.error("InfoLogger protocol error; closing this connection",
@@ -169,6 +239,15 @@ enum PeerName {
         }
         if family == sa_family_t(AF_UNIX) { return "unix:pid?" }
         guard ok == 0 else { return "?" }
-        return String(cString: host) + ":" + String(cString: port)
+        let h = String(cString: host)
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + String(cString: port)
+    }
+
+    /// The address part of `of`'s answer, for per-address limits.
+    static func host(of peer: String) -> String {
+        guard let colon = peer.lastIndex(of: ":") else { return peer }
+        var host = peer[..<colon]
+        if host.first == "[" && host.last == "]" { host = host.dropFirst().dropLast() }
+        return String(host)
     }
 }

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Listeners
 import Logging
 import Pipeline
 import Spool
@@ -14,6 +15,12 @@ public protocol SpoolReceiver: AnyObject, Sendable {
     func stop()
     /// True once a bounded source (a test feed, `--once` on a finished stream) has nothing more to give.
     var isExhausted: Bool { get }
+    /// Connection limits and memory-budget counters of a listening receiver; nil for the others.
+    var listenerStats: ListenerStats? { get }
+}
+
+extension SpoolReceiver {
+    public var listenerStats: ListenerStats? { nil }
 }
 
 /// The half of a network input that plays a re-readable input: it reads the spool from the last persisted

@@ -1,6 +1,7 @@
 import Bulk
 import Config
 import InfoLoggerInput
+import Listeners
 import Spool
 
 /// A copy of a run's counters at one moment, for the metrics endpoint.
@@ -37,6 +38,8 @@ public struct InputSnapshot: Sendable {
     public var lastEventMicros: Int64?
     /// InfoLogger inputs only.
     public var infologger: InfoLoggerCounters.Snapshot?
+    /// Inputs that accept connections (syslog TCP/TLS, InfoLogger server mode).
+    public var listener: ListenerStats.Snapshot?
 
     public init(id: String, type: String) { self.id = id; self.type = type }
 }

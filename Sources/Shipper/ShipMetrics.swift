@@ -1,12 +1,14 @@
 import Bulk
 import Foundation
 import InfoLoggerInput
+import Listeners
 import Telemetry
 
 /// Renders a run's snapshot as Prometheus text. Names follow Prometheus conventions: `_total` for
 /// counters, base units (seconds, bytes). The full list with meanings is in docs/reliability.md.
 enum ShipMetrics {
-    static func render(_ run: RunSnapshot, readiness: Readiness.Verdict, reloads: Int, now: Double = Date().timeIntervalSince1970,
+    static func render(_ run: RunSnapshot, readiness: Readiness.Verdict, reloads: Int, endpoint: ListenerStats.Snapshot? = nil,
+                       now: Double = Date().timeIntervalSince1970,
                        monotonicNow: Double = Readiness.monotonicNow()) -> String {
         var p = PrometheusText()
         func perInput(_ value: (InputSnapshot) -> Double?) -> [PrometheusText.Sample] {
@@ -44,6 +46,29 @@ enum ShipMetrics {
             infologger("stream_gaps_total", "Reconnections of stream mode during which messages may have been missed.") { $0.gaps }
             infologger("tee_forwarded_total", "Messages the tee's infoLoggerServer acknowledged.") { $0.teeForwarded }
             infologger("tee_dropped_total", "Messages not forwarded to the tee because its queue was full (never dropped for the cluster).") { $0.teeDropped }
+        }
+
+        // Listeners (docs/reliability.md#memory-budget-and-connection-limits): the inputs that accept
+        // connections, and the metrics endpoint itself as listener="metrics".
+        let listeners = run.inputs.compactMap { i in i.listener.map { (i.id, i.type, $0) } } + (endpoint.map { [("metrics", "metrics", $0)] } ?? [])
+        func listener(_ name: String, _ type: PrometheusText.Kind, _ help: String, _ value: (ListenerStats.Snapshot) -> Int) {
+            p.family("logbridge_listener_" + name, type, help: help,
+                     listeners.map { PrometheusText.Sample([("listener", $0.0), ("type", $0.1)], Double(value($0.2))) })
+        }
+        if !listeners.isEmpty {
+            listener("connections", .gauge, "Connections open now.") { $0.open }
+            listener("connections_accepted_total", .counter, "Connections accepted.") { $0.accepted }
+            p.family("logbridge_listener_connections_refused_total", .counter,
+                     help: "Connections refused: limit reached and no connection idle (reason: max_connections or max_connections_per_address).",
+                     listeners.flatMap { l in [
+                        PrometheusText.Sample([("listener", l.0), ("type", l.1), ("reason", "max_connections")], Double(l.2.refusedTotal)),
+                        PrometheusText.Sample([("listener", l.0), ("type", l.1), ("reason", "max_connections_per_address")], Double(l.2.refusedPerAddress)),
+                     ] })
+            listener("connections_evicted_total", .counter, "Idle connections closed to make room for a new sender.") { $0.evicted }
+            listener("connections_idle_closed_total", .counter, "Connections closed after idle_timeout without a byte.") { $0.idleClosed }
+            listener("accept_errors_total", .counter, "accept() failures (out of descriptors or memory), each followed by a pause.") { $0.acceptErrors }
+            listener("budget_pauses_total", .counter, "Times a connection stopped reading because the input's max_buffered was used.") { $0.budgetPauses }
+            listener("buffered_bytes", .gauge, "Received bytes held in memory: encoded records not yet in the spool (syslog), unfinished frames beyond the first 16 KiB per connection (InfoLogger).") { $0.bufferedBytes }
         }
 
         let b = run.bulk ?? BulkStats()

@@ -220,7 +220,10 @@ public final class ShipRun: @unchecked Sendable {
             i.dropped = input.counters.dropped.load(ordering: .relaxed)
             i.checkpointsLost = input.counters.checkpointsLost.load(ordering: .relaxed)
             i.checkpointSavedAt = saved[id] ?? checkpointFileTime(id)
-            if let spooled = input as? SpooledInput { i.spool = spooled.spoolMetrics() }
+            if let spooled = input as? SpooledInput {
+                i.spool = spooled.spoolMetrics()
+                i.listener = spooled.receiver.listenerStats?.snapshot()
+            }
             i.infologger = InfoLoggerInput.counters(of: input)?.snapshot()
             if let journal = input as? JournaldInput {
                 let t = journal.lastReadRealtime.load(ordering: .relaxed)

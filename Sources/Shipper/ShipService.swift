@@ -113,7 +113,7 @@ public final class ShipService: Sendable {
 
     /// What `/metrics`, `/health` and `/ready` answer.
     func answer(_ path: String) -> ProbeEndpoint.Answer {
-        let (run, reloads, config) = state.withLock { ($0.current, $0.reloads, $0.config) }
+        let (run, reloads, config, endpoint) = state.withLock { ($0.current, $0.reloads, $0.config, $0.endpoint) }
         let readiness = Readiness(unreadyAfter: config.metrics.unreadyAfterSeconds)
         let snapshot = run?.snapshot() ?? RunSnapshot()
         let verdict = readiness.evaluate(inputsOpen: snapshot.inputsOpen, lastAnsweredAt: snapshot.lastAnsweredAt, failingSince: snapshot.bulk?.failingSince,
@@ -121,7 +121,7 @@ public final class ShipService: Sendable {
         switch path {
         case "/metrics":
             return .init(status: 200, contentType: PrometheusText.contentType,
-                         body: ShipMetrics.render(snapshot, readiness: verdict, reloads: reloads))
+                         body: ShipMetrics.render(snapshot, readiness: verdict, reloads: reloads, endpoint: endpoint?.stats.snapshot()))
         case "/health", "/healthz", "/live":
             return .init(status: 200, body: "alive\n")
         case "/ready", "/readyz":

@@ -1,5 +1,6 @@
 import Foundation
 import Inputs
+import Listeners
 import Logging
 import Spool
 import Synchronization
@@ -36,17 +37,19 @@ final class SpoolAppender: @unchecked Sendable {
     let appended = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
 
-    init(highWater: Int = 1 << 20, logger: Logger, counters: InputCounters? = nil) {
+    /// Mirrors `queuedBytes` for `/metrics` (`bufferedBytes`, read without the lock).
+    private let stats: ListenerStats?
+
+    /// `highWater` is the input's `max_buffered`. The queue only has to absorb the spool's append latency (an
+    /// fsync, a segment roll); more would just be received data held in memory, invisible to the spool's cap
+    /// (and lost at a crash). 1 MiB kept the 1M-line TCP bench at the same rate as 4 MiB with ~5 MB less peak RSS.
+    init(highWater: Int = 1 << 20, logger: Logger, counters: InputCounters? = nil, stats: ListenerStats? = nil) {
         self.highWater = highWater
         self.lowWater = highWater / 4
         self.logger = logger
         self.counters = counters
+        self.stats = stats
     }
-
-    /// The queue only has to absorb the spool's append latency (an fsync, a segment roll); more than a small
-    /// part of the spool's cap would just be received data held in memory, invisible to the cap (and lost at a
-    /// crash). 1 MiB kept the 1M-line TCP bench at the same rate as 4 MiB with ~5 MB less peak RSS.
-    static func highWater(spoolBytes: Int) -> Int { min(1 << 20, max(256 << 10, spoolBytes / 8)) }
 
     func start(spool: Spool, name: String) {
         self.spool = spool
@@ -89,6 +92,7 @@ final class SpoolAppender: @unchecked Sendable {
     func offer(_ batch: SpoolWriteBatch) -> Bool {
         condition.lock(); defer { condition.unlock() }
         queuedBytes += batch.bytes.count
+        stats?.bufferedBytes.store(queuedBytes, ordering: .relaxed)
         queue.append(batch)
         condition.signal()
         return queuedBytes < highWater
@@ -102,9 +106,16 @@ final class SpoolAppender: @unchecked Sendable {
             return false
         }
         queuedBytes += batch.bytes.count
+        stats?.bufferedBytes.store(queuedBytes, ordering: .relaxed)
         queue.append(batch)
         condition.signal()
         return true
+    }
+
+    /// True while the queue is at or above the high-water mark: a connection should not start a read.
+    var isFull: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return queuedBytes >= highWater
     }
 
     /// Runs `resume` once the queue is under the low-water mark (at once when it already is).
@@ -158,6 +169,7 @@ final class SpoolAppender: @unchecked Sendable {
             condition.lock()
             busy = false
             queuedBytes -= size
+            stats?.bufferedBytes.store(queuedBytes, ordering: .relaxed)
             keepLocked(consume batch)
             var wake: [@Sendable () -> Void] = []
             if queuedBytes < lowWater && !waiters.isEmpty { swap(&wake, &waiters) }

@@ -15,6 +15,13 @@ public struct SyslogFramer {
 
     /// Calls `emit(frame, truncated)` for each complete message in `data`; keeps an incomplete tail.
     public mutating func feed(_ data: UnsafeRawBufferPointer, _ emit: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+        feed(data, until: { frame, truncated in emit(frame, truncated); return true })
+    }
+
+    /// Like `feed`, but `emit` returning false stops after that message: the rest of `data` is kept, as raw
+    /// bytes, for the next `feed` (an empty one resumes). A connection over its memory budget stops this way
+    /// in the middle of a read instead of encoding the whole read.
+    public mutating func feed(_ data: UnsafeRawBufferPointer, until emit: (UnsafeBufferPointer<UInt8>, Bool) -> Bool) {
         let bytes = data.bindMemory(to: UInt8.self)
         if pending.isEmpty {
             let used = process(bytes, emit)
@@ -24,6 +31,11 @@ public struct SyslogFramer {
             let used = pending.withUnsafeBufferPointer { process($0, emit) }
             pending.removeSubrange(0..<used)
         }
+    }
+
+    /// Keeps `data` unframed, for a connection that is paused (a read already under way when it paused).
+    public mutating func hold(_ data: UnsafeRawBufferPointer) {
+        pending.append(contentsOf: data.bindMemory(to: UInt8.self))
     }
 
     /// The connection closed: whatever is left is one last message (marked truncated when a count promised more).
@@ -43,7 +55,8 @@ public struct SyslogFramer {
         }
     }
 
-    /// Bytes waiting for the rest of their message (bounded by `maxBytes` plus a length prefix).
+    /// Bytes waiting for the rest of their message (bounded by `maxBytes` plus a length prefix), or held by a
+    /// stopped `feed` (bounded by one read).
     public var pendingBytes: Int { pending.count }
 
     @inline(__always) private func isSeparator(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D || b == 0x00 }
@@ -56,7 +69,7 @@ public struct SyslogFramer {
         return (v, k + 1)
     }
 
-    private mutating func process(_ p: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>, Bool) -> Void) -> Int {
+    private mutating func process(_ p: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>, Bool) -> Bool) -> Int {
         let n = p.count
         var i = 0
         while i < n {
@@ -82,13 +95,15 @@ public struct SyslogFramer {
                 if let (count, start) = countPrefix(p, i) {
                     if count > maxBytes {
                         guard n - start >= maxBytes else { return i }
-                        emit(UnsafeBufferPointer(rebasing: p[start..<(start + maxBytes)]), true)
+                        let go = emit(UnsafeBufferPointer(rebasing: p[start..<(start + maxBytes)]), true)
                         skipRemaining = count - maxBytes
                         i = start + maxBytes
+                        if !go { return i }
                     } else {
                         guard n - start >= count else { return i }
-                        emit(UnsafeBufferPointer(rebasing: p[start..<(start + count)]), false)
+                        let go = emit(UnsafeBufferPointer(rebasing: p[start..<(start + count)]), false)
                         i = start + count
+                        if !go { return i }
                     }
                     continue
                 }
@@ -100,18 +115,16 @@ public struct SyslogFramer {
             if let lf = indexOfLF(p, i) {
                 // The CR of a CRLF is not part of the message, so it does not count against maxBytes.
                 let end = lf > i && p[lf - 1] == 0x0D ? lf - 1 : lf
-                if end - i > maxBytes {
-                    emit(UnsafeBufferPointer(rebasing: p[i..<(i + maxBytes)]), true)
-                } else {
-                    emit(UnsafeBufferPointer(rebasing: p[i..<end]), false)
-                }
+                let go = end - i > maxBytes ? emit(UnsafeBufferPointer(rebasing: p[i..<(i + maxBytes)]), true)
+                                            : emit(UnsafeBufferPointer(rebasing: p[i..<end]), false)
                 i = lf + 1
+                if !go { return i }
             } else {
                 // Only cut once the message is certainly longer than maxBytes: with maxBytes + 1 bytes and no LF
                 // the last byte may be the CR of a CRLF still in flight, and the verdict must not depend on how
                 // TCP split the stream (found by fuzz-syslog).
                 guard n - i > maxBytes + 1 else { return i }
-                emit(UnsafeBufferPointer(rebasing: p[i..<(i + maxBytes)]), true)
+                _ = emit(UnsafeBufferPointer(rebasing: p[i..<(i + maxBytes)]), true)
                 discardingToLF = true
                 i = n
             }

@@ -1,6 +1,7 @@
 import Config
 import ECS
 import Inputs
+import Listeners
 import Logging
 import NIOCore
 import NIOPosix
@@ -20,8 +21,10 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
 
     static let malformedLog = ThrottledWarning()
     static let dropLog = ThrottledWarning()
+    static let acceptLog = ThrottledWarning()
 
     private var group: MultiThreadedEventLoopGroup?
+    private var connections: ConnectionTable?
     private var channels: [Channel] = []
     private var appender: SpoolAppender?
     private var once = false
@@ -35,8 +38,8 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
         once = context.once
         logger = context.logger
         let zone = try SyslogTimeZone.load(settings.timezone)
-        let appender = SpoolAppender(highWater: SpoolAppender.highWater(spoolBytes: spool.options.maxBytes), logger: logger,
-                                     counters: inputCounters)
+        let appender = SpoolAppender(highWater: settings.limits.maxBufferedBytes, logger: logger, counters: inputCounters,
+                                     stats: stats.listener)
         appender.start(spool: spool, name: "syslog-spool-\(settings.id)")
         self.appender = appender
         let identity = SyslogIdentity(inputID: settings.id, startMicros: SyslogRecordEncoder.wallMicros())
@@ -50,13 +53,19 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
         let tlsContext = try settings.tls.map(Self.makeTLSContext)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
+        let table = ConnectionTable(limits: .init(maxConnections: settings.limits.maxConnections,
+                                                  maxPerAddress: settings.limits.maxConnectionsPerAddress,
+                                                  idleTimeoutSeconds: settings.limits.idleTimeoutSeconds),
+                                    stats: stats.listener)
+        table.startSweeping()
+        connections = table
         do {
             for listener in settings.listen {
                 let channel: Channel
                 switch listener.transport {
                 case .udp: channel = try bindUDP(listener, group: group, makeEncoder: makeEncoder, appender: appender)
-                case .tcp: channel = try bindStream(listener, tls: nil, group: group, makeEncoder: makeEncoder, appender: appender)
-                case .tls: channel = try bindStream(listener, tls: tlsContext, group: group, makeEncoder: makeEncoder, appender: appender)
+                case .tcp: channel = try bindStream(listener, tls: nil, group: group, table: table, makeEncoder: makeEncoder, appender: appender)
+                case .tls: channel = try bindStream(listener, tls: tlsContext, group: group, table: table, makeEncoder: makeEncoder, appender: appender)
                 }
                 channels.append(channel)
                 boundPorts.append(channel.localAddress?.port ?? listener.port)
@@ -71,18 +80,23 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
     public func stop() {
         for c in channels { try? c.close().wait() }
         channels = []
+        connections?.stop()
+        connections = nil
         try? group?.syncShutdownGracefully()
         group = nil
         appender?.stop()
         appender = nil
-        let s = stats
+        let s = stats, l = stats.listener.snapshot()
         logger.info("syslog receiver stopped", metadata: [
             "received": "\(s.received.load(ordering: .relaxed))", "malformed": "\(s.malformed.load(ordering: .relaxed))",
             "truncated": "\(s.truncated.load(ordering: .relaxed))", "udp_dropped": "\(s.udpDropped.load(ordering: .relaxed))",
-            "connections_rejected": "\(s.connectionsRejected.load(ordering: .relaxed))",
-            "pauses": "\(s.pauses.load(ordering: .relaxed))",
+            "connections_refused": "\(l.refusedTotal + l.refusedPerAddress)", "connections_evicted": "\(l.evicted)",
+            "connections_idle_closed": "\(l.idleClosed)", "accept_errors": "\(l.acceptErrors)", "pauses": "\(l.budgetPauses)",
         ])
     }
+
+    /// Connection limits, idle timeouts, accept errors and memory-budget pauses of the TCP/TLS listeners.
+    public var listenerStats: ListenerStats? { stats.listener }
 
     /// Bytes received but not yet in the spool.
     public var queuedBytes: Int { appender?.queued ?? 0 }
@@ -105,33 +119,59 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
             .bind(host: l.host, port: l.port).wait()
     }
 
-    private func bindStream(_ l: SyslogInputSettings.Listener, tls: NIOSSLContext?, group: EventLoopGroup,
+    private func bindStream(_ l: SyslogInputSettings.Listener, tls: NIOSSLContext?, group: EventLoopGroup, table: ConnectionTable,
                             makeEncoder: @escaping @Sendable () -> SyslogRecordEncoder, appender: SpoolAppender) throws -> Channel {
-        let stats = self.stats, logger = self.logger, maxBytes = settings.maxMessageBytes, limit = settings.maxConnections
-        let counters = inputCounters
-        let connections = ConnectionCount()
+        let stats = self.stats, logger = self.logger, maxBytes = settings.maxMessageBytes, counters = inputCounters
+        let connectionBudget = settings.maxBufferedPerConnection, limits = settings.limits
         return try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Self.acceptBackoff(table: table, logger: logger))
+                }
+            }
             .childChannelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            // One read per wake-up: a connection whose read used the input's budget stops before the next read,
+            // not after a burst of 16 (up to 1 MiB of 2-byte lines, ~170 MB once encoded).
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
-                if connections.value.wrappingAdd(1, ordering: .relaxed).newValue > limit {
-                    connections.value.subtract(1, ordering: .relaxed)
-                    stats.connectionsRejected.add(1, ordering: .relaxed)
-                    SyslogReceiver.dropLog.log(logger, "max_connections reached; connection refused",
-                                               ["peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "max_connections": "\(limit)"])
+                let peer = channel.remoteAddress
+                // The table calls this with its lock held, maybe from this loop: close later, never re-entrantly.
+                let admission = table.admit(address: peer?.ipAddress ?? "?") { channel.eventLoop.execute { channel.close(promise: nil) } }
+                guard case .admitted(let ticket) = admission else {
+                    let perAddress: Bool
+                    if case .refused(let p) = admission { perAddress = p } else { perAddress = false }
+                    SyslogReceiver.dropLog.log(logger, perAddress ? "max_connections_per_address reached and no connection idle; connection refused"
+                                                                  : "max_connections reached and no connection idle; connection refused",
+                                               ["peer": "\(peer.map { "\($0)" } ?? "?")", "max_connections": "\(limits.maxConnections)",
+                                                "max_connections_per_address": "\(limits.maxConnectionsPerAddress)"])
                     return channel.close()
                 }
-                stats.connectionsAccepted.add(1, ordering: .relaxed)
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         SyslogStreamHandler(framer: SyslogFramer(maxBytes: maxBytes), encoder: makeEncoder(), appender: appender,
-                                            stats: stats, connections: connections, logger: logger, counters: counters))
+                                            stats: stats, ticket: ticket, table: table, connectionBudget: connectionBudget,
+                                            logger: logger, counters: counters))
                 }
             }
             .bind(host: l.host, port: l.port).wait()
+    }
+
+    /// Out of descriptors, `accept` fails until one is freed: pause the listener (50 ms doubling to 1 s) and
+    /// count and log it, instead of NIO's silent default.
+    static func acceptBackoff(table: ConnectionTable, logger: Logger) -> AcceptBackoffHandler {
+        // Called on the listener's event loop only.
+        var backoff = AcceptBackoff()
+        return AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
+            table.stats.acceptErrors.add(1, ordering: .relaxed)
+            // Descriptors taken elsewhere: an idle connection's descriptor lets the waiting one in.
+            let millis = table.evictLongestIdle() ? 10 : backoff.failed()
+            SyslogReceiver.acceptLog.log(logger, "cannot accept a connection; pausing the listener",
+                                         ["error": "\(error)", "pause_ms": "\(millis)"])
+            return .milliseconds(Int64(millis))
+        }
     }
 
     static func makeTLSContext(_ tls: SyslogInputSettings.TLS) throws -> NIOSSLContext {
@@ -147,11 +187,6 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
         }
         return try NIOSSLContext(configuration: config)
     }
-}
-
-/// Open connections of one listener, for `max_connections`.
-final class ConnectionCount: Sendable {
-    let value = Atomic<Int>(0)
 }
 
 public enum SyslogReceiverError: Error, CustomStringConvertible {

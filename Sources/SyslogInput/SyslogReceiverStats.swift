@@ -1,3 +1,4 @@
+import Listeners
 import Synchronization
 
 /// What the listeners saw, for the summary and tests; every loss path has its own counter.
@@ -8,10 +9,7 @@ public final class SyslogReceiverStats: Sendable {
     public let truncated = Atomic<Int>(0)
     /// UDP datagrams dropped because the spool appender was behind (UDP cannot be paused).
     public let udpDropped = Atomic<Int>(0)
-    /// TCP/TLS connections refused because `max_connections` was reached.
-    public let connectionsRejected = Atomic<Int>(0)
-    public let connectionsAccepted = Atomic<Int>(0)
-    /// Times a TCP/TLS connection stopped reading because the spool could not keep up.
-    public let pauses = Atomic<Int>(0)
+    /// TCP/TLS connections: accepted, refused, evicted, timed out; pauses for the memory budget.
+    public let listener = ListenerStats()
     public init() {}
 }

@@ -1,13 +1,16 @@
 import ECS
 import Inputs
+import Listeners
 import Logging
 import Spool
 import NIOCore
 import Synchronization
 
 /// One TCP or TLS connection: frames the stream, encodes each message into a spool record and hands the
-/// records of each read to the appender. When the appender is behind, the connection stops reading
-/// (autoRead off) until it has caught up: the sender's TCP window closes, nothing is dropped.
+/// records to the appender at the end of each read, or as soon as they reach `connectionBudget` bytes.
+/// When the input's budget (`max_buffered`) is used, the connection stops at once: the rest of the read
+/// stays unframed (wire bytes, not ~500-byte records), reading stops (autoRead off) and the sender's TCP
+/// window closes until the appender has caught up. Nothing is dropped.
 final class SyslogStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
@@ -15,7 +18,9 @@ final class SyslogStreamHandler: ChannelInboundHandler {
     private var encoder: SyslogRecordEncoder
     private let appender: SpoolAppender
     private let stats: SyslogReceiverStats
-    private let connections: ConnectionCount
+    private let ticket: ConnectionTable.Ticket
+    private let table: ConnectionTable
+    private let connectionBudget: Int
     private let counters: InputCounters?
     private let logger: Logger
     private var origin = SyslogDocumentEncoder.Origin()
@@ -25,11 +30,15 @@ final class SyslogStreamHandler: ChannelInboundHandler {
     /// and handed over at the end of the read, so an idle connection holds no buffer (a farm keeps hundreds open).
     private var batch: SpoolWriteBatch?
     private var paused = false
+    /// The peer closed; held bytes may still be waiting for the budget.
+    private var closed = false
+    private var channel: Channel?
 
     init(framer: SyslogFramer, encoder: SyslogRecordEncoder, appender: SpoolAppender, stats: SyslogReceiverStats,
-         connections: ConnectionCount, logger: Logger, counters: InputCounters?) {
+         ticket: ConnectionTable.Ticket, table: ConnectionTable, connectionBudget: Int, logger: Logger, counters: InputCounters?) {
         self.framer = framer; self.encoder = encoder; self.appender = appender; self.stats = stats
-        self.connections = connections; self.logger = logger; self.counters = counters
+        self.ticket = ticket; self.table = table; self.connectionBudget = connectionBudget
+        self.logger = logger; self.counters = counters
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -40,19 +49,47 @@ final class SyslogStreamHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
+    func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        buffer.withUnsafeReadableBytes { bytes in
-            framer.feed(bytes) { frame, truncated in self.take(frame, truncated) }
+        ticket.touch()
+        // Paused, or another connection used the budget since this one last read: keep the bytes as they came.
+        if paused || appender.isFull {
+            buffer.withUnsafeReadableBytes { framer.hold($0) }
+            if !paused { pause(context.eventLoop) }
+            return
         }
-        flush(context)
+        if buffer.withUnsafeReadableBytes({ frame($0) }) { pause(context.eventLoop) }
     }
 
+    /// The connection is gone, but what it sent is kept: what is held is framed as the budget allows (after
+    /// the pause when there is one), then the last unterminated message.
     func channelInactive(context: ChannelHandlerContext) {
-        framer.finish { frame, truncated in self.take(frame, truncated) }
-        flush(context)
-        connections.value.subtract(1, ordering: .relaxed)
+        closed = true
+        table.release(ticket)
+        if !paused { finishOrPause(context.eventLoop) }
         context.fireChannelInactive()
+    }
+
+    /// Frames `bytes`, after whatever the framer holds, until done or the input's budget is used; true when
+    /// it stopped for the budget (the rest stays in the framer).
+    private func frame(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var stop = false
+        framer.feed(bytes, until: { frame, truncated in
+            self.take(frame, truncated)
+            guard self.batchBytes >= self.connectionBudget else { return true }
+            stop = !self.handOver()
+            return !stop
+        })
+        if !stop { stop = !handOver() }
+        return stop
+    }
+
+    private func finishOrPause(_ loop: EventLoop) {
+        if frame(UnsafeRawBufferPointer(start: nil, count: 0)) { pause(loop); return }
+        framer.finish { frame, truncated in self.take(frame, truncated) }
+        _ = handOver()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -81,23 +118,36 @@ final class SyslogStreamHandler: ChannelInboundHandler {
         }
     }
 
-    private func flush(_ context: ChannelHandlerContext) {
-        guard let full = batch else { return }
+    private var batchBytes: Int { batch?.bytes.count ?? 0 }
+
+    /// Queues the records gathered so far; false when the input's budget is now used (the caller stops).
+    private func handOver() -> Bool {
+        guard let full = batch else { return true }
         batch = nil
-        if full.isEmpty { appender.recycle(full); return }
-        if !appender.offer(full) && !paused {
-            paused = true
-            stats.pauses.add(1, ordering: .relaxed)
-            let channel = context.channel
-            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-            let loop = context.eventLoop
-            let handler = NIOLoopBound(self, eventLoop: loop)
-            appender.whenDrained {
-                loop.execute {
-                    handler.value.paused = false
-                    channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-                }
-            }
+        if full.isEmpty { appender.recycle(full); return true }
+        return appender.offer(full)
+    }
+
+    /// Stops reading until the appender is under its low-water mark, then frames what was held back.
+    private func pause(_ loop: EventLoop) {
+        guard !paused else { return }
+        paused = true
+        stats.listener.budgetPauses.add(1, ordering: .relaxed)
+        if !closed {
+            ticket.setWaiting(true)
+            channel?.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         }
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        appender.whenDrained {
+            loop.execute { handler.value.resume(loop) }
+        }
+    }
+
+    private func resume(_ loop: EventLoop) {
+        paused = false
+        if closed { finishOrPause(loop); return }
+        if frame(UnsafeRawBufferPointer(start: nil, count: 0)) { pause(loop); return }
+        ticket.setWaiting(false)
+        channel?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
     }
 }

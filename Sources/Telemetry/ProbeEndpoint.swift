@@ -1,3 +1,4 @@
+import Listeners
 import NIOCore
 import NIOPosix
 
@@ -19,18 +20,39 @@ public final class ProbeEndpoint: Sendable {
 
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
+    private let table: ConnectionTable
     /// The port actually bound (useful when asked for port 0).
     public let port: Int
+    /// Connections accepted, refused, evicted and timed out (`listener="metrics"` on `/metrics`).
+    public var stats: ListenerStats { table.stats }
+
+    /// A scraper or probe makes one short request per connection: 64 open connections (16 from one address)
+    /// and 10 s to send a request head are plenty, and keep slow or idle clients from holding the port.
+    public static let limits = ConnectionTable.Limits(maxConnections: 64, maxPerAddress: 16, idleTimeoutSeconds: 10)
 
     /// Binds `host:port` and starts answering with `route`.
-    public init(host: String, port: Int, route: @escaping Route) throws {
+    public init(host: String, port: Int, limits: ConnectionTable.Limits = ProbeEndpoint.limits, route: @escaping Route) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let table = ConnectionTable(limits: limits, countsAgainstDescriptorLimit: false)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
+            .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProbeRequestHandler(route: route))
+                    // Out of descriptors: pause accepting for a second rather than spin, and count it.
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { _ in
+                        table.stats.acceptErrors.add(1, ordering: .relaxed)
+                        return .seconds(1)
+                    })
+                }
+            }
+            .childChannelInitializer { channel in
+                // The table calls `close` with its lock held, maybe from this loop: close later, never re-entrantly.
+                guard case .admitted(let ticket) = table.admit(address: channel.remoteAddress?.ipAddress ?? "?", close: {
+                    channel.eventLoop.execute { channel.close(promise: nil) }
+                }) else { return channel.close() }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ProbeRequestHandler(route: route, ticket: ticket, table: table))
                 }
             }
         do {
@@ -39,12 +61,15 @@ public final class ProbeEndpoint: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
+        table.startSweeping()
+        self.table = table
         self.group = group
         self.port = channel.localAddress?.port ?? port
     }
 
     public func stop() {
         try? channel.close().wait()
+        table.stop()
         try? group.syncShutdownGracefully()
     }
 }
@@ -58,12 +83,22 @@ final class ProbeRequestHandler: ChannelInboundHandler {
     static let maxHeadBytes = 8192
 
     private let route: ProbeEndpoint.Route
+    private let ticket: ConnectionTable.Ticket
+    private let table: ConnectionTable
     private var head: [UInt8] = []
     private var answered = false
 
-    init(route: @escaping ProbeEndpoint.Route) { self.route = route }
+    init(route: @escaping ProbeEndpoint.Route, ticket: ConnectionTable.Ticket, table: ConnectionTable) {
+        self.route = route; self.ticket = ticket; self.table = table
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        table.release(ticket)
+        context.fireChannelInactive()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        ticket.touch()
         guard !answered else { return }
         var buffer = unwrapInboundIn(data)
         head += buffer.readBytes(length: buffer.readableBytes) ?? []

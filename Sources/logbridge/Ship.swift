@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
 import Foundation
+import Listeners
 import Logging
 import Shipper
 
@@ -29,6 +30,9 @@ struct Ship: ParsableCommand {
     func run() throws {
         let cfg = try loadConfig(config)
         let logger = makeLogger(cfg.logging)
+        // Every connection is a descriptor; systemd's default soft limit (1,024) is far below its hard limit.
+        let files = FileDescriptorLimit.raiseToHard()
+        logger.info("open file limit", metadata: ["soft": "\(files.soft)", "hard": "\(files.hard)"])
         let service = ShipService(configPath: config, config: cfg, once: once, shutdownTimeout: shutdownTimeout,
                                   logger: logger)
         _ = SignalWatcher(stop: [SIGTERM, SIGINT], reload: [SIGHUP]) { signal in

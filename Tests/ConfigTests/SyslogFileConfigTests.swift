@@ -15,7 +15,7 @@ struct SyslogFileConfigTests {
             """)
         guard case .syslog(let s) = c.inputs[0] else { Issue.record("not syslog"); return }
         #expect(s.listen == [.init(transport: .udp, host: "0.0.0.0", port: 514), .init(transport: .tcp, host: "::1", port: 1514)])
-        #expect(s.maxMessageBytes == 8192 && s.maxConnections == 10 && s.timezone == "Europe/Zurich")
+        #expect(s.maxMessageBytes == 8192 && s.limits.maxConnections == 10 && s.timezone == "Europe/Zurich")
         #expect(s.dataset == "system.syslog" && s.tls == nil)
     }
 

@@ -18,6 +18,30 @@ struct FramerTests {
         return out
     }
 
+    /// A connection over its memory budget stops after any message and resumes later with an empty feed; bytes
+    /// held while paused are framed on resume. Whatever the stops, the same messages come out, in order.
+    @Test func stoppingAndHoldingChangeNothingButWhen() {
+        let input = Array("5 hello11 hello\nworld3 abc3 xyz".utf8) + Array("\n".utf8)
+        let whole = frames(String(decoding: input, as: UTF8.self)).map(\.0)
+        for stopEvery in [1, 2, 3] {
+            var f = SyslogFramer(maxBytes: 64)
+            var out: [String] = []
+            var sinceStop = 0
+            let emit: (UnsafeBufferPointer<UInt8>, Bool) -> Bool = { frame, _ in
+                out.append(String(decoding: frame, as: UTF8.self))
+                sinceStop += 1
+                return sinceStop % stopEvery != 0
+            }
+            let half = input.count / 2
+            Array(input[..<half]).withUnsafeBytes { f.feed($0, until: emit) }
+            Array(input[half...]).withUnsafeBytes { f.hold($0) }   // arrived while paused
+            #expect(f.pendingBytes > 0)
+            for _ in 0..<10 { f.feed(UnsafeRawBufferPointer(start: nil, count: 0), until: emit) }
+            f.finish { frame, _ in out.append(String(decoding: frame, as: UTF8.self)) }
+            #expect(out == whole, "stop every \(stopEvery)")
+        }
+    }
+
     @Test func octetCountingAndLFInAnyPieces() {
         for pieces in [1, 3, 7, 50] {
             #expect(frames("5 hello11 hello\nworld3 abc", pieces: pieces).map(\.0) == ["hello", "hello\nworld", "abc"])

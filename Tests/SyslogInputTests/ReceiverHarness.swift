@@ -29,7 +29,7 @@ final class ReceiverHarness: @unchecked Sendable {
         if tls != nil { s.listen.append(.init(transport: .tls, host: "127.0.0.1", port: tlsPort)) }
         s.tls = tls
         s.maxMessageBytes = maxMessage
-        s.maxConnections = maxConnections
+        s.limits.maxConnections = maxConnections; s.limits.maxConnectionsPerAddress = maxConnections
         s.timezone = timezone
         s.spool = spool
         receiver = SyslogReceiver(settings: s)
