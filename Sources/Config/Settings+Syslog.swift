@@ -60,8 +60,11 @@ public struct SyslogInputSettings: Sendable, Equatable {
     /// Longer messages are cut to this size, tagged `syslog_truncated` and counted.
     public var maxMessageBytes: Int = 64 * 1024
     /// TCP/TLS connections (over all stream listeners), per address, idle timeout, and the memory budget of
-    /// encoded records not yet in the spool.
-    public var limits = ListenerLimitSettings(maxConnections: 1024, maxConnectionsPerAddress: 256, idleTimeoutSeconds: 600,
+    /// encoded records not yet in the spool. The idle timeout is an hour, not InfoLogger's ten minutes: a plain
+    /// TCP syslog sender (rsyslog omfwd, syslog-ng) learns of a close only by losing its next write, while
+    /// infoLoggerD re-sends what was not acknowledged. Idle connections cannot lock senders out meanwhile: at
+    /// the cap the longest-idle one is evicted first.
+    public var limits = ListenerLimitSettings(maxConnections: 1024, maxConnectionsPerAddress: 256, idleTimeoutSeconds: 3600,
                                               maxBufferedBytes: 1 << 20)
     /// Encoded records one connection gathers before handing them on; a connection stops reading as soon as
     /// the input's budget is used, so this bounds how far one connection can go past it.

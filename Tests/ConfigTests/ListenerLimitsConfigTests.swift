@@ -26,7 +26,7 @@ struct ListenerLimitsConfigTests {
         guard case .syslog(let s) = c.inputs[0], case .syslog(let t) = c.inputs[1], case .infologger(let i) = c.inputs[2] else {
             Issue.record("wrong inputs"); return
         }
-        #expect(s.limits == ListenerLimitSettings(maxConnections: 1024, maxConnectionsPerAddress: 256, idleTimeoutSeconds: 600,
+        #expect(s.limits == ListenerLimitSettings(maxConnections: 1024, maxConnectionsPerAddress: 256, idleTimeoutSeconds: 3600,
                                                   maxBufferedBytes: 1 << 20))
         #expect(s.maxBufferedPerConnection == 64 << 10)
         #expect(t.limits == ListenerLimitSettings(maxConnections: 100, maxConnectionsPerAddress: 10, idleTimeoutSeconds: 30,
