@@ -15,15 +15,7 @@ public enum ElastAlertCheck {
     }
 
     public static func check(directory: String) throws -> [FileReport] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw ConfigError(file: directory, line: nil, keyPath: "", message: "no such rules directory")
-        }
-        let files = isDirectory.boolValue
-            ? try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory + "/" + $0 }
-            : [directory]
-        return files.map(check(file:))
+        try RuleSet.files(in: directory).map(check(file:))
     }
 
     static func check(file: String) -> FileReport {

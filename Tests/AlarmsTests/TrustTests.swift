@@ -8,6 +8,17 @@ import TestSupport
 /// warm-up), event-like rules announce each matching document once, and an alarm names what matched.
 @Suite(.serialized) struct TrustTests {
     let index = "logs-system.journal-2026.11.29"
+    /// The OOM-kill rule without query_key, as a user migrating from ElastAlert writes it; sinks and buffer follow.
+    let oomRule = """
+        name: oom
+        type: any
+        index: logs-system.journal-*
+        filter:
+          - term: {process.name: kernel}
+          - query_string: {query: 'message:"Out of memory"'}
+        run_every: 1m
+
+        """
 
     /// current ≥ reference × spike_height fires (30 → 90 with height 3; 89 does not); `threshold_ref` and
     /// `threshold_cur` are minimum counts of the reference and current windows.
@@ -84,14 +95,7 @@ import TestSupport
         let oom = "Out of memory: Killed process 4242 (o2-readout-exe)"
         try cluster.seed(index, [doc(t0 + 30, host: "flp004", level: "err", message: oom, process: "kernel"),
                                  doc(t0 + 40, host: "flp005", level: "info", message: "NIC Link is Up", process: "kernel")])
-        let r = try rule("""
-            name: oom
-            type: any
-            index: logs-system.journal-*
-            filter:
-              - term: {process.name: kernel}
-              - query_string: {query: 'message:"Out of memory"'}
-            run_every: 1m
+        let r = try rule(oomRule + """
             buffer_time: 15m
             alert: [post]
             http_post_url: '\(receiver.url)/hook'
@@ -130,14 +134,7 @@ import TestSupport
         let oom = "Out of memory: Killed process 4242 (o2-readout-exe)"
         try cluster.seed(index, [doc(now - 150, host: "flp004", level: "err", message: oom, process: "kernel",
                                      extra: ["systemd": ["unit": "readout.service"]])])
-        let yaml = """
-            name: oom
-            type: any
-            index: logs-system.journal-*
-            filter:
-              - term: {process.name: kernel}
-              - query_string: {query: 'message:"Out of memory"'}
-            run_every: 1m
+        let yaml = oomRule + """
             buffer_time: 5m
             include: [message]
             description: "The kernel killed a process: the node ran out of memory."
