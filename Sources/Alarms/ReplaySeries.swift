@@ -6,8 +6,8 @@
 /// returns each key's documents in buckets (a `date_histogram` under the key aggregation), and every window's
 /// answer is added up from the buckets in the shape of its own search, so the evaluation — `MatchLedger`
 /// included — is exactly that of the window-by-window run. This works for the types that only count documents
-/// (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`) whose window edges all fall on bucket
-/// edges; the others, and windows off the grid, are searched window by window as before.
+/// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`) whose window
+/// edges all fall on bucket edges; the others, and windows off the grid, are searched window by window as before.
 enum ReplaySeries {
     /// Windows per search: bounds a search's answer (keys × buckets) and its time, so each request stays far
     /// below `request_timeout` however long the replay.
@@ -20,7 +20,7 @@ enum ReplaySeries {
               let history = whole(QueryBuilder.keyHistory(rule.timeframe ?? rule.bufferTime)) else { return nil }
         switch rule.kind {
         case .any, .blacklist, .whitelist: return MatchLedger.bucketSeconds(rule) == run ? run : nil
-        case .frequency: return gcd(run, tf)
+        case .frequency, .newTerm: return gcd(run, tf)
         case .flatline: return rule.queryKey.isEmpty ? gcd(run, tf) : gcd(gcd(run, tf), history)
         case .spike: return gcd(gcd(run, tf), history)
         default: return nil

@@ -284,6 +284,11 @@ import TestSupport
                             message: oom ? "Out of memory: Killed process 1 (x)" : "line \(i)", process: oom ? "kernel" : ["sshd", "o2-readout-exe", "evil"][i % 3]))
             if burst { seed += (0..<4).map { doc(at + Double($0) * 0.1, host: host, level: "err") } }
         }
+        // new_term's baseline, two hours before (older than any other rule looks): every process and level but
+        // the kernel's, so both runs start from the same known terms.
+        for (n, process) in ["sshd", "o2-readout-exe", "evil"].enumerated() {
+            seed += ["info", "notice", "warning", "err"].map { doc(t0 - 7200 + Double(n), host: "flp010", level: $0, process: process) }
+        }
         try cluster.seed(index, seed)
         let rules = try [
             "name: burst\ntype: frequency\nindex: logs-system.journal-*\nfilter: [{term: {log.level: err}}]\nquery_key: host.name\nnum_events: 12\ntimeframe: 5m\nrealert: 10m\n",
@@ -291,6 +296,7 @@ import TestSupport
             "name: spike\ntype: spike\nindex: logs-system.journal-*\nfilter: [{term: {log.level: err}}]\nquery_key: host.name\nspike_height: 3\nspike_type: both\nthreshold_cur: 5\ntimeframe: 5m\n",
             "name: oom\ntype: any\nindex: logs-system.journal-*\nfilter: [{term: {process.name: kernel}}]\nbuffer_time: 15m\n",
             "name: evil\ntype: blacklist\nindex: logs-system.journal-*\ncompare_key: process.name\nblacklist: [evil]\nquery_key: host.name\nrealert: 20m\n",
+            "name: newproc\ntype: new_term\nindex: logs-system.journal-*\nfields: [process.name, log.level]\nterms_window_size: 3h\nbuffer_time: 5m\n",
         ].map { try rule($0) }
 
         let replay = try job(rules, cluster) { $0.dryRun = true }.backtest(from: t0, to: t0 + 7200)
@@ -301,10 +307,10 @@ import TestSupport
             events.map { "\(Int($0.time - t0)) \($0.rule) \($0.key) \($0.state.rawValue) \($0.value) \($0.notification)" }.sorted()
         }
         #expect(replay.rules.allSatisfy { $0.error == nil } && catchUp.rules.allSatisfy { $0.error == nil })
-        #expect(Set(replay.events.map(\.rule)).count == 5, "\(summary(replay.events))")
+        #expect(Set(replay.events.map(\.rule)).count == 6, "\(summary(replay.events))")
         #expect(summary(replay.events) == summary(catchUp.events))
-        // 5 rules × 120 windows: the catch-up merges them into shared searches of 100 aggregations; the replay asks
-        // one bucketed aggregation per rule.
+        // 6 rules × 120 windows: the catch-up merges them into shared searches of 100 aggregations; the replay asks
+        // one bucketed aggregation per rule (and the new_term baseline).
         #expect(replay.searches < catchUp.searches, "replay \(replay.searches) searches, catch-up \(catchUp.searches)")
     }
 }
