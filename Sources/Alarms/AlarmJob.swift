@@ -59,6 +59,7 @@ public final class AlarmJob: @unchecked Sendable {
     public func runCycle(now: Double = Date().timeIntervalSince1970) throws -> CycleReport {
         try store.prepare()
         var state = try store.load()
+        let ledgersBefore = state.ledgers
         var report = CycleReport()
         let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes, searchesBefore = searcher.searches
 
@@ -115,7 +116,7 @@ public final class AlarmJob: @unchecked Sendable {
                 results[plan.rule.name]?.skipped = s
             }
         }
-        try addIncludedFields(&results, plans: plans.map { ($0.rule, $0.ends.last ?? now) })
+        try addMatchDetails(&results, active: &windows, rules: plans.map(\.rule))
         report.rules += plans.compactMap { results[$0.rule.name] }
 
         if options.dryRun {
@@ -177,6 +178,12 @@ public final class AlarmJob: @unchecked Sendable {
                 try emit(.init(id: AlarmState.termsID(name), index: StateStore.stateIndex,
                                     source: ["kind": "terms", "rule": name, "terms": Array(Array(state.terms[name] ?? []).sorted().suffix(50_000))]))
             }
+            // A failed rule keeps its stored ledger, as it keeps its progress: the windows are counted again.
+            if results[name]?.error == nil, state.ledgers[name] != ledgersBefore[name] {
+                let ledger = state.ledgers[name] ?? MatchLedger()
+                try emit(.init(id: AlarmState.ledgerID(name), index: StateStore.stateIndex,
+                               source: ledger.isEmpty ? nil : ["kind": "ledger", "rule": name, "entries": ledger.entries]))
+            }
             for event in results[name]?.events ?? [] {
                 try emit(.init(id: StateStore.historyID(event), index: Timestamps.monthIndex(StateStore.historyPrefix, event.time),
                                     source: StateStore.historyDoc(event, silenced: state.isSilenced(event.rule, event.key, at: now))))
@@ -208,32 +215,63 @@ public final class AlarmJob: @unchecked Sendable {
     }
 
     /// Runs every probe of every plan in one `_msearch` round, then applies the findings step by step.
+    /// - Parameter series: answer the windows of counting rules from bucketed searches (`ReplaySeries`, `rules test`).
     func evaluate(_ plans: [(rule: Rule, previous: Double, ends: [Double])], state: inout AlarmState,
-                  active windows: inout [String: [String: AlarmRecord]], termsChanged: inout Set<String>) throws -> [String: RuleReport] {
+                  active windows: inout [String: [String: AlarmRecord]], termsChanged: inout Set<String>,
+                  series: Bool = false) throws -> [String: RuleReport] {
+        // Replays: the windows answered from a few bucketed searches, sent first.
+        var replayed: [Int: [[String: Any]?]] = [:]
+        var replayErrors: [Int: String] = [:]
+        if series {
+            var seriesProbes: [Probe] = []
+            var seriesOwners: [(rule: Int, steps: Range<Int>)] = []
+            for (r, plan) in plans.enumerated() {
+                for chunk in ReplaySeries.chunks(plan.rule, previous: plan.previous, ends: plan.ends) ?? [] {
+                    seriesProbes.append(chunk.probe)
+                    seriesOwners.append((r, chunk.steps))
+                }
+            }
+            let (answers, errs) = seriesProbes.isEmpty ? ([], [:]) : searcher.search(seriesProbes)
+            for (n, owner) in seriesOwners.enumerated() {
+                let plan = plans[owner.rule]
+                guard let answer = answers[n] else { replayErrors[owner.rule] = errs[n] ?? "no answer"; continue }
+                let buckets = ReplaySeries.series(plan.rule, response: answer)
+                var steps = replayed[owner.rule] ?? Array(repeating: nil, count: plan.ends.count)
+                for s in owner.steps {
+                    steps[s] = ReplaySeries.answer(plan.rule, buckets, previousEnd: s == 0 ? plan.previous : plan.ends[s - 1], end: plan.ends[s])
+                }
+                replayed[owner.rule] = steps
+            }
+        }
         var probes: [Probe] = []
-        var owners: [(rule: Int, step: Int)] = [] // step -1: terms baseline
+        // step -1: terms baseline; probe nil: answered by the replay series.
+        var owners: [(rule: Int, step: Int, end: Double, probe: Int?)] = []
         for (r, plan) in plans.enumerated() {
             if case .newTerm(_, let window) = plan.rule.kind, state.terms[plan.rule.name] == nil {
                 probes.append(QueryBuilder.termsBaseline(plan.rule, before: plan.previous - plan.rule.bufferTime, window: window))
-                owners.append((r, -1))
+                owners.append((r, -1, plan.previous, probes.count - 1))
             }
+            let fromSeries = replayed[r] != nil || replayErrors[r] != nil
             var previous = plan.previous
             for (s, end) in plan.ends.enumerated() {
-                probes.append(QueryBuilder.probe(plan.rule, previousEnd: previous, end: end))
-                owners.append((r, s))
+                if fromSeries { owners.append((r, s, end, nil)) } else {
+                    probes.append(QueryBuilder.probe(plan.rule, previousEnd: previous, end: end))
+                    owners.append((r, s, end, probes.count - 1))
+                }
                 previous = end
             }
         }
         let (responses, errors) = searcher.search(probes)
         var reports: [String: RuleReport] = [:]
         var learning = Set<String>()
-        for (i, owner) in owners.enumerated() {
+        for owner in owners {
             let rule = plans[owner.rule].rule
             var report = reports[rule.name] ?? RuleReport(rule: rule.name)
             defer { reports[rule.name] = report }
             guard report.error == nil else { continue }
-            guard let response = responses[i] else {
-                report.error = errors[i] ?? "no answer"
+            let answer: [String: Any]? = if let p = owner.probe { responses[p] } else { replayed[owner.rule]?[owner.step] ?? nil }
+            guard let response = answer else {
+                report.error = owner.probe.flatMap { errors[$0] } ?? replayErrors[owner.rule] ?? "no answer"
                 logger.error("alarm rule query failed; its window will be retried", metadata: ["rule": "\(rule.name)", "error": "\(report.error!)"])
                 continue
             }
@@ -250,9 +288,16 @@ public final class AlarmJob: @unchecked Sendable {
             let active = windows[rule.name] ?? state.active[rule.name] ?? [:]
             var known = state.terms[rule.name]
             if case .change = rule.kind, known == nil { known = [] }
+            var newMatches: [String: Int]? = nil
+            if MatchLedger.applies(to: rule) {
+                // The next window starts at this one's end minus buffer_time: older buckets are not needed again.
+                let horizon = Int(MatchLedger.windowStart(rule, previousEnd: owner.end) * 1000)
+                newMatches = state.ledgers[rule.name, default: MatchLedger()]
+                    .absorb(Evaluator.histograms(rule, response: response), forgetBefore: horizon)
+            }
             let findings = learning.remove(rule.name) != nil ? []
-                : Evaluator.findings(rule, response: response, activeKeys: Set(active.keys), knownTerms: known)
-            let outcome = AlarmLifecycle.apply(rule, findings: findings, active: active, at: probes[i].end)
+                : Evaluator.findings(rule, response: response, activeKeys: Set(active.keys), knownTerms: known, newMatches: newMatches)
+            let outcome = AlarmLifecycle.apply(rule, findings: findings, active: active, at: owner.end)
             windows[rule.name] = outcome.active
             report.events += outcome.events
             switch rule.kind {
@@ -274,34 +319,44 @@ public final class AlarmJob: @unchecked Sendable {
         return reports
     }
 
-    /// `include`: the latest matching document's included fields for each newly raised key, fetched only for
-    /// rules with new raises and only for their raised keys (`top_hits` size 1 per key, `_source` limited to the
-    /// included fields). Rules asking the same question — same index, timestamp field, window, filters, key
-    /// fields and included fields, as threshold variants of one rule do — share one aggregation over the union
-    /// of their raised keys: a key's latest document does not depend on which other keys are asked for.
-    private func addIncludedFields(_ results: inout [String: RuleReport], plans: [(rule: Rule, end: Double)]) throws {
+    /// What matched, for each newly raised alarm (`MatchDetails`): the `include`d fields and, where the key does
+    /// not say it, the identifying fields of the latest matching document and the host when the matches name one.
+    /// Fetched only for new raises and only for their keys, in the raise's own window: `top_hits` size 1 per key
+    /// with `_source` limited to those fields, and a `terms` of size 2 on `host.name`. Rules asking the same
+    /// question — same index, timestamp field, window, filters, key fields and fields, as threshold variants of
+    /// one rule do — share one aggregation over the union of their raised keys: a key's latest document does not
+    /// depend on which other keys are asked for. The fields are kept in the alarm, so its re-notifications and
+    /// its clear carry them too (Alertmanager resolves an alert only with the labels it was raised with).
+    private func addMatchDetails(_ results: inout [String: RuleReport], active: inout [String: [String: AlarmRecord]],
+                                 rules: [Rule]) throws {
         struct Question {
             var rule: Rule
             var end: Double
-            var keys: [String]
             var start: Double
+            var keys: [String]
+            var request: MatchDetails.Request
             var raised: [String: [String: String]] = [:]  // alarm key → key fields
             var members: [String] = []
         }
         var questions: [String: Question] = [:]
         var order: [String] = []
-        for (rule, end) in plans where !rule.include.isEmpty {
-            let raised = (results[rule.name]?.events ?? []).filter { $0.state == .raised && $0.notification == 1 }
-            guard !raised.isEmpty else { continue }
+        for rule in rules {
+            let request = MatchDetails.request(for: rule)
+            guard !request.isEmpty else { continue }
             let keys = QueryBuilder.groupingFields(rule)
-            let start = end - rule.lookback(previousEnd: end - rule.runEvery, end: end)
-            let signature = JSONText.encode([rule.indices, rule.timestampField, start, end, rule.filters, keys, rule.include.sorted()] as [Any])
-            if questions[signature] == nil {
-                questions[signature] = Question(rule: rule, end: end, keys: keys, start: start)
-                order.append(signature)
+            for e in results[rule.name]?.events ?? [] where e.state == .raised && e.notification == 1 {
+                let previous = e.time - rule.runEvery
+                let start = MatchLedger.applies(to: rule) ? MatchLedger.windowStart(rule, previousEnd: previous)
+                    : e.time - rule.lookback(previousEnd: previous, end: e.time)
+                let signature = JSONText.encode([rule.indices, rule.timestampField, start, e.time, rule.filters, keys,
+                                                 request.fields, request.hostCheck] as [Any])
+                if questions[signature] == nil {
+                    questions[signature] = Question(rule: rule, end: e.time, start: start, keys: keys, request: request)
+                    order.append(signature)
+                }
+                questions[signature]!.raised[e.key] = keys.reduce(into: [:]) { $0[$1] = e.fields[$1] }
+                if !questions[signature]!.members.contains(rule.name) { questions[signature]!.members.append(rule.name) }
             }
-            for e in raised { questions[signature]!.raised[e.key] = keys.reduce(into: [:]) { $0[$1] = e.fields[$1] } }
-            questions[signature]!.members.append(rule.name)
         }
         guard !order.isEmpty else { return }
         var probes: [Probe] = []
@@ -309,13 +364,17 @@ public final class AlarmJob: @unchecked Sendable {
             let q = questions[signature]!
             var filter: [Any] = [QueryBuilder.range(q.rule.timestampField, q.start, q.end)]
             filter += q.rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
-            let latest: [String: Any] = ["top_hits": ["size": 1, "_source": ["includes": q.rule.include.sorted()],
-                                                      "sort": [[q.rule.timestampField: ["order": "desc"]]]]]
+            var perKey: [String: Any] = [:]
+            if !q.request.fields.isEmpty {
+                perKey["latest"] = ["top_hits": ["size": 1, "_source": ["includes": q.request.fields],
+                                                 "sort": [[q.rule.timestampField: ["order": "desc"]]]]]
+            }
+            if q.request.hostCheck { perKey["hosts"] = ["terms": ["field": "host.name", "size": 2]] }
             var body: [String: Any] = ["size": 0]
             if q.keys.count == 1 {
                 let values = Set(q.raised.values.compactMap { $0[q.keys[0]] }).sorted()
                 filter.append(["terms": [q.keys[0]: values]])
-                body["aggs"] = ["keys": ["terms": ["field": q.keys[0], "size": max(1, values.count)], "aggs": ["latest": latest]]]
+                body["aggs"] = ["keys": ["terms": ["field": q.keys[0], "size": max(1, values.count)], "aggs": perKey]]
             } else if q.keys.count > 1 {
                 // Only the raised combinations: one `bool` of terms per combination.
                 let combinations: [Any] = q.raised.keys.sorted().map { key in
@@ -323,9 +382,9 @@ public final class AlarmJob: @unchecked Sendable {
                 }
                 filter.append(["bool": ["should": combinations, "minimum_should_match": 1]])
                 body["aggs"] = ["keys": ["composite": ["size": max(1, q.raised.count), "sources": q.keys.map { [$0: ["terms": ["field": $0]]] }],
-                                         "aggs": ["latest": latest]]]
+                                         "aggs": perKey]]
             } else {
-                body["aggs"] = ["latest": latest]
+                body["aggs"] = perKey
             }
             body["query"] = ["bool": ["filter": filter]]
             probes.append(Probe(ruleName: q.members[0], purpose: .evaluate, end: q.end, start: q.start,
@@ -335,23 +394,31 @@ public final class AlarmJob: @unchecked Sendable {
         for (n, signature) in order.enumerated() {
             let q = questions[signature]!
             guard let response = responses[n] else {
-                logger.warning("alarm include search failed; alarms are raised without the included fields",
+                logger.warning("alarm match-details search failed; alarms are raised without the matches' fields",
                                metadata: ["rules": "\(q.members.joined(separator: ","))", "error": "\(errors[n] ?? "no answer")"])
                 continue
             }
             var sources: [String: [String: Any]] = [:]
+            var hosts: [String: [String]] = [:]
             for g in Evaluator.groups(response, keys: q.keys) {
                 let hits = ((g.aggs["latest"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]
                 if let source = hits?.first?["_source"] as? [String: Any] { sources[g.key] = source }
+                let buckets = (g.aggs["hosts"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
+                hosts[g.key] = buckets.compactMap { $0["key"].map { "\($0)" } }
             }
             for name in q.members {
-                guard var report = results[name], let rule = rules.first(where: { $0.name == name }) ?? plans.first(where: { $0.rule.name == name })?.rule else { continue }
-                for i in report.events.indices where report.events[i].state == .raised && report.events[i].notification == 1 {
-                    guard let source = sources[report.events[i].key] else { continue }
-                    for field in rule.include {
-                        if let v = DocumentFields.value(source, path: field) { report.events[i].fields[field] = "\(v)" }
+                guard var report = results[name], let rule = rules.first(where: { $0.name == name }) else { continue }
+                for i in report.events.indices where report.events[i].state == .raised && report.events[i].notification == 1
+                    && report.events[i].time == q.end && q.raised[report.events[i].key] != nil {
+                    let raised = report.events[i]
+                    let found = MatchDetails.fields(for: rule, latest: sources[raised.key], hosts: hosts[raised.key] ?? [])
+                    guard !found.isEmpty else { continue }
+                    let fields = raised.fields.merging(found) { _, new in new }
+                    // This alarm's later events in the cycle (re-notifications, its clear) and its stored record.
+                    for j in report.events.indices where report.events[j].key == raised.key && report.events[j].raisedAt == raised.raisedAt {
+                        report.events[j] = AlarmText.with(fields: fields, rule, report.events[j])
                     }
-                    report.events[i] = AlarmText.withIncludes(rule, report.events[i])
+                    if active[name]?[raised.key]?.raisedAt == raised.raisedAt { active[name]![raised.key]!.fields = fields }
                 }
                 results[name] = report
             }
@@ -363,9 +430,10 @@ public final class AlarmJob: @unchecked Sendable {
     }
 
     /// What the cycle would have probed, for `--explain`.
+    /// - Parameter from: a replay's start (`rules test`, whose windows end at `now` itself); nil: the next cycle's.
     public func explain(now: Double, from: Double? = nil) -> [Probe] {
         rules.flatMap { rule -> [Probe] in
-            let target = now - rule.queryDelay
+            let target = from == nil ? now - rule.queryDelay : now
             var previous = from ?? (target - rule.runEvery)
             return Self.stepEnds(from: previous, to: target, every: rule.runEvery).map { end in
                 defer { previous = end }
@@ -380,9 +448,13 @@ public final class AlarmJob: @unchecked Sendable {
         var windows: [String: [String: AlarmRecord]] = [:]
         var changed = Set<String>()
         let before = (searcher.requests, searcher.responseBytes, searcher.searches)
-        var results = try evaluate(rules.map { ($0, from, Self.stepEnds(from: from, to: to, every: $0.runEvery)) },
-                                   state: &state, active: &windows, termsChanged: &changed)
-        try addIncludedFields(&results, plans: rules.map { ($0, to) })
+        // Windows on each rule's bucket grid, so the counting rules are answered from a few bucketed searches.
+        let plans = rules.map { rule -> (rule: Rule, previous: Double, ends: [Double]) in
+            let (start, end) = ReplaySeries.aligned(rule, from: from, to: to)
+            return (rule, start, Self.stepEnds(from: start, to: end, every: rule.runEvery))
+        }
+        var results = try evaluate(plans, state: &state, active: &windows, termsChanged: &changed, series: true)
+        try addMatchDetails(&results, active: &windows, rules: rules)
         var report = CycleReport()
         report.rules = rules.compactMap { results[$0.name] }
         report.queries = searcher.requests - before.0

@@ -32,10 +32,12 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public var text: String
     /// Re-notifications count from 2; 1 is the first raise.
     public var notification: Int
+    /// Why the condition holds ("3 matching event(s)"); absent in events stored by earlier versions.
+    public var reason: String?
     public var host: String? { fields["host.name"] }
 
     enum CodingKeys: String, CodingKey {
-        case state, rule, key, fields, severity, time, value, subject, text, notification
+        case state, rule, key, fields, severity, time, value, subject, text, notification, reason
         case raisedAt = "raised_at"
     }
 }

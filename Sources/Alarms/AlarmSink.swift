@@ -17,6 +17,7 @@ enum Sinks {
         case .alertmanager(let urls): return AlertmanagerSink(urls: urls)
         case .webhook(let url): return WebhookSink(url: url)
         case .infoLogger(let socket): return InfoLoggerSink(socket: socket)
+        case .command(let command): return CommandSink(spec: command)
         }
     }
 

@@ -25,6 +25,8 @@ public struct AlarmState: Sendable {
     public var silences: [Silence] = []
     /// Rule → terms seen (`new_term`) or `key=value` last seen (`change`).
     public var terms: [String: Set<String>] = [:]
+    /// Rule → matching documents already counted per key and bucket (`any`, `blacklist`, `whitelist`).
+    var ledgers: [String: MatchLedger] = [:]
     /// Sink id → events not yet delivered.
     public var pending: [String: [AlarmEvent]] = [:]
     /// Rule → ids of one-document-per-alarm state written by earlier versions; replaced by the rule's
@@ -44,4 +46,5 @@ public struct AlarmState: Sendable {
     static func silenceID(_ rule: String, _ key: String?) -> String { "silence:\(rule):\(key ?? "*")" }
     static func termsID(_ rule: String) -> String { "terms:" + rule }
     static func pendingID(_ sink: String) -> String { "pending:" + sink }
+    static func ledgerID(_ rule: String) -> String { "ledger:" + rule }
 }

@@ -2,24 +2,27 @@
 /// key fields, included fields, or `rule`, `key`, `value`, `reason`, `severity`.
 enum AlarmText {
     static func event(_ rule: Rule, _ record: AlarmRecord, _ state: AlarmEvent.State, at time: Double) -> AlarmEvent {
-        let defaultSubject = "\(rule.name): \(record.key == Rule.wholeRuleKey ? "" : record.key + ": ")\(record.reason)"
+        // The key, then what the matches say that the key does not (`MatchDetails`): "kernel-io-oom: host flp004,
+        // process kernel: 1 matching event(s)", "infologger-fatal: TPC (host flp001): …".
+        let culprit = MatchDetails.culprit(record.fields, keyFields: QueryBuilder.groupingFields(rule))
+        let named = record.key == Rule.wholeRuleKey ? culprit : culprit.isEmpty ? record.key : record.key + " (" + culprit + ")"
+        let defaultSubject = "\(rule.name): \(named.isEmpty ? "" : named + ": ")\(record.reason)"
         let subject = rule.alertSubject.map { format($0, args: rule.alertSubjectArgs, record: record) } ?? defaultSubject
         var text = rule.alertText.map { format($0, args: rule.alertTextArgs, record: record) } ?? rule.description
         if text.isEmpty { text = record.reason }
         let prefix = state == .cleared ? "[cleared] " : ""
         return AlarmEvent(state: state, rule: rule.name, key: record.key, fields: record.fields, severity: record.severity,
                           time: time, raisedAt: record.raisedAt, value: state == .cleared ? 0 : record.value,
-                          subject: prefix + subject, text: text, notification: record.notifications)
+                          subject: prefix + subject, text: text, notification: record.notifications, reason: record.reason)
     }
 
-    /// Subject and text again once `include`d fields are known.
-    static func withIncludes(_ rule: Rule, _ event: AlarmEvent) -> AlarmEvent {
-        let record = AlarmRecord(rule: event.rule, key: event.key, fields: event.fields, severity: event.severity,
+    /// The event again once what matched is known (`include`d and identifying fields): fields, subject and text.
+    static func with(fields: [String: String], _ rule: Rule, _ event: AlarmEvent) -> AlarmEvent {
+        let record = AlarmRecord(rule: event.rule, key: event.key, fields: fields, severity: event.severity,
                                  raisedAt: event.raisedAt, lastNotified: event.time, notifications: event.notification,
-                                 value: event.value, reason: String(event.subject.split(separator: ": ").last ?? ""))
-        var out = event
-        if let s = rule.alertSubject { out.subject = format(s, args: rule.alertSubjectArgs, record: record) }
-        if let t = rule.alertText { out.text = format(t, args: rule.alertTextArgs, record: record) }
+                                 value: event.value, reason: event.reason ?? "")
+        var out = AlarmText.event(rule, record, event.state, at: event.time)
+        out.value = event.value
         return out
     }
 

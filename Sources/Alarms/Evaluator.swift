@@ -46,8 +46,10 @@ public enum Evaluator {
     /// - Parameters:
     ///   - activeKeys: keys alarmed now; a flatline key that logged nothing at all stays alarmed.
     ///   - knownTerms: `new_term` baseline; nil for other types.
+    ///   - newMatches: event-like rules: per key, the matching documents no earlier window counted (`MatchLedger`);
+    ///     nil counts every document of the window.
     public static func findings(_ rule: Rule, response: [String: Any], activeKeys: Set<String>,
-                                knownTerms: Set<String>?) -> [Finding] {
+                                knownTerms: Set<String>?, newMatches: [String: Int]? = nil) -> [Finding] {
         let keys = QueryBuilder.groupingFields(rule)
         let keyed = !keys.isEmpty
         let groups = groups(response, keys: keys)
@@ -57,17 +59,21 @@ public enum Evaluator {
             func hit(_ value: Double, _ reason: String) { out.append(Finding(key: g.key, fields: g.fields, value: value, reason: reason)) }
             switch rule.kind {
             case .any, .blacklist, .whitelist:
-                if g.count > 0 { hit(Double(g.count), "\(g.count) matching event(s)") }
+                let count = newMatches.map { $0[g.key] ?? 0 } ?? g.count
+                if count > 0 { hit(Double(count), "\(count) matching event(s)") }
             case .frequency(let n):
                 if g.count >= n { hit(Double(g.count), "\(g.count) events in \(window) (threshold \(n))") }
             case .flatline(let threshold):
                 let count = keyed ? subCount(g.aggs, "cur") : g.count
                 if count < threshold { hit(Double(count), "\(count) events in \(window), fewer than \(threshold)") }
             case .spike(let height, let direction, let thresholdRef, let thresholdCur):
+                // As ElastAlert 2 decides: thresholds are minimum counts, the boundary itself is a spike
+                // (30 → 90 with height 3 fires), a key silent in both windows is forgotten, and nothing fires
+                // while the key is warming up (no event of it before its reference window).
                 let ref = subCount(g.aggs, "ref"), cur = subCount(g.aggs, "cur")
-                guard ref >= thresholdRef, cur >= thresholdCur else { continue }
-                let up = Double(cur) > Double(ref) * height
-                let down = Double(cur) < Double(ref) / height
+                guard ref >= thresholdRef, cur >= thresholdCur, ref + cur > 0, subCount(g.aggs, "before") > 0 else { continue }
+                let up = Double(cur) >= Double(ref) * height
+                let down = Double(cur) <= Double(ref) / height
                 if (direction != .down && up) || (direction != .up && down) {
                     hit(Double(cur), "\(cur) events in the last \(window) against \(ref) in the \(window) before (spike ×\(height) \(direction.rawValue))")
                 }
@@ -105,6 +111,22 @@ public enum Evaluator {
             for key in activeKeys.subtracting(seen) {
                 out.append(Finding(key: key, fields: [:], value: 0, reason: "no events in \(window)"))
             }
+        }
+        return out
+    }
+
+    /// Event-like rules: each key's matching documents per bucket start (ms), from the `seen` histogram.
+    static func histograms(_ rule: Rule, response: [String: Any]) -> [String: [Int: Int]] {
+        var out: [String: [Int: Int]] = [:]
+        for g in groups(response, keys: QueryBuilder.groupingFields(rule)) {
+            let buckets = (g.aggs["seen"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
+            var counts: [Int: Int] = [:]
+            for b in buckets {
+                guard let count = b["doc_count"] as? Int, count > 0 else { continue }
+                let start = b["key"] as? Int ?? (b["key"] as? Double).map { Int($0) }
+                if let start { counts[start, default: 0] += count }
+            }
+            if !counts.isEmpty { out[g.key] = counts }
         }
         return out
     }

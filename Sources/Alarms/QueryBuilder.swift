@@ -5,24 +5,56 @@ public enum QueryBuilder {
     static let maxKeys = 10_000
 
     public static func probe(_ rule: Rule, previousEnd: Double, end: Double) -> Probe {
-        let start = end - rule.lookback(previousEnd: previousEnd, end: end)
-        var clauses = rule.filters
-        var from = start
+        let from = windowStart(rule, previousEnd: previousEnd, end: end)
         var aggs: [String: Any] = [:]
         let tf = rule.timeframe ?? rule.bufferTime
+        if MatchLedger.applies(to: rule) {
+            // Each bucket's count per key, so documents already counted in an earlier window are told apart.
+            aggs["seen"] = histogram(rule, seconds: MatchLedger.bucketSeconds(rule))
+        }
         switch rule.kind {
-        case .any, .frequency:
-            break
         case .flatline:
-            // Keys are only known from what they logged before: look back further and count the recent part apart.
-            if !rule.queryKey.isEmpty {
-                from = end - max(4 * tf, 3600)
-                aggs["cur"] = ["filter": range(rule.timestampField, end - tf, end)]
-            }
+            // Keys are only known from what they logged before: the window looks back further, and the recent
+            // part is counted apart.
+            if !rule.queryKey.isEmpty { aggs["cur"] = ["filter": range(rule.timestampField, end - tf, end)] }
         case .spike:
-            from = end - 2 * tf
+            // ElastAlert holds a key's spike alerts until two timeframes after its first event, so a reference
+            // window that is mostly before the data began never passes for a quiet one. `before` counts the key's
+            // events before the reference window: none means the key is still warming up.
+            aggs["before"] = ["filter": range(rule.timestampField, from, end - 2 * tf)]
             aggs["ref"] = ["filter": range(rule.timestampField, end - 2 * tf, end - tf)]
             aggs["cur"] = ["filter": range(rule.timestampField, end - tf, end)]
+        case .change(let field, _):
+            aggs["last"] = ["top_hits": ["size": 1, "sort": [[rule.timestampField: ["order": "desc"]]],
+                                         "_source": ["includes": [field]]]]
+        case .cardinality(let field, _, _):
+            aggs["c"] = ["cardinality": ["field": field]]
+        case .metricAggregation(let field, let aggregation, _, _):
+            aggs["m"] = [aggregation.rawValue: ["field": field]]
+        case .percentageMatch(let match, _, _, _):
+            aggs["match"] = ["filter": ["bool": ["filter": match.compactMap { JSONText.decode(Array($0.utf8)) }]]]
+        case .any, .frequency, .blacklist, .whitelist, .newTerm:
+            break
+        }
+        return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from, index: rule.indices.joined(separator: ","),
+                     body: body(rule, clauses: clauses(rule), from: from, to: end, keys: groupingFields(rule), subAggs: aggs))
+    }
+
+    /// Where the search of the window ending at `end` starts.
+    static func windowStart(_ rule: Rule, previousEnd: Double, end: Double) -> Double {
+        if MatchLedger.applies(to: rule) { return MatchLedger.windowStart(rule, previousEnd: previousEnd) }
+        let tf = rule.timeframe ?? rule.bufferTime
+        switch rule.kind {
+        case .spike: return end - keyHistory(tf)
+        case .flatline: return rule.queryKey.isEmpty ? end - tf : end - keyHistory(tf)
+        default: return end - rule.lookback(previousEnd: previousEnd, end: end)
+        }
+    }
+
+    /// The rule's filters and its type's own condition on the documents.
+    static func clauses(_ rule: Rule) -> [String] {
+        var clauses = rule.filters
+        switch rule.kind {
         case .blacklist(let field, let values):
             clauses.append(JSONText.encode(["terms": [field: values]]))
         case .whitelist(let field, let values, let ignoreNull):
@@ -31,21 +63,20 @@ public enum QueryBuilder {
             clauses.append(JSONText.encode(["bool": bool]))
         case .change(let field, let ignoreNull):
             if ignoreNull { clauses.append(JSONText.encode(["exists": ["field": field]])) }
-            aggs["last"] = ["top_hits": ["size": 1, "sort": [[rule.timestampField: ["order": "desc"]]],
-                                         "_source": ["includes": [field]]]]
-        case .newTerm:
-            break
-        case .cardinality(let field, _, _):
-            aggs["c"] = ["cardinality": ["field": field]]
-        case .metricAggregation(let field, let aggregation, _, _):
-            aggs["m"] = [aggregation.rawValue: ["field": field]]
-        case .percentageMatch(let match, _, _, _):
-            aggs["match"] = ["filter": ["bool": ["filter": match.compactMap { JSONText.decode(Array($0.utf8)) }]]]
+        default: break
         }
-        let keys = groupingFields(rule)
-        return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from,
-                     index: rule.indices.joined(separator: ","),
-                     body: body(rule, clauses: clauses, from: from, to: end, keys: keys, subAggs: aggs))
+        return clauses
+    }
+
+    static func histogram(_ rule: Rule, seconds: Int) -> [String: Any] {
+        ["date_histogram": ["field": rule.timestampField, "fixed_interval": "\(seconds)s", "min_doc_count": 1]]
+    }
+
+    /// `rules test`: the matching documents of [from, to) per key in buckets of `seconds` (`ReplaySeries`).
+    static func series(_ rule: Rule, from: Double, to: Double, seconds: Int) -> Probe {
+        Probe(ruleName: rule.name, purpose: .evaluate, end: to, start: from, index: rule.indices.joined(separator: ","),
+              body: body(rule, clauses: clauses(rule), from: from, to: to, keys: groupingFields(rule),
+                         subAggs: ["series": histogram(rule, seconds: seconds)]))
     }
 
     /// `new_term` needs to know what was seen before: the terms of `terms_window_size` before the first window.
@@ -54,6 +85,10 @@ public enum QueryBuilder {
               index: rule.indices.joined(separator: ","),
               body: body(rule, clauses: rule.filters, from: before - window, to: before, keys: groupingFields(rule), subAggs: [:]))
     }
+
+    /// How far back a key counts as known (flatline: it logged before; spike: its reference window is covered):
+    /// four timeframes, at least an hour.
+    static func keyHistory(_ timeframe: Double) -> Double { max(4 * timeframe, 3600) }
 
     /// The fields a rule's alarms are keyed by.
     static func groupingFields(_ rule: Rule) -> [String] {

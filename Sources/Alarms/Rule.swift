@@ -83,6 +83,18 @@ public enum SinkSpec: Sendable, Equatable {
     case alertmanager(urls: [String])
     case webhook(url: String)
     case infoLogger(socket: String)
+    /// ElastAlert's `command` alerter (`CommandSink`).
+    case command(Command)
+
+    public struct Command: Sendable, Equatable {
+        /// The program and its arguments; with `shell`, one shell command line.
+        public var argv: [String]
+        public var shell: Bool
+        public var pipeMatchJSON: Bool
+        public var pipeAlertText: Bool
+        /// Seconds before the command is killed and the delivery counted as failed.
+        public var timeout: Double
+    }
 
     public enum LineTransport: Sendable, Equatable {
         case unixgram(path: String)
@@ -97,6 +109,7 @@ public enum SinkSpec: Sendable, Equatable {
         case .alertmanager: "alertmanager"
         case .webhook: "webhook"
         case .infoLogger: "infologger"
+        case .command: "command"
         }
     }
 }

@@ -9,6 +9,7 @@ enum RuleParser {
         "query_delay", "realert", "exponential_realert", "include", "alert_subject", "alert_subject_args",
         "alert_text", "alert_text_args", "description", "severity", "alert", "is_enabled", "owner",
         "alertmanager_hosts", "http_post_url", "mattermost_webhook_url", "o2_monitoring", "infologger_socket",
+        "use_keyword_postfix", "command", "pipe_match_json", "pipe_alert_text", "fail_on_non_zero_exit", "command_timeout",
     ]
     /// Options that belong to one type only.
     static let typeKeys: [String: [String]] = [
@@ -37,13 +38,57 @@ enum RuleParser {
         "alert_text_type": "not supported: alert_text is always followed by the rule's key and value",
         "attach_related": "not supported", "limit_execution": "not supported: use run_every",
         "terms_size": "not needed: terms are paged with a composite aggregation",
-        "use_keyword_postfix": "not supported: name keyword fields directly (Mappings/ has no .keyword sub-fields)",
         "query_key_count": "not supported",
+        // ElastAlert 2's other common options (its rule-types cheat sheet), each with the reason it is refused.
+        "es_hosts": "the cluster is the `output` section of logbridge.yaml",
+        "use_ssl": "TLS is set in the `output` section of logbridge.yaml", "verify_certs": "TLS is set in the `output` section of logbridge.yaml",
+        "ca_certs": "TLS is set in the `output` section of logbridge.yaml", "ssl_show_warn": "TLS is set in the `output` section of logbridge.yaml",
+        "client_cert": "TLS is set in the `output` section of logbridge.yaml", "client_key": "TLS is set in the `output` section of logbridge.yaml",
+        "es_username": "credentials are set in the `output` section of logbridge.yaml (auth)",
+        "es_password": "credentials are set in the `output` section of logbridge.yaml (auth)",
+        "es_bearer": "credentials are set in the `output` section of logbridge.yaml (auth)",
+        "es_api_key": "credentials are set in the `output` section of logbridge.yaml (auth)",
+        "es_url_prefix": "the cluster URL (with any prefix) is the `output` section of logbridge.yaml",
+        "es_send_get_body_as": "not needed: searches are always POSTed",
+        "use_strftime_index": "not needed: `index` takes wildcard patterns (logs-system.journal-*), which cover dated indices",
+        "statsd_host": "not supported: LogBridge's own metrics are on its metrics endpoint", "statsd_instance_tag": "not supported",
+        "kibana_url": "not supported: no links are generated; the dashboards in Dashboards/ show the alarm index",
+        "generate_kibana_discover_url": "not supported: no links are generated", "generate_opensearch_discover_url": "not supported: no links are generated",
+        "kibana_discover_app_url": "not supported: no links are generated", "opensearch_discover_app_url": "not supported: no links are generated",
+        "realert_key": "not needed: realert is per rule and key (query_key)",
+        "match_enhancements": "not supported: enhancements are Python plug-ins",
+        "top_count_number": "not supported (see top_count_keys)", "raw_count_keys": "not supported (see top_count_keys)",
+        "max_query_size": "not needed: documents are counted by aggregations, never downloaded",
+        "category": "not supported: use description or owner",
+        "query_timezone": "not supported: times are always UTC",
+        "timestamp_type": "not supported: timestamp_field must be a date field (Mappings/ maps @timestamp as date_nanos)",
+        "timestamp_format": "not supported: timestamp_field must be a date field",
+        "_source_enabled": "not needed: documents are counted by aggregations",
+        "alert_text_kw": "not supported: use alert_text_args (positional {0} placeholders)",
+        "alert_missing_value": "not supported: a missing argument reads <name missing>",
+        "include_match_in_root": "not supported", "search_extra_index": "not supported",
+        "alert_on_new_data": "not supported: a key is held for two timeframes after its first event, as ElastAlert does by default",
+        "field_value": "not supported: spike rules count documents",
+        "forget_keys": "not needed: a flatline key is forgotten when it has not logged for max(4 × timeframe, 1h)",
+        "window_step_size": "not needed: the new_term baseline is one aggregation over terms_window_size",
+        "alert_on_missing_field": "not supported: documents without the fields are not terms",
+        "metric_agg_script": "not supported: scripts are not run", "percentile_range": "not supported: percentiles is not an accepted metric_agg_type",
+        "min_doc_count": "not supported", "use_run_every_query_size": "not needed: the window is always timeframe (or buffer_time)",
+        "allow_buffer_time_overlap": "not needed", "bucket_interval": "not supported: one value per window", "sync_bucket_interval": "not supported",
+        "metric_format_string": "not supported", "percentage_format_string": "not supported",
+        "aggregate_by_match_time": "alert aggregation is not supported",
+        "summary_table_type": "alert aggregation is not supported", "summary_table_max_rows": "alert aggregation is not supported",
+        "summary_prefix": "alert aggregation is not supported", "summary_suffix": "alert aggregation is not supported",
     ]
-    static let alertNames = ["o2_monitoring", "alertmanager", "post", "webhook", "mattermost", "infologger", "debug"]
+    static let alertNames = ["o2_monitoring", "alertmanager", "post", "webhook", "mattermost", "infologger", "command", "debug"]
+    /// Options that configure one alerter: set without that alerter in `alert:`, they would do nothing.
+    static let sinkOptions = ["alertmanager_hosts", "http_post_url", "mattermost_webhook_url", "o2_monitoring", "infologger_socket",
+                              "command", "pipe_match_json", "pipe_alert_text", "fail_on_non_zero_exit", "command_timeout"]
 
-    static func parse(text: String, file: String) throws(ConfigError) -> Rule? {
-        let root: Node
+    /// - Parameter ignoring: top-level options left out (`ElastAlertCheck` has reported them already and wants the
+    ///   problems after them).
+    static func parse(text: String, file: String, ignoring: Set<String> = []) throws(ConfigError) -> Rule? {
+        var root: Node
         do {
             guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw ConfigError(file: file, line: nil, keyPath: "", message: "empty rule file")
@@ -51,6 +96,9 @@ enum RuleParser {
             root = node
         } catch let e as ConfigError { throw e } catch {
             throw ConfigLoader.syntaxError(error, file: file)
+        }
+        if !ignoring.isEmpty, case .mapping(let m) = root {
+            root = .mapping(Node.Mapping(m.filter { !ignoring.contains($0.key.string ?? "") }.map { ($0.key, $0.value) }, m.tag, m.style, m.mark))
         }
         let doc = RuleNode(document: root, file: file)
         // Type first: it decides which other keys are valid.
@@ -86,6 +134,10 @@ enum RuleParser {
         if let v = options["realert"] { rule.realert = try v.duration() }
         if let v = options["exponential_realert"] { rule.exponentialRealert = try v.positiveDuration() }
         if let v = options["include"] { rule.include = try v.ruleStringList() }
+        // `false` states what LogBridge does anyway: fields are named as mapped, never with `.keyword` added.
+        if let v = options["use_keyword_postfix"], try v.bool() {
+            throw v.error("only false is accepted: LogBridge counts the fields named in the rule, and Mappings/ has no .keyword sub-fields (name the keyword field itself)")
+        }
         if let v = options["alert_subject"] { rule.alertSubject = try v.nonEmptyString() }
         if let v = options["alert_subject_args"] { rule.alertSubjectArgs = try v.ruleStringList() }
         if let v = options["alert_text"] { rule.alertText = try v.nonEmptyString() }
@@ -207,7 +259,7 @@ enum RuleParser {
 
     private static func sinks(_ options: [String: RuleNode], doc: RuleNode) throws(ConfigError) -> [SinkSpec] {
         guard let alertNode = options["alert"] else {
-            for key in ["alertmanager_hosts", "http_post_url", "mattermost_webhook_url", "o2_monitoring", "infologger_socket"] {
+            for key in sinkOptions {
                 if let n = options[key] { throw n.error("set, but no `alert:` entry uses it") }
             }
             return []
@@ -229,6 +281,8 @@ enum RuleParser {
                 out.append(.webhook(url: try url.nonEmptyString()))
             case "infologger":
                 out.append(.infoLogger(socket: try options["infologger_socket"]?.nonEmptyString() ?? "@infoLoggerD"))
+            case "command":
+                out.append(try command(options, item: item))
             case "debug":
                 continue // the alarm index gets every alarm anyway
             default:
@@ -236,6 +290,34 @@ enum RuleParser {
             }
         }
         return out
+    }
+
+    /// ElastAlert's `command` alerter: `command` as an argv list (run directly) or a string (run by `/bin/sh -c`,
+    /// ElastAlert's shell form, refused with placeholders: a log value would become shell syntax).
+    private static func command(_ options: [String: RuleNode], item: RuleNode) throws(ConfigError) -> SinkSpec {
+        guard let node = options["command"], !node.isNull else { throw item.error("command needs the command option (an argv list)") }
+        var shell = false
+        let argv: [String]
+        if case .scalar = node.node {
+            let line = try node.nonEmptyString()
+            if CommandSink.hasPlaceholders(line) {
+                throw node.error("a command string runs through /bin/sh, and a placeholder would put a log value into shell syntax; "
+                                 + "write command as a list (e.g. [/usr/local/bin/notify, \"%(host.name)s\"]), which runs without a shell")
+            }
+            shell = true
+            argv = [line]
+        } else {
+            argv = try node.ruleStringList()
+            guard !argv.isEmpty, !argv[0].isEmpty else { throw node.error("the command list needs at least the program") }
+        }
+        let pipeJSON = try options["pipe_match_json"]?.bool() ?? false
+        let pipeText = try options["pipe_alert_text"]?.bool() ?? false
+        if pipeJSON, pipeText, let n = options["pipe_alert_text"] { throw n.error("choose one of pipe_match_json and pipe_alert_text") }
+        if let n = options["fail_on_non_zero_exit"], try !n.bool() {
+            throw n.error("only true is accepted: a non-zero exit is always a failed delivery, retried and kept like any sink's")
+        }
+        let timeout = try options["command_timeout"]?.positiveDuration() ?? 10
+        return .command(.init(argv: argv, shell: shell, pipeMatchJSON: pipeJSON, pipeAlertText: pipeText, timeout: timeout))
     }
 
     /// `o2_monitoring: {transport: unixgram|udp|http, path:, host:, port:, url:, measurement:}`; default the

@@ -9,14 +9,7 @@ public struct RuleSet: Sendable {
     public var disabled: [String]
 
     public static func load(directory: String) throws -> RuleSet {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw ConfigError(file: directory, line: nil, keyPath: "", message: "no such rules directory")
-        }
-        let files = isDirectory.boolValue
-            ? try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory + "/" + $0 }
-            : [directory]
+        let files = try files(in: directory)
         var set = RuleSet(rules: [], disabled: [])
         var errors: [ConfigError] = []
         var firstFile: [String: String] = [:]
@@ -33,6 +26,17 @@ public struct RuleSet: Sendable {
         }
         if !errors.isEmpty { throw RuleErrors(errors: errors) }
         return set
+    }
+
+    /// The `*.yaml`/`*.yml` files of a rules directory, sorted; a file path stands for itself.
+    static func files(in directory: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw ConfigError(file: directory, line: nil, keyPath: "", message: "no such rules directory")
+        }
+        guard isDirectory.boolValue else { return [directory] }
+        return try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory + "/" + $0 }
     }
 
     public static func loadRule(file: String) throws -> Rule? {

@@ -60,6 +60,8 @@ public struct StateStore: Sendable {
                 state.silences.append(.init(rule: rule, key: source.key, until: source.until ?? 0))
             case "terms":
                 state.terms[rule] = Set(source.terms ?? [])
+            case "ledger":
+                state.ledgers[rule] = MatchLedger(entries: source.entries ?? [])
             case "pending":
                 state.pending[String(hit._id.dropFirst("pending:".count))] = source.events ?? []
             default: continue
@@ -89,6 +91,7 @@ public struct StateStore: Sendable {
             var alarms: [AlarmRecord]?
             var terms: [String]?
             var events: [AlarmEvent]?
+            var entries: [MatchLedger.Entry]?
         }
         var hits: Hits?
     }
@@ -191,8 +194,11 @@ public struct StateStore: Sendable {
     }
 
     static func object(_ e: AlarmEvent) -> [String: Any] {
-        ["state": e.state.rawValue, "rule": e.rule, "key": e.key, "fields": e.fields, "severity": e.severity, "time": e.time,
-         "raised_at": e.raisedAt, "value": e.value, "subject": e.subject, "text": e.text, "notification": e.notification]
+        var o: [String: Any] = [
+            "state": e.state.rawValue, "rule": e.rule, "key": e.key, "fields": e.fields, "severity": e.severity, "time": e.time,
+            "raised_at": e.raisedAt, "value": e.value, "subject": e.subject, "text": e.text, "notification": e.notification]
+        if let reason = e.reason { o["reason"] = reason }
+        return o
     }
 }
 

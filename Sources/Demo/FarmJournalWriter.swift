@@ -12,6 +12,12 @@ struct FarmJournalWriter {
     /// Reused for every MESSAGE, which must be measured (and scanned for newlines) before it is written.
     private var message: [UInt8] = []
     private var chosenUnit = 0
+    private let quiet: Bool
+    /// Background hosts: all of them, or all but the one that goes silent in a journal with incidents.
+    private let backgroundHosts: Int
+    private let silentHost: Int?
+    /// Incident entries not yet written, latest first (so the next one is popped from the end).
+    private var incidentEntries: [(realtime: UInt64, entry: FarmIncident.Entry)]
 
     /// Runs change every 40 minutes of farm time, numbered from here.
     private static let firstRun: UInt64 = 551_234
@@ -36,16 +42,37 @@ struct FarmJournalWriter {
         }
         self.hosts = hosts
         self.random = random
+        quiet = journal.incidents
+        silentHost = journal.incidents ? FarmIncident.silentHost(hosts: journal.hosts) : nil
+        backgroundHosts = hosts.count - (journal.incidents ? 1 : 0)
+        let end = Double(journal.backgroundEnd)
+        incidentEntries = journal.injectedIncidents.flatMap(\.entries)
+            .map { (UInt64(max(0, end + $0.offset * 1_000_000)), $0) }
+            .sorted { $0.realtime > $1.realtime }
     }
 
-    var isFinished: Bool { produced >= total }
+    var isFinished: Bool { produced >= total && incidentEntries.isEmpty }
 
     mutating func appendEntry(into out: inout [UInt8]) {
+        // Incidents are merged in time order: journal files refuse an entry older than the previous one.
+        if let next = incidentEntries.last, produced >= total || next.realtime <= realtime {
+            incidentEntries.removeLast()
+            appendIncident(next.entry, at: max(next.realtime, 1), into: &out)
+            return
+        }
         realtime += max(1, UInt64(random.exponential(mean: meanGapMicros)))
-        let host = hosts[random.below(hosts.count)]
-        let serviceIndex = Self.pick(host.cumulativeWeights, &random)
-        let service = host.services[serviceIndex]
-        let template = service.templates[Self.pick(service.cumulativeWeights, &random)]
+        // Hosts are picked among all of them except, with incidents, the last FLP host (it goes silent).
+        var hostIndex = random.below(backgroundHosts)
+        if let silentHost, hostIndex >= silentHost { hostIndex += 1 }
+        let host = hosts[hostIndex]
+        var serviceIndex = Self.pick(host.cumulativeWeights, &random)
+        var service = host.services[serviceIndex]
+        var template = service.templates[Self.pick(service.cumulativeWeights, &random)]
+        while quiet && template.alarming {
+            serviceIndex = Self.pick(host.cumulativeWeights, &random)
+            service = host.services[serviceIndex]
+            template = service.templates[Self.pick(service.cumulativeWeights, &random)]
+        }
 
         out.appendField("__REALTIME_TIMESTAMP", decimal: realtime)
         out.appendField("__MONOTONIC_TIMESTAMP", decimal: realtime - host.bootedAt)
@@ -79,6 +106,27 @@ struct FarmJournalWriter {
         if template.namesUnit { out.appendField("UNIT", FarmCatalog.units[chosenUnit].name) }
         out.append(10)
         produced += 1
+    }
+
+    /// One incident entry: the host's journald fields for the service, the priority, code location and message.
+    private mutating func appendIncident(_ e: FarmIncident.Entry, at time: UInt64, into out: inout [UInt8]) {
+        let host = hosts[e.host]
+        let serviceIndex = host.services.firstIndex { $0.identifier == e.service.identifier } ?? 0
+        let service = host.services[serviceIndex]
+        out.appendField("__REALTIME_TIMESTAMP", decimal: time)
+        out.appendField("__MONOTONIC_TIMESTAMP", decimal: time > host.bootedAt ? time - host.bootedAt : 1)
+        out.append(contentsOf: host.fixedFields[serviceIndex])
+        if service.pid == nil && service.transport != .kernel {
+            let pid = UInt64(random.inRange(1_200, 190_000))
+            out.appendField("_PID", decimal: pid)
+            if service.transport == .syslog { out.appendField("SYSLOG_PID", decimal: pid) }
+        }
+        out.appendField("PRIORITY", decimal: UInt64(e.priority))
+        if let code = e.code {
+            out.append(contentsOf: "CODE_FILE=\(code.file)\nCODE_LINE=\(code.line)\nCODE_FUNC=\(code.function)\n".bytes)
+        }
+        out.appendField("MESSAGE", e.message.bytes)
+        out.append(10)
     }
 
     private var currentRun: UInt64 { Self.firstRun + (realtime - start) / Self.runLengthMicros }

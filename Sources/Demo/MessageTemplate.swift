@@ -21,6 +21,9 @@ struct MessageTemplate {
     /// Preformatted `CODE_FILE`/`CODE_LINE`/`CODE_FUNC`, as `sd_journal_send` adds them.
     let codeLocation: [UInt8]
     let namesUnit: Bool
+    /// Counted by a shipped alarm rule (err-or-worse, sshd authentication failures, systemd restart jobs): left
+    /// out of the quiet background of a journal with incidents, so its alarms are the incidents.
+    let alarming: Bool
 
     init(_ priority: UInt8, _ weight: Int, _ pattern: String,
          fields: [(String, String)] = [], code: (file: String, line: Int, function: String)? = nil) {
@@ -34,6 +37,8 @@ struct MessageTemplate {
             codeLocation = []
         }
         namesUnit = parts.contains { if case .unit = $0 { return true } else { return false } }
+        alarming = priority <= FarmCatalog.err || ["Failed password", "Invalid user", "authentication failure", "Scheduled restart job"]
+            .contains { pattern.contains($0) }
     }
 
     private static func parse(_ pattern: String) -> [Part] {

@@ -15,17 +15,26 @@ public struct SampleJournal: Sendable {
     /// Realtime of the first entry's predecessor, microseconds since the epoch.
     public let start: UInt64
     public let meanGapMicros: Double
+    /// Inject `FarmIncident.all` over a quiet background (no err-or-worse lines, none the shipped rules count).
+    public let incidents: Bool
 
     /// 2026-11-29T00:00:00Z, the start of the shared peer corpus, so timestamps line up in comparisons.
     public static let defaultStart: UInt64 = 1_795_910_400_000_000
 
     public init(hosts: Int, epnHosts: Int = 0, entries: Int, seed: UInt64,
-                start: UInt64 = SampleJournal.defaultStart, meanGapMicros: Double = 50_000) {
+                start: UInt64 = SampleJournal.defaultStart, meanGapMicros: Double = 50_000, incidents: Bool = false) {
         precondition(hosts + epnHosts > 0, "a farm needs at least one host")
         precondition(entries >= 0 && meanGapMicros >= 0)
+        precondition(!incidents || hosts >= FarmIncident.hostsNeeded, "incidents need \(FarmIncident.hostsNeeded) FLP hosts")
         self.hosts = hosts; self.epnHosts = epnHosts; self.entries = entries; self.seed = seed
-        self.start = start; self.meanGapMicros = meanGapMicros
+        self.start = start; self.meanGapMicros = meanGapMicros; self.incidents = incidents
     }
+
+    /// The incidents this journal holds (empty without `incidents`).
+    public var injectedIncidents: [FarmIncident] { incidents ? FarmIncident.all(hosts: hosts) : [] }
+
+    /// Where the background ends (µs): the injected incidents are placed relative to it.
+    var backgroundEnd: UInt64 { start + UInt64(Double(entries) * meanGapMicros) }
 
     /// Appends the whole journal; for small journals (tests, the demo) where holding it is fine.
     public func writeExport(into buffer: inout [UInt8]) {

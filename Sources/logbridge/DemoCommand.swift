@@ -27,11 +27,17 @@ struct DemoCommand: ParsableCommand {
         @Option(help: "Mean gap between entries, in milliseconds.") var meanGapMs: Double = 50
         @Flag(help: "Let the entries end now (instead of starting 2026-11-29T00:00:00Z), so dashboards show them.")
         var recent = false
+        @Flag(help: ArgumentHelp("Inject one incident per shipped alarm rule over a quiet background, and print them as `incident RULE KEY` lines.",
+                                 discussion: "Needs at least 7 FLP hosts; the last one goes silent."))
+        var incidents = false
         @Option(help: "Output file.") var out: String
 
         func validate() throws {
             guard hosts >= 0, epnHosts >= 0, hosts + epnHosts > 0 else { throw ValidationError("need at least one host") }
             guard entries >= 0 else { throw ValidationError("--entries must be ≥ 0") }
+            guard !incidents || hosts >= FarmIncident.hostsNeeded else {
+                throw ValidationError("--incidents needs at least \(FarmIncident.hostsNeeded) hosts")
+            }
         }
 
         func run() throws {
@@ -42,8 +48,9 @@ struct DemoCommand: ParsableCommand {
                 start = now - UInt64(Double(entries) * gap)
             }
             let journal = SampleJournal(hosts: hosts, epnHosts: epnHosts, entries: entries, seed: seed,
-                                        start: start, meanGapMicros: gap)
+                                        start: start, meanGapMicros: gap, incidents: incidents)
             try journal.write(to: out)
+            for incident in journal.injectedIncidents { print("incident \(incident.rule) \(incident.key)") }
         }
     }
 

@@ -17,8 +17,24 @@ struct RulesCommand: ParsableCommand {
         @Argument(help: "Rules directory or one rule file.") var path: String
         @Option(help: "Directory holding the Mappings (default: next to the installation, or /usr/share/logbridge/Mappings).")
         var mappings: String?
+        @Flag(help: "The rules are ElastAlert 2 rule files: say per file whether it loads as it is, and list every option to change.")
+        var elastalert = false
 
         func run() throws {
+            if elastalert {
+                let reports = try ElastAlertCheck.check(directory: path)
+                for r in reports {
+                    if r.changes.isEmpty { print("\(r.file): loads as it is" + (r.disabled ? " (is_enabled: false: skipped)" : "")) }
+                    else {
+                        print("\(r.file): \(r.changes.count) change(s) needed")
+                        for c in r.changes { print("  " + c) }
+                    }
+                }
+                let failing = reports.filter { !$0.changes.isEmpty }.count
+                print("\(reports.count - failing) of \(reports.count) rule file(s) load as they are")
+                if failing > 0 { throw ExitCode(1) }
+                return
+            }
             var problems: [String] = []
             var rules: [Rule] = []
             do { rules = try RuleSet.load(directory: path).rules } catch let e as RuleErrors {
@@ -34,9 +50,12 @@ struct RulesCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run one rule over historical data and print what would have fired; nothing is sent or stored.",
-            discussion: "Times are RFC 3339 (2026-11-29T00:00:00Z), a date, `now` or `now-2h`.")
-        @Argument(help: "Rule file.") var rule: String
+            abstract: "Run a rule (or a directory of rules) over historical data and print what would have fired; nothing is sent or stored.",
+            discussion: """
+                Times are RFC 3339 (2026-11-29T00:00:00Z), a date, `now` or `now-2h`. The windows end on multiples of
+                each rule's run_every (counting rules are answered from a few bucketed searches).
+                """)
+        @Argument(help: "Rule file, or a directory of rules replayed together.") var rule: String
         @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
         var config: String = "/etc/logbridge/logbridge.yaml"
         @Option(help: "Start of the period.") var from: String
@@ -44,16 +63,18 @@ struct RulesCommand: ParsableCommand {
         @Flag(help: "Print each search request (index and body) instead of running it.") var explain = false
 
         func run() throws {
-            guard let rule = try RuleSet.loadRule(file: self.rule) else { throw ValidationError("rule is disabled (is_enabled: false)") }
+            let rules: [Rule]
+            do { rules = try RuleSet.load(directory: self.rule).rules } catch let e as RuleErrors { throw ValidationError(e.description) }
+            guard !rules.isEmpty else { throw ValidationError("no enabled rule (is_enabled: false)") }
             guard let start = Timestamps.parse(from), let end = Timestamps.parse(to), end > start else {
                 throw ValidationError("--from and --to must be times with --from before --to")
             }
             let cfg = try loadConfig(config)
             var options = AlarmJob.Options()
             options.dryRun = true
-            let job = AlarmJob(rules: [rule], client: ClusterClient(settings: cfg.output), options: options)
+            let job = AlarmJob(rules: rules, client: ClusterClient(settings: cfg.output), options: options)
             if explain {
-                for probe in job.explain(now: end + rule.queryDelay, from: start) {
+                for probe in job.explain(now: end, from: start) {
                     print("GET \(probe.index)/_search   # window ending \(Timestamps.format(probe.end))")
                     print(probe.body)
                 }
@@ -63,7 +84,7 @@ struct RulesCommand: ParsableCommand {
             printEvents(report.events)
             for r in report.rules where r.error != nil { print("error: \(r.rule): \(r.error!)") }
             let raised = report.events.filter { $0.state == .raised }.count
-            print("\(raised) raise(s), \(report.events.count - raised) clear(s) over \(report.rules.first?.steps ?? 0) run(s); "
+            print("\(raised) raise(s), \(report.events.count - raised) clear(s) over \(report.rules.map(\.steps).reduce(0, +)) run(s) of \(rules.count) rule(s); "
                   + "\(report.queries) request(s), \(report.responseBytes) response bytes")
         }
     }

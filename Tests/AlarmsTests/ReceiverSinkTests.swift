@@ -99,8 +99,9 @@ import TestSupport
         #expect(docs.map { path($0, "log.level") as? String } == ["critical", "info"])
         #expect(docs.map { Timestamps.parse(path($0, "@timestamp") as? String ?? "") } == [t0 + 300, t0 + 540])
         let messages = docs.map { path($0, "message") as? String ?? "" }
-        #expect(messages[0].hasPrefix("burst: TPC: 4 events in 5m"), "\(messages[0])")
-        #expect(messages[1].hasPrefix("[cleared] burst: TPC:"), "\(messages[1])")
+        // Keyed by detector, the matches all came from one host: the alarm names it.
+        #expect(messages[0].hasPrefix("burst: TPC (host flp005): 4 events in 5m"), "\(messages[0])")
+        #expect(messages[1].hasPrefix("[cleared] burst: TPC (host flp005):"), "\(messages[1])")
     }
 
     /// One sink down (HTTP 503) beside two that are up: the others get every event in the same cycle, the down

@@ -23,6 +23,7 @@ import TestSupport
             alert_subject: "{0} on {1}"
             alert_subject_args: [num_hits, host.name]
             severity: critical
+            use_keyword_postfix: false
             """)
         #expect(r.name == "burst")
         #expect(r.timeframe == 300 && r.runEvery == 30 && r.queryDelay == 10 && r.realert == 600 && r.exponentialRealert == 3600)
@@ -36,6 +37,7 @@ import TestSupport
         let cases: [(String, Int, String, String)] = [
             ("name: a\ntype: frequency\nindex: x\nnum_events: 3\ntimeframe: 5m\ntimefram: 1m\n", 6, "timefram", "did you mean \"timeframe\""),
             ("name: a\ntype: any\nindex: x\nuse_count_query: true\n", 4, "use_count_query", "always counts"),
+            ("name: a\ntype: any\nindex: x\nuse_keyword_postfix: true\n", 4, "use_keyword_postfix", "only false is accepted"),
             ("name: a\ntype: any\nindex: x\nnum_events: 3\n", 4, "num_events", "applies to type frequency"),
             ("name: a\ntype: frequncy\nindex: x\n", 2, "type", "did you mean \"frequency\""),
             ("name: a\ntype: frequency\nindex: x\ntimeframe: 5m\n", 1, "", "missing required option \"num_events\""),

@@ -63,7 +63,9 @@ import TestSupport
     }
 
     @Test func spikeComparesTwoWindowsInOneQuery() throws {
-        var seed: [[String: Any]] = (0..<2).map { doc(t0 + 30 + Double($0), host: "flp001") }
+        // Both hosts logged before the reference window: past their warm-up.
+        var seed: [[String: Any]] = [doc(t0 - 60, host: "flp001"), doc(t0 - 60, host: "flp002")]
+        seed += (0..<2).map { doc(t0 + 30 + Double($0), host: "flp001") }
         seed += (0..<20).map { doc(t0 + 330 + Double($0), host: "flp001") }
         seed += (0..<10).map { doc(t0 + 30 + Double($0), host: "flp002") }
         seed += (0..<11).map { doc(t0 + 330 + Double($0), host: "flp002") }

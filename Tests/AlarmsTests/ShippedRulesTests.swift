@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The shipped rules on the demo farm: sample journal → systemd-journal-remote → `logbridge ship --once` →
-/// osmem → `logbridge alarms run --once`, all through the real binary.
+/// The shipped rules on the demo farm with its injected incidents: sample journal → systemd-journal-remote →
+/// `logbridge ship --once` → osmem → `logbridge alarms run --once`, all through the real binary; the alarms
+/// raised are exactly the incidents.
 @Suite struct ShippedRulesTests {
     @Test func shippedRulesFireOnTheDemoFarm() throws {
         let bin = try TestPaths.logbridgeBinary()
@@ -12,7 +13,12 @@ import TestSupport
         let dir = try temporaryDirectory("lb-alarms-demo")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/journal", withIntermediateDirectories: true)
-        #expect(try runProcess(bin, ["demo", "generate", "--hosts", "4", "--entries", "3000", "--seed", "7", "--recent", "--out", dir + "/farm.export"]).status == 0)
+        let generated = try runProcess(bin, ["demo", "generate", "--hosts", "8", "--entries", "3000", "--seed", "7", "--recent", "--incidents",
+                                             "--out", dir + "/farm.export"])
+        #expect(generated.status == 0)
+        // `incident RULE KEY`: one per shipped rule that reads the journal.
+        let expected = Set(generated.output.split(separator: "\n").filter { $0.hasPrefix("incident ") }.map { $0.dropFirst(9).replacingOccurrences(of: " ", with: " key=") })
+        #expect(expected.count == 6, "\(generated.output)")
         #expect(try runProcess(JournalFixture.journalRemote, ["--split-mode=none", "-o", dir + "/journal/farm.journal", dir + "/farm.export"]).status == 0)
         try """
             state_dir: \(dir)/state
@@ -33,11 +39,13 @@ import TestSupport
         let run = try runProcess(bin, ["alarms", "run", "--once", "--config", dir + "/logbridge.yaml", "--rules", rulesDir])
         #expect(run.status == 0, "\(run.output)")
         let raised = run.output.split(separator: "\n").filter { $0.contains("RAISED") }
-        for rule in ["kernel-io-oom", "sshd-auth-failures", "unit-restart-loop"] {
-            #expect(raised.contains { $0.contains(rule) }, "\(rule) did not fire:\n\(run.output)")
-        }
-        // Every host is still logging: nothing is silent; a second run right away has nothing due and raises nothing new.
-        #expect(!raised.contains { $0.contains("host-silent") })
+        // Exactly the injected incidents: the quiet background raises nothing (the farm used to raise 30 alarms on 8 hosts).
+        let raisedKeys = Set(raised.map { line in
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            return words.drop { !$0.hasPrefix("[") }.dropFirst().prefix(2).joined(separator: " ")
+        })
+        #expect(raisedKeys == expected, "expected \(expected.sorted())\nraised \(raisedKeys.sorted())\n\(run.output)")
+        // A second run right away has nothing due and raises nothing new.
         let again = try runProcess(bin, ["alarms", "run", "--once", "--config", dir + "/logbridge.yaml", "--rules", rulesDir])
         #expect(!again.output.contains("RAISED"), "\(again.output)")
         let history = try osmem.documents("logbridge-alarms-2*")

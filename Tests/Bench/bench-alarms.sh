@@ -7,6 +7,7 @@
 # environment: BENCH_DIR (/tmp/logbridge-alarms-bench), ENTRIES (25000), HOSTS (200), RULES (200),
 #              LOGBRIDGE (binary; default .build/release/logbridge), SKIP_ELASTALERT=1,
 #              EA_TIMEOUT (600: ElastAlert 2 is stopped after this many seconds and reported as capped),
+#              SKIP_REPLAY=1 (no `rules test` replay of 7 rules over the two hours), SKIP_CYCLES=1 (replay only),
 #              LB_RUNS (3: each LogBridge cycle is measured this many times, the median is reported; the machine
 #              it runs on is usually shared, and one run's wall time says more about the neighbours than the job)
 set -euo pipefail
@@ -69,6 +70,74 @@ for i in range(n):
 PY
 "$BIN" rules lint "$RUN/rules" --mappings "$REPO/Mappings"
 
+# Replay: `logbridge rules test` of seven rules (the six shipped ones with journald data, and a spike rule) over the
+# two hours, beside ElastAlert 2's `elastalert-test-rule` on the same rule files and hours, in the same run.
+ea_venv() {
+  if ! "$BENCH_DIR/elastalert-venv/bin/python" -c 'import elastalert, pytz' 2>/dev/null; then
+    [ -x "$BENCH_DIR/elastalert-venv/bin/python" ] || python3 -m venv "$BENCH_DIR/elastalert-venv"
+    "$BENCH_DIR/elastalert-venv/bin/pip" install -q elastalert2 pytz
+  fi
+  cat > "$RUN/ea-config.yaml" <<YAML
+rules_folder: $RUN/ea-rules
+run_every: {minutes: 15}
+buffer_time: {minutes: 15}
+es_host: 127.0.0.1
+es_port: $PORT
+writeback_index: elastalert_status
+alert_time_limit: {days: 1}
+YAML
+}
+REPLAY_LINE="replay: skipped"
+EA_REPLAY_LINE="ElastAlert 2 replay: skipped"
+if [ "${SKIP_REPLAY:-0}" != 1 ]; then
+  say "replay: logbridge rules test of 7 rules over the two hours ($START → $NOW)"
+  mkdir -p "$RUN/replay-rules" "$RUN/replay-ea"
+  for f in "$REPO"/deploy/rules/*.yaml; do
+    grep -q 'logs-infologger' "$f" && continue  # no InfoLogger data in this set
+    sed 's/^alert: .*/alert: [debug]/' "$f" > "$RUN/replay-rules/$(basename "$f")"
+  done
+  cat > "$RUN/replay-rules/error-spike-per-host.yaml" <<'YAML'
+name: error-spike-per-host
+type: spike
+index: logs-system.journal-*
+filter:
+  - terms: {log.level: [emerg, alert, crit, err]}
+query_key: host.name
+spike_height: 3
+spike_type: up
+threshold_cur: 5
+timeframe: {minutes: 10}
+run_every: {minutes: 1}
+realert: {minutes: 30}
+alert: [debug]
+YAML
+  for f in "$RUN"/replay-rules/*.yaml; do sed 's/^severity:/# severity:/' "$f" > "$RUN/replay-ea/$(basename "$f")"; done
+  /usr/bin/time -f "%e %U %S %M" -o "$RUN/replay-lb.time" "$BIN" rules test "$RUN/replay-rules" --config "$RUN/logbridge.yaml" \
+    --from "$START" --to "$NOW" > "$RUN/replay-lb.out"
+  tail -1 "$RUN/replay-lb.out"
+  REPLAY_LINE=$(python3 - "$RUN" <<'PY'
+import sys
+run = sys.argv[1]
+w, u, s, rss = map(float, open(f"{run}/replay-lb.time").read().split()[-4:])
+last = open(f"{run}/replay-lb.out").read().strip().splitlines()[-1]
+print(f"LogBridge replay : {w:.2f} s wall, {u+s:.2f} CPU-s, {rss/1024:.1f} MB peak RSS; {last}; target (≤ 5 s) {'met' if w <= 5 else 'NOT met'}")
+PY
+)
+  if [ "${SKIP_ELASTALERT:-0}" != 1 ]; then
+    ea_venv
+    "$BENCH_DIR/elastalert-venv/bin/elastalert-create-index" --config "$RUN/ea-config.yaml" > "$RUN/ea-index.out" 2>&1 || true
+    began=$(date +%s.%N)
+    for f in "$RUN"/replay-ea/*.yaml; do
+      timeout "$EA_TIMEOUT" "$BENCH_DIR/elastalert-venv/bin/elastalert-test-rule" --config "$RUN/ea-config.yaml" \
+        --start "$START" --end "$NOW" "$f" > "$RUN/replay-ea-$(basename "$f" .yaml).out" 2>&1 || true
+    done
+    ended=$(date +%s.%N)
+    EA_REPLAY_LINE=$(python3 -c "import sys; print(f'ElastAlert 2 replay: {float(sys.argv[2]) - float(sys.argv[1]):.2f} s wall for 7 elastalert-test-rule runs, one per rule file (outputs in replay-ea-*.out)')" "$began" "$ended")
+  fi
+  echo "$REPLAY_LINE"; echo "$EA_REPLAY_LINE"
+fi
+[ "${SKIP_CYCLES:-0}" = 1 ] && exit 0
+
 # One measured `alarms run --once` at $1; the summary line and /usr/bin/time figures go to $RUN/lb-$2.*.
 lb_cycle() {
   /usr/bin/time -f "%e %U %S %M" -o "$RUN/lb-$2.time" "$BIN" alarms run --once --config "$RUN/logbridge.yaml" \
@@ -91,19 +160,7 @@ done
 EA_LINE="ElastAlert 2: skipped"
 if [ "${SKIP_ELASTALERT:-0}" != 1 ]; then
   say "ElastAlert 2 (PyPI elastalert2 + pytz in $BENCH_DIR/elastalert-venv): the same rules, the same 15 minutes"
-  if ! "$BENCH_DIR/elastalert-venv/bin/python" -c 'import elastalert, pytz' 2>/dev/null; then
-    [ -x "$BENCH_DIR/elastalert-venv/bin/python" ] || python3 -m venv "$BENCH_DIR/elastalert-venv"
-    "$BENCH_DIR/elastalert-venv/bin/pip" install -q elastalert2 pytz
-  fi
-  cat > "$RUN/ea-config.yaml" <<YAML
-rules_folder: $RUN/ea-rules
-run_every: {minutes: 15}
-buffer_time: {minutes: 15}
-es_host: 127.0.0.1
-es_port: $PORT
-writeback_index: elastalert_status
-alert_time_limit: {days: 1}
-YAML
+  ea_venv
   "$BENCH_DIR/elastalert-venv/bin/elastalert-create-index" --config "$RUN/ea-config.yaml" > "$RUN/ea-index.out" 2>&1 || true
   # `elastalert --start --end` quits before running anything when the wall clock is past --end minus run_every
   # (the data set is in the past), so the cycle is driven through ElastAlert's own classes: load the rules
@@ -166,3 +223,5 @@ print(f"LogBridge {phase:7}: {w:.2f} s wall, {c:.2f} CPU-s, {r:.1f} MB peak RSS 
 PY
 done
 echo "$EA_LINE"
+echo "$REPLAY_LINE"
+echo "$EA_REPLAY_LINE"

@@ -25,8 +25,11 @@ read -r -t 30 first <&"${OSMEM_PROC[0]}" || { echo "osmem-server did not start; 
 URL=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$first")
 echo "   $URL"
 
-echo "== generating a sample farm journal: $HOSTS FLP hosts, $ENTRIES entries (systemd-journal-remote)"
-"$BIN" demo generate --hosts "$HOSTS" --entries "$ENTRIES" --seed 7 --recent --out "$DEMO_DIR/farm.export"
+echo "== generating a sample farm journal: $HOSTS FLP hosts, $ENTRIES entries, one incident per shipped alarm rule (systemd-journal-remote)"
+"$BIN" demo generate --hosts "$HOSTS" --entries "$ENTRIES" --seed 7 --recent --incidents --out "$DEMO_DIR/farm.export" > "$DEMO_DIR/incidents"
+# The InfoLogger records sent below hold the incident of infologger-fatal: Fatal messages from TOF.
+echo "incident infologger-fatal TOF" >> "$DEMO_DIR/incidents"
+sed 's/^incident /   /' "$DEMO_DIR/incidents"
 /lib/systemd/systemd-journal-remote --split-mode=none -o "$DEMO_DIR/journal/farm.journal" "$DEMO_DIR/farm.export" 2>/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -135,7 +138,14 @@ TELEGRAF_PID=$!
 trap 'kill $TELEGRAF_PID 2>/dev/null; cleanup' EXIT
 sleep 0.3
 "$BIN" rules lint "$DEMO_DIR/rules" --mappings "$ROOT/Mappings"
-"$BIN" alarms run --once --config "$DEMO_DIR/logbridge.yaml" --rules "$DEMO_DIR/rules"
+"$BIN" alarms run --once --config "$DEMO_DIR/logbridge.yaml" --rules "$DEMO_DIR/rules" | tee "$DEMO_DIR/alarms.out"
+echo "== injected incidents vs raised alarms (rule key)"
+awk '{print $2, $3}' "$DEMO_DIR/incidents" | sort > "$DEMO_DIR/expected"
+awk '$2 == "RAISED" {sub(/^key=/, "", $5); print $4, $5}' "$DEMO_DIR/alarms.out" | sort > "$DEMO_DIR/raised"
+join -a1 -a2 -o 0,1.2,2.2 -e - <(awk '{print $1":"$2, "expected"}' "$DEMO_DIR/expected" | sort) \
+  <(awk '{print $1":"$2, "raised"}' "$DEMO_DIR/raised" | sort) | awk '{printf "   %-50s %-9s %s\n", $1, $2, $3}'
+if cmp -s "$DEMO_DIR/expected" "$DEMO_DIR/raised"; then echo "   every incident raised its alarm, and nothing else was raised"
+else echo "   MISMATCH between injected incidents and raised alarms"; fi
 echo "== alarms as the cluster holds them (logbridge alarms list)"
 "$BIN" alarms list --config "$DEMO_DIR/logbridge.yaml"
 echo "== line protocol received on the Telegraf socket"

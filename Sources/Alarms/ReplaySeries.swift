@@ -1,0 +1,123 @@
+/// `rules test` over hours: many windows of a counting rule answered by a few searches instead of one each.
+///
+/// A replay of two hours at `run_every: 1m` is 120 windows; a keyed flatline window looks back an hour, so one
+/// search per window made osmem visit every document about sixty times (a minute for a 200-host data set, and
+/// one huge shared search that once hit the 60 s `request_timeout`). Instead, one search per chunk of windows
+/// returns each key's documents in buckets (a `date_histogram` under the key aggregation), and every window's
+/// answer is added up from the buckets in the shape of its own search, so the evaluation — `MatchLedger`
+/// included — is exactly that of the window-by-window run. This works for the types that only count documents
+/// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`) whose window
+/// edges all fall on bucket edges; the others, and windows off the grid, are searched window by window as before.
+enum ReplaySeries {
+    /// Windows per search: bounds a search's answer (keys × buckets) and its time, so each request stays far
+    /// below `request_timeout` however long the replay.
+    static let windowsPerSearch = 240
+
+    /// The bucket width in seconds: every window edge of the rule is a multiple of it. Nil: not replayed from buckets.
+    static func bucketSeconds(_ rule: Rule) -> Int? {
+        func whole(_ seconds: Double) -> Int? { seconds >= 1 && seconds == seconds.rounded() ? Int(seconds) : nil }
+        guard let run = whole(rule.runEvery), let tf = whole(rule.timeframe ?? rule.bufferTime),
+              let history = whole(QueryBuilder.keyHistory(rule.timeframe ?? rule.bufferTime)) else { return nil }
+        switch rule.kind {
+        case .any, .blacklist, .whitelist: return MatchLedger.bucketSeconds(rule) == run ? run : nil
+        case .frequency, .newTerm: return gcd(run, tf)
+        case .flatline: return rule.queryKey.isEmpty ? gcd(run, tf) : gcd(gcd(run, tf), history)
+        case .spike: return gcd(gcd(run, tf), history)
+        default: return nil
+        }
+    }
+
+    /// `from` and `to` moved down to the rule's bucket grid, so every window of a replay is on it.
+    static func aligned(_ rule: Rule, from: Double, to: Double) -> (from: Double, to: Double) {
+        guard let width = bucketSeconds(rule).map(Double.init) else { return (from, to) }
+        return ((from / width).rounded(.down) * width, (to / width).rounded(.down) * width)
+    }
+
+    struct Chunk {
+        var probe: Probe
+        /// The windows (indices into the plan's ends) this search answers.
+        var steps: Range<Int>
+    }
+
+    /// The searches that answer the windows ending at `ends` (each window starting where the previous ended),
+    /// or nil when they are not all on the rule's bucket grid.
+    static func chunks(_ rule: Rule, previous: Double, ends: [Double]) -> [Chunk]? {
+        guard let width = bucketSeconds(rule), !ends.isEmpty else { return nil }
+        let w = Double(width)
+        guard ([previous] + ends).allSatisfy({ ($0 / w).rounded() * w == $0 }) else { return nil }
+        var out: [Chunk] = []
+        for first in stride(from: 0, to: ends.count, by: windowsPerSearch) {
+            let steps = first..<min(first + windowsPerSearch, ends.count)
+            let previousEnd = first == 0 ? previous : ends[first - 1]
+            let from = QueryBuilder.windowStart(rule, previousEnd: previousEnd, end: ends[first])
+            out.append(Chunk(probe: QueryBuilder.series(rule, from: from, to: ends[steps.upperBound - 1], seconds: width), steps: steps))
+        }
+        return out
+    }
+
+    /// A key's documents per bucket start (milliseconds), with the key's field values.
+    struct Series {
+        var fields: [String: String]
+        var buckets: [Int: Int]
+    }
+
+    static func series(_ rule: Rule, response: [String: Any]) -> [String: Series] {
+        var out: [String: Series] = [:]
+        for g in Evaluator.groups(response, keys: QueryBuilder.groupingFields(rule)) {
+            var buckets: [Int: Int] = [:]
+            for b in (g.aggs["series"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? [] {
+                guard let count = b["doc_count"] as? Int, count > 0,
+                      let start = b["key"] as? Int ?? (b["key"] as? Double).map({ Int($0) }) else { continue }
+                buckets[start, default: 0] += count
+            }
+            out[g.key] = Series(fields: g.fields, buckets: buckets)
+        }
+        return out
+    }
+
+    /// The answer the window's own search (`QueryBuilder.probe`) would have given, added up from the buckets.
+    static func answer(_ rule: Rule, _ series: [String: Series], previousEnd: Double, end: Double) -> [String: Any] {
+        let keys = QueryBuilder.groupingFields(rule)
+        let tf = rule.timeframe ?? rule.bufferTime
+        let from = QueryBuilder.windowStart(rule, previousEnd: previousEnd, end: end)
+        func count(_ s: Series, _ a: Double, _ b: Double) -> Int {
+            let lo = Int((a * 1000).rounded()), hi = Int((b * 1000).rounded())
+            return s.buckets.reduce(0) { $0 + ($1.key >= lo && $1.key < hi ? $1.value : 0) }
+        }
+        func subAggs(_ s: Series) -> [String: Any] {
+            var aggs: [String: Any] = [:]
+            switch rule.kind {
+            case .flatline where !keys.isEmpty:
+                aggs["cur"] = ["doc_count": count(s, end - tf, end)]
+            case .spike:
+                aggs["before"] = ["doc_count": count(s, from, end - 2 * tf)]
+                aggs["ref"] = ["doc_count": count(s, end - 2 * tf, end - tf)]
+                aggs["cur"] = ["doc_count": count(s, end - tf, end)]
+            case .any, .blacklist, .whitelist:
+                let lo = Int((from * 1000).rounded()), hi = Int((end * 1000).rounded())
+                aggs["seen"] = ["buckets": s.buckets.filter { $0.key >= lo && $0.key < hi }.sorted { $0.key < $1.key }
+                    .map { ["key": $0.key, "doc_count": $0.value] as [String: Any] }]
+            default: break
+            }
+            return aggs
+        }
+        if keys.isEmpty {
+            let s = series[Rule.wholeRuleKey] ?? Series(fields: [:], buckets: [:])
+            return ["hits": ["total": ["value": count(s, from, end)]], "aggregations": subAggs(s)]
+        }
+        var buckets: [[String: Any]] = []
+        for key in series.keys.sorted() {
+            let s = series[key]!
+            let n = count(s, from, end)
+            guard n > 0 else { continue }
+            var bucket = subAggs(s)
+            bucket["doc_count"] = n
+            // The shapes `Evaluator.groups` reads: a `terms` bucket's key is the value, a `composite` one's the fields.
+            bucket["key"] = keys.count == 1 ? (s.fields[keys[0]] ?? key) as Any : s.fields as Any
+            buckets.append(bucket)
+        }
+        return ["aggregations": ["keys": ["buckets": buckets]]]
+    }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+}
