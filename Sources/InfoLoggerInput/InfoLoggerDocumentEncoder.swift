@@ -19,7 +19,7 @@ struct InfoLoggerDocumentEncoder {
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
-        self.agentMembers = agent.encodedMembers
+        self.agentMembers = agent.encodedMembers(dataset: dataset)
         self.namer = IndexNamer(pattern: indexPattern, dataset: dataset)
     }
 
