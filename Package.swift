@@ -87,6 +87,8 @@ let package = Package(
             "SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging, .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "AlarmsTests", dependencies: [
+            // The demo farm's InfoLogger documents come from the InfoLogger input's own encoder.
+            "InfoLoggerInput", "ECS",
             "Alarms", "Bulk", "Config", "TestSupport", logging,
             // The InfoLogger sink is proven by LogBridge's own `local`-mode receiver decoding what it sent.
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS",
