@@ -175,7 +175,7 @@ row "journalctl -o json > /dev/null" "$N" "$JC_WALL" "$JC_CPU" "$JC_RSS" "-" "-"
 echo
 awk -v g="$GZIP_CPU" -v n="$NONE_CPU" -v gb="$GZIP_BYTES" -v nb="$NONE_BYTES" 'BEGIN {
     printf "gzip default: %.2fx the CPU of none; %.1f MB on the wire instead of %.1f (%.1fx smaller)\n",
-        n > 0 ? g / n : 0, gb / 1e6, nb / 1e6, gb > 0 ? nb / gb : 0 }'
+        (n > 0 ? g / n : 0), gb / 1e6, nb / 1e6, (gb > 0 ? nb / gb : 0) }'
 echo "sink: none $NONE_REQUESTS bulk requests, $NONE_SINK_CPU CPU-s; gzip $GZIP_REQUESTS requests, $GZIP_SINK_CPU CPU-s (inflating included)"
 echo "logbridge exit status: none $NONE_STATUS, gzip $GZIP_STATUS; run files in $RUN"
 if [ "$NONE_LOST" != 0 ] || [ "$GZIP_LOST" != 0 ] || [ "$NONE_STATUS" != 0 ] || [ "$GZIP_STATUS" != 0 ]; then
