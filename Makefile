@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := $(CURDIR)/.venv
 OSMEM := $(VENV)/bin/osmem-server
-APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev zlib1g-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp
+APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libisal-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp
 export OSMEM_SERVER := $(OSMEM)
 
 .PHONY: all build release deps test demo bench bench-alarms clean soak fuzz

@@ -5,25 +5,35 @@ import Yams
 public enum ConfigLoader {
     static let rootKeys = ["state_dir", "logging", "output", "inputs", "metrics", "shutdown_timeout"]
 
+    /// What a command needs from the file. `ship` needs inputs; `setup` and the alarm commands talk to the cluster
+    /// only, and run where nothing is shipped (an admin machine, the alarms host): for them `inputs` may be absent.
+    public enum Purpose: Sendable {
+        case shipping
+        case clusterOnly
+    }
+
     /// Reads and checks the configuration file at `path`; secrets named by `*_env` keys come from `environment`.
-    public static func load(path: String,
+    public static func load(path: String, purpose: Purpose = .shipping,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LogBridgeConfig {
         let yaml: String
         do { yaml = try FileText.contents(of: path) } catch {
             throw ConfigError(file: path, line: nil, keyPath: "", message: "cannot read configuration: \(error.reason)")
         }
-        return try parse(yaml: yaml, path: path, environment: environment)
+        return try parse(yaml: yaml, path: path, purpose: purpose, environment: environment)
     }
 
-    /// Checks configuration text; `path` names it in messages and anchors relative paths.
-    public static func parse(yaml: String, path: String, environment: [String: String]) throws -> LogBridgeConfig {
+    /// Checks configuration text; `path` names it in messages and anchors relative paths. Inputs that are
+    /// present are checked for every purpose, so a file that works for `setup` also works for `ship`.
+    public static func parse(yaml: String, path: String, purpose: Purpose = .shipping,
+                             environment: [String: String]) throws -> LogBridgeConfig {
         let source = ConfigSource(file: path, environment: environment)
         let document: Node?
         do { document = try Yams.compose(yaml: yaml, .basic) } catch {
             throw syntaxError(error, file: path)
         }
         guard let document else {
-            throw ConfigError(file: path, line: nil, keyPath: "", message: "the file is empty; at least one input is needed")
+            let needed = purpose == .shipping ? "at least one input" : "an output section"
+            throw ConfigError(file: path, line: nil, keyPath: "", message: "the file is empty; \(needed) is needed")
         }
         let root = try ConfigMapping(ConfigValue(node: document, keyPath: "", source: source), keys: rootKeys)
 
@@ -32,7 +42,9 @@ public enum ConfigLoader {
         let logging = try root.section("logging", keys: ["level"])
         if let level = logging["level"] { config.logging.level = try level.choice(LoggingSettings.Level.self) }
         config.output = try OutputSection.read(root.section("output", keys: OutputSection.keys))
-        config.inputs = try InputsSection.read(root["inputs"], in: root, output: config.output)
+        if purpose == .shipping || root["inputs"] != nil {
+            config.inputs = try InputsSection.read(root["inputs"], in: root, output: config.output)
+        }
         config.metrics = try MetricsSection.read(root.section("metrics", keys: MetricsSection.keys))
         if let v = root["shutdown_timeout"] { config.shutdownTimeoutSeconds = try v.positiveSeconds() }
         return config

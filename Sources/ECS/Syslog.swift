@@ -23,11 +23,24 @@ public struct AgentInfo: Sendable {
     public static let version = "0.1.0"
     public var name: String
     public var id: String
-    public init(name: String, id: String) { self.name = name; self.id = id }
+    /// Set in `output.mode: data_stream`: every document then says which data stream it belongs to
+    /// (`data_stream.type/dataset/namespace`, as ECS and Elasticsearch's data stream naming scheme expect).
+    public var dataStreamNamespace: String?
+    public init(name: String, id: String, dataStreamNamespace: String? = nil) {
+        self.name = name; self.id = id; self.dataStreamNamespace = dataStreamNamespace
+    }
 
-    /// `"agent":{...},"ecs":{"version":"…"}` without surrounding braces or commas.
-    public var encodedMembers: [UInt8] {
+    /// `"agent":{...},"ecs":{"version":"…"}` without surrounding braces or commas, and in data-stream mode
+    /// `"data_stream":{"type":"logs","dataset":…,"namespace":…}`. Encoded once per input, appended to every event.
+    public func encodedMembers(dataset: String) -> [UInt8] {
         var out: [UInt8] = []
+        if let namespace = dataStreamNamespace {
+            out.append(contentsOf: Array(#""data_stream":{"type":"logs","dataset":"#.utf8))
+            JSONBytes.appendString(dataset, to: &out)
+            out.append(contentsOf: Array(#","namespace":"#.utf8))
+            JSONBytes.appendString(namespace, to: &out)
+            out.append(contentsOf: Array("},".utf8))
+        }
         out.append(contentsOf: Array(#""agent":{"type":"logbridge","name":"#.utf8))
         JSONBytes.appendString(name, to: &out)
         out.append(contentsOf: Array(#","version":"#.utf8))

@@ -27,7 +27,7 @@ struct FileLineEncoder {
         var d: [UInt8] = []
         JSONBytes.appendString(settings.dataset, to: &d)
         dataset = d
-        agentMembers = agent.encodedMembers
+        agentMembers = agent.encodedMembers(dataset: settings.dataset)
     }
 
     /// `_id` = hash(device, inode, fingerprint, offset): the same line of the same file gets the same id under any

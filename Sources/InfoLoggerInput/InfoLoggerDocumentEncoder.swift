@@ -19,7 +19,7 @@ struct InfoLoggerDocumentEncoder {
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
-        self.agentMembers = agent.encodedMembers
+        self.agentMembers = agent.encodedMembers(dataset: dataset)
         self.namer = IndexNamer(pattern: indexPattern, dataset: dataset)
     }
 
@@ -159,14 +159,16 @@ struct InfoLoggerDocumentEncoder {
         return valid
     }
 
-    /// `log.level` from the one-letter severity; nil for U(ndefined), empty or unknown letters.
+    /// `log.level` from the one-letter severity, in the syslog keywords every other dataset writes (journald,
+    /// syslog, files), so one filter (`err` or worse) finds errors everywhere: E(rror) → `err`, F(atal) → `crit`.
+    /// nil for U(ndefined), empty or unknown letters.
     private static func severityLevel(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> StaticString? {
         guard r.count == 1 else { return nil }
         switch b[r.lowerBound] {
         case 0x49: return "\"info\""
         case 0x57: return "\"warning\""
-        case 0x45: return "\"error\""
-        case 0x46: return "\"critical\""
+        case 0x45: return "\"err\""
+        case 0x46: return "\"crit\""
         case 0x44: return "\"debug\""
         default: return nil
         }

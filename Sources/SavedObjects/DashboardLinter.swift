@@ -117,8 +117,15 @@ public struct DashboardLinter {
             return ["\(error)"]
         }
         var problems: [String] = []
-        if case .visualization(let type) = panel.kind, !Self.portableVisualizations.contains(type) {
-            problems.append("visualization type \(type) is not one both OpenSearch Dashboards and Kibana render")
+        if case .visualization(let type) = panel.kind {
+            if !Self.portableVisualizations.contains(type) {
+                problems.append("visualization type \(type) is not one both OpenSearch Dashboards and Kibana render")
+            }
+            if let state = try? object.nested("visState") {
+                problems += PanelContentRules.problems(
+                    visState: state, migration: object.json[path: "migrationVersion"]?["visualization"]?.stringValue,
+                    aggregations: panel.aggregations, rangeSeconds: Self.longestTimeRange(showing: object, in: objects))
+            }
         }
         if !panel.queryText.isEmpty {
             problems.append("query text \"\(panel.queryText)\": use filters instead, so lint can check their fields")
@@ -131,6 +138,18 @@ public struct DashboardLinter {
             problems += typeProblems(field: use.field, use: use.use, by: use.by, pattern: title)
         }
         return problems
+    }
+
+    /// The longest time range a dashboard of the file that shows `object` restores (`timeRestore`), in seconds.
+    static func longestTimeRange(showing object: SavedObject, in objects: [SavedObject]) -> Double? {
+        objects.filter { dashboard in
+            dashboard.type == "dashboard" && dashboard.json[path: "attributes.timeRestore"] == .bool(true)
+                && dashboard.references.contains { $0.type == object.type && $0.id == object.id }
+        }.compactMap { dashboard in
+            guard let from = dashboard.json[path: "attributes.timeFrom"]?.stringValue,
+                  let to = dashboard.json[path: "attributes.timeTo"]?.stringValue else { return nil }
+            return PanelContentRules.rangeSeconds(from: from, to: to)
+        }.max()
     }
 
     private func typeProblems(field: String, use: FieldUse, by: String, pattern: String) -> [String] {

@@ -19,7 +19,7 @@ public struct FieldCatalog: Sendable {
         return fields
     }
 
-    /// `logs-*` overlaps `logs-system.journal-*`; `logbridge-alarms-*` overlaps `logbridge-alarms-state`.
+    /// `logs-*` overlaps `logs-system.journal-2*`; `logbridge-alarms-*` overlaps `logbridge-alarms-state`.
     static func overlaps(_ title: String, _ template: MappingSet.Entry) -> Bool {
         let wanted = title.split(separator: ",").map { $0.prefix { $0 != "*" } }
         let patterns = (template.body["index_patterns"]?.arrayValue ?? []).compactMap(\.stringValue)

@@ -7,6 +7,8 @@ struct InstalledObject: Equatable {
     var primaryTerm: Int?
     /// An index template's `data_stream` object: switching `output.mode` changes it without a version bump.
     var isDataStream = false
+    /// An index template's patterns: a data-stream namespace changes them without a version bump.
+    var indexPatterns: JSONValue?
 
     /// Reads a 2xx GET answer for `object`; nil when the answer does not contain it.
     init?(object: PlannedObject, response: JSONValue) {
@@ -20,6 +22,7 @@ struct InstalledObject: Equatable {
             else { return nil }
             version = found["version"]?.intValue
             isDataStream = found["data_stream"] != nil
+            indexPatterns = found["index_patterns"]
         case .legacyTemplate:
             guard let found = response[object.name] else { return nil }
             version = found["version"]?.intValue

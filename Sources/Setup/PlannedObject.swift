@@ -18,6 +18,7 @@ public struct PlannedObject: Sendable, Equatable {
     public var version: Int?
 
     var isDataStream: Bool { kind == .indexTemplate && body["data_stream"] != nil }
+    var indexPatterns: JSONValue? { kind == .indexTemplate ? body["index_patterns"] : nil }
 
     /// e.g. `component template logbridge-ecs`.
     public var label: String { "\(kind.rawValue) \(name)" }

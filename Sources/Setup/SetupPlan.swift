@@ -11,7 +11,7 @@ public enum SetupPlan {
         guard target.isSupported else {
             throw SetupError.unsupportedCluster("\(target): Elasticsearch before 7.0 needs mapping types")
         }
-        if layout == .dataStreams && !target.hasDataStreams {
+        if layout.isDataStreams && !target.hasDataStreams {
             throw SetupError.unsupportedCluster("\(target): output.mode data_stream needs Elasticsearch 7.9 or OpenSearch")
         }
         let adapter = FlavorAdapter(target: target)
@@ -23,7 +23,7 @@ public enum SetupPlan {
             }
             plan += try mappings.indexTemplates.map { entry in
                 PlannedObject(kind: .indexTemplate, name: entry.name, path: "/_index_template/\(entry.name)",
-                              body: layout.indexTemplate(named: entry.name, body: entry.body),
+                              body: layout.indexTemplate(named: entry.name, body: entry.body, target: target),
                               version: try MappingSet.templateVersion(of: entry))
             }
         } else {

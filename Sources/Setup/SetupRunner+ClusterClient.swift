@@ -10,7 +10,7 @@ extension SetupRunner {
         let directory = try mappingsDirectory ?? MappingsLocator.defaultDirectory()
         self.init(mappings: try MappingSet.load(from: directory), transport: client.setupTransport,
                   detectTarget: { try SetupTarget(client.detect()) }, logger: logger,
-                  layout: client.settings.mode == .dataStream ? .dataStreams : .dailyIndices)
+                  layout: client.settings.mode == .dataStream ? .dataStreams(namespace: client.settings.namespace) : .dailyIndices)
     }
 }
 

@@ -47,7 +47,8 @@ public struct SetupRunner {
             _ = try send(put, about: object)
             return change(.created(version: object.version), put)
         }
-        if let have = installed.version, let ours = object.version, installed.isDataStream == object.isDataStream {
+        if let have = installed.version, let ours = object.version, installed.isDataStream == object.isDataStream,
+           installed.indexPatterns == object.indexPatterns {
             if have == ours { return change(.unchanged(version: have)) }
             if have > ours { return change(.keptNewer(installed: have, ours: ours)) }
         }
@@ -88,6 +89,14 @@ public struct SetupRunner {
         }
         if accept(response) { return response }
         throw SetupError.rejected(object: object.label, method: request.method, path: request.path,
-                                  status: response.status, reason: response.errorReason)
+                                  status: response.status, reason: response.errorReason + Self.hint(response.errorReason))
+    }
+
+    /// Engines refuse two index templates with overlapping patterns and equal priorities. Say what to do, since
+    /// the other template is usually not LogBridge's (docs/mappings.md, "Names and priorities").
+    static func hint(_ reason: String) -> String {
+        guard reason.contains("same priority") else { return "" }
+        return " (another index template matches the same indices with the same priority; give it a priority other "
+            + "than LogBridge's, or delete it if an older LogBridge installed it: see docs/mappings.md, \"Names and priorities\")"
     }
 }

@@ -115,7 +115,8 @@ public final class ShipRun: @unchecked Sendable {
         output.start()
         lock.withLock { self.output = output }
 
-        let agent = AgentInfo(name: Self.hostName(), id: Self.machineID())
+        let agent = AgentInfo(name: Self.hostName(), id: Self.machineID(),
+                              dataStreamNamespace: config.output.mode == .dataStream ? config.output.namespace : nil)
         let inputs = try config.inputs.map { try InputFactory.make($0, stateDirectory: config.stateDirectory) }
         let byID = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, $0) })
         lock.withLock { self.inputs = byID; inputOrder = inputs.map(\.id) }

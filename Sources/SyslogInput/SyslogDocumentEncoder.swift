@@ -33,6 +33,7 @@ public struct SyslogDocumentEncoder {
     let dataset: [UInt8]
     let agentMembers: [UInt8]
     var timestamps = TimestampWriter()
+    var structuredData = StructuredDataWriter()
     /// Whether the last document needed repairs (invalid UTF-8) or a parse failure; for the input's counters.
     public private(set) var lastWasMalformed = false
 
@@ -54,7 +55,7 @@ public struct SyslogDocumentEncoder {
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
-        self.agentMembers = agent.encodedMembers
+        self.agentMembers = agent.encodedMembers(dataset: dataset)
         var tail = Array(#""event":{"dataset":"#.utf8) + d + [0x7D]
         if !agentMembers.isEmpty { tail += [0x2C] + agentMembers }
         tail.append(0x7D)
@@ -110,8 +111,14 @@ public struct SyslogDocumentEncoder {
                 if let r = m.appname { w.key("\"appname\":", &out); str(r, &out) }
                 if let r = m.procid { w.key("\"procid\":", &out); str(r, &out) }
                 if let r = m.msgid { w.key("\"msgid\":", &out); str(r, &out) }
-                if let r = m.structuredData { w.key("\"structured_data\":", &out); str(r, &out) }
-                if m.version > 0 { w.key("\"version\":", &out); JSONBytes.appendInteger(Int64(m.version), to: &out) }
+                if let r = m.structuredData {
+                    w.key("\"structured_data\":", &out)
+                    if !structuredData.write(line, r, into: &out) { invalidUTF8 = true }
+                }
+                if m.version > 0 {
+                    // A keyword in ECS (`"1"`), not a number.
+                    w.key("\"version\":", &out); out.append(0x22); JSONBytes.appendInteger(Int64(m.version), to: &out); out.append(0x22)
+                }
                 w.endObject(&out)
             }
             w.endObject(&out)

@@ -28,7 +28,7 @@ struct AlarmsCommand: ParsableCommand {
         @Option(help: "Evaluate as if the time were this (RFC 3339); for replaying a data set.") var now: String?
 
         func run() throws {
-            let cfg = try loadConfig(config)
+            let cfg = try loadConfig(config, purpose: .clusterOnly)
             let logger = makeLogger(cfg.logging)
             let ruleSet: RuleSet
             do { ruleSet = try RuleSet.load(directory: rules) } catch { throw ValidationFailure("\(error)") }
@@ -78,7 +78,7 @@ struct AlarmsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List active alarms, silences and each rule's progress.")
         @Option(name: .shortAndLong, help: "Configuration file (YAML).") var config: String = "/etc/logbridge/logbridge.yaml"
         func run() throws {
-            let cfg = try loadConfig(config)
+            let cfg = try loadConfig(config, purpose: .clusterOnly)
             let state = try StateStore(client: ClusterClient(settings: cfg.output)).load()
             let now = Date().timeIntervalSince1970
             let alarms = state.active.values.flatMap(\.values).sorted { ($0.rule, $0.key) < ($1.rule, $1.key) }
@@ -106,7 +106,7 @@ struct AlarmsCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Configuration file (YAML).") var config: String = "/etc/logbridge/logbridge.yaml"
         func run() throws {
             guard let seconds = parseDurationSeconds(duration), seconds > 0 else { throw ValidationError("--for: expected a duration like 2h") }
-            let cfg = try loadConfig(config)
+            let cfg = try loadConfig(config, purpose: .clusterOnly)
             let until = Date().timeIntervalSince1970 + seconds
             try StateStore(client: ClusterClient(settings: cfg.output)).silence(rule: rule, key: key, until: until)
             print("silenced \(rule)\(key.map { " key=\($0)" } ?? "") until \(Timestamps.format(until))")

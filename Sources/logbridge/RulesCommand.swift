@@ -69,7 +69,7 @@ struct RulesCommand: ParsableCommand {
             guard let start = Timestamps.parse(from), let end = Timestamps.parse(to), end > start else {
                 throw ValidationError("--from and --to must be times with --from before --to")
             }
-            let cfg = try loadConfig(config)
+            let cfg = try loadConfig(config, purpose: .clusterOnly)
             var options = AlarmJob.Options()
             options.dryRun = true
             let job = AlarmJob(rules: rules, client: ClusterClient(settings: cfg.output), options: options)

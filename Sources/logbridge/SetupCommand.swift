@@ -24,7 +24,7 @@ struct SetupCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let cfg = try loadConfig(config)
+        let cfg = try loadConfig(config, purpose: .clusterOnly)
         let logger = makeLogger(cfg.logging)
         let client = try ClusterClient(settings: cfg.output)
         do {

@@ -50,8 +50,8 @@ struct Ship: ParsableCommand {
 }
 
 /// Config errors carry file, line and key; print them as they are, without a stack of wrappers.
-func loadConfig(_ path: String) throws -> LogBridgeConfig {
-    do { return try ConfigLoader.load(path: path) } catch { throw ValidationFailure("\(error)") }
+func loadConfig(_ path: String, purpose: ConfigLoader.Purpose = .shipping) throws -> LogBridgeConfig {
+    do { return try ConfigLoader.load(path: path, purpose: purpose) } catch { throw ValidationFailure("\(error)") }
 }
 
 struct ValidationFailure: Error, CustomStringConvertible {

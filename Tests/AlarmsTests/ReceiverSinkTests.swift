@@ -94,9 +94,9 @@ import TestSupport
             #expect(path(d, "host.name") as? String == ProcessInfo.processInfo.hostName)
             #expect(path(d, "log.origin.file.name") as? String == "burst")
         }
-        // Raised critical → F (log.level critical); cleared → I (info). Timestamps are the evaluated windows' ends.
+        // Raised critical → F (log.level crit, as every dataset spells it); cleared → I (info). Timestamps are the evaluated windows' ends.
         #expect(docs.map { path($0, "infologger.severity") as? String } == ["F", "I"])
-        #expect(docs.map { path($0, "log.level") as? String } == ["critical", "info"])
+        #expect(docs.map { path($0, "log.level") as? String } == ["crit", "info"])
         #expect(docs.map { Timestamps.parse(path($0, "@timestamp") as? String ?? "") } == [t0 + 300, t0 + 540])
         let messages = docs.map { path($0, "message") as? String ?? "" }
         // Keyed by detector, the matches all came from one host: the alarm names it.

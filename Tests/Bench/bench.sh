@@ -95,13 +95,15 @@ for _ in $(seq 50); do [ -s "$RUN/sink.out" ] && break; sleep 0.1; done
 SINK_URL=$(sed -n '1s/.*"url":"\([^"]*\)".*/\1/p' "$RUN/sink.out")
 [ -n "$SINK_URL" ] || { echo "bench: BenchSink did not start:" >&2; cat "$RUN/sink.err" >&2; exit 2; }
 
-cat > "$RUN/bench.yaml" <<YAML
-state_dir: $RUN/state
+# One config per compression: the default (gzip) is measured beside none in the same run, on the same corpus.
+write_config() { # compression
+    cat > "$RUN/bench-$1.yaml" <<YAML
+state_dir: $RUN/state-$1
 logging:
   level: warning
 output:
   hosts: ["$SINK_URL"]
-  compression: none
+  compression: $1
   max_in_flight: $MAX_IN_FLIGHT
   batch:
     max_docs: $MAX_DOCS
@@ -110,6 +112,7 @@ inputs:
     id: bench
     directory: $JOURNAL_DIR
 YAML
+}
 
 # /usr/bin/time -v output -> "wall_s cpu_s peak_rss_mb"
 measure() {
@@ -120,21 +123,35 @@ measure() {
         END { printf "%.2f %.2f %.1f\n", wall, cpu, rss }' "$1"
 }
 warm_cache() { cat "$JOURNAL_DIR"/*.journal > /dev/null; }
+stat_field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<< "$2"; }
+sink_cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$SINK_PID/stat"; }
 
-say "logbridge ship --once -> BenchSink ($SINK_URL)"
-warm_cache
-set +e
-/usr/bin/time -v -o "$RUN/logbridge.time" "$LOGBRIDGE" ship --config "$RUN/bench.yaml" --once \
-    > "$RUN/logbridge.out" 2> "$RUN/logbridge.err"
-SHIP_STATUS=$?
-set -e
-[ "$SHIP_STATUS" = 0 ] || { echo "bench: logbridge exited with $SHIP_STATUS; last lines of $RUN/logbridge.err:" >&2; tail -5 "$RUN/logbridge.err" >&2; }
-STATS=$(curl -sf "$SINK_URL/_sink/stats" || echo '{}')
-DELIVERED=$(sed -n 's/.*"docs":\([0-9]*\).*/\1/p' <<< "$STATS")
-DELIVERED=${DELIVERED:-0}
-REQUESTS=$(sed -n 's/.*"requests":\([0-9]*\).*/\1/p' <<< "$STATS")
-SINK_CPU=$(awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$SINK_PID/stat")
-read -r LB_WALL LB_CPU LB_RSS < <(measure "$RUN/logbridge.time")
+# ship_run COMPRESSION: sets <C>_WALL <C>_CPU <C>_RSS <C>_DELIVERED <C>_BYTES <C>_SINK_CPU <C>_STATUS
+ship_run() {
+    local c=$1 status stats before
+    write_config "$c"
+    curl -sf -X POST "$SINK_URL/_sink/reset" > /dev/null
+    before=$(sink_cpu)
+    say "logbridge ship --once -> BenchSink ($SINK_URL), compression $c"
+    warm_cache
+    set +e
+    /usr/bin/time -v -o "$RUN/logbridge-$c.time" "$LOGBRIDGE" ship --config "$RUN/bench-$c.yaml" --once \
+        > "$RUN/logbridge-$c.out" 2> "$RUN/logbridge-$c.err"
+    status=$?
+    set -e
+    [ "$status" = 0 ] || { echo "bench: logbridge exited with $status; last lines of $RUN/logbridge-$c.err:" >&2; tail -5 "$RUN/logbridge-$c.err" >&2; }
+    stats=$(curl -sf "$SINK_URL/_sink/stats" || echo '{}')
+    local delivered requests bytes wall cpu rss
+    delivered=$(stat_field docs "$stats"); requests=$(stat_field requests "$stats"); bytes=$(stat_field bytes "$stats")
+    read -r wall cpu rss < <(measure "$RUN/logbridge-$c.time")
+    printf -v "${c^^}_WALL" %s "$wall"; printf -v "${c^^}_CPU" %s "$cpu"; printf -v "${c^^}_RSS" %s "$rss"
+    printf -v "${c^^}_DELIVERED" %s "${delivered:-0}"; printf -v "${c^^}_REQUESTS" %s "${requests:-0}"
+    printf -v "${c^^}_BYTES" %s "${bytes:-0}"; printf -v "${c^^}_STATUS" %s "$status"
+    printf -v "${c^^}_SINK_CPU" %s "$(awk -v a="$before" -v b="$(sink_cpu)" 'BEGIN { printf "%.2f", b - a }')"
+}
+
+ship_run none
+ship_run gzip
 
 say "peer floor: journalctl -o json > /dev/null"
 warm_cache
@@ -145,18 +162,23 @@ read -r JC_WALL JC_CPU JC_RSS < <(measure "$RUN/journalctl.time")
 row() { # name events wall cpu rss delivered lost
     awk -v name="$1" -v n="$2" -v wall="$3" -v cpu="$4" -v rss="$5" -v got="$6" -v lost="$7" 'BEGIN {
         rate = wall > 0 ? n / wall : 0
-        printf "| %-34s | %9d | %7.2f | %10.0f | %13.2f | %12.1f | %9s | %6s |\n", name, n, wall, rate, cpu / n * 1e6, rss, got, lost }'
+        printf "| %-40s | %9d | %7.2f | %10.0f | %13.2f | %12.1f | %9s | %6s |\n", name, n, wall, rate, cpu / n * 1e6, rss, got, lost }'
 }
-LOST=$((N - DELIVERED))
+NONE_LOST=$((N - NONE_DELIVERED)); GZIP_LOST=$((N - GZIP_DELIVERED))
 echo
-echo "N = $N entries, $HOSTS hosts; batch max_docs $MAX_DOCS, max_in_flight $MAX_IN_FLIGHT, compression none; $(nproc) cores"
-echo "| run                                |    events |  wall s |   events/s | CPU-s per 1M | peak RSS MB | delivered |   lost |"
-echo "|------------------------------------|-----------|---------|------------|---------------|--------------|-----------|--------|"
-row "logbridge ship --once -> BenchSink" "$N" "$LB_WALL" "$LB_CPU" "$LB_RSS" "$DELIVERED" "$LOST"
+echo "N = $N entries, $HOSTS hosts; batch max_docs $MAX_DOCS, max_in_flight $MAX_IN_FLIGHT; $(nproc) cores"
+echo "| run                                      |    events |  wall s |   events/s | CPU-s per 1M | peak RSS MB | delivered |   lost |"
+echo "|------------------------------------------|-----------|---------|------------|---------------|--------------|-----------|--------|"
+row "logbridge ship --once, compression none" "$N" "$NONE_WALL" "$NONE_CPU" "$NONE_RSS" "$NONE_DELIVERED" "$NONE_LOST"
+row "logbridge ship --once, gzip (default)" "$N" "$GZIP_WALL" "$GZIP_CPU" "$GZIP_RSS" "$GZIP_DELIVERED" "$GZIP_LOST"
 row "journalctl -o json > /dev/null" "$N" "$JC_WALL" "$JC_CPU" "$JC_RSS" "-" "-"
 echo
-echo "sink: ${REQUESTS:-0} bulk requests, ${SINK_CPU} CPU-s; logbridge exit status $SHIP_STATUS; run files in $RUN"
-if [ "$LOST" != 0 ] || [ "$SHIP_STATUS" != 0 ]; then
-    echo "bench: FAILED: $LOST of $N events not delivered (or logbridge failed)" >&2
+awk -v g="$GZIP_CPU" -v n="$NONE_CPU" -v gb="$GZIP_BYTES" -v nb="$NONE_BYTES" 'BEGIN {
+    printf "gzip default: %.2fx the CPU of none; %.1f MB on the wire instead of %.1f (%.1fx smaller)\n",
+        (n > 0 ? g / n : 0), gb / 1e6, nb / 1e6, (gb > 0 ? nb / gb : 0) }'
+echo "sink: none $NONE_REQUESTS bulk requests, $NONE_SINK_CPU CPU-s; gzip $GZIP_REQUESTS requests, $GZIP_SINK_CPU CPU-s (inflating included)"
+echo "logbridge exit status: none $NONE_STATUS, gzip $GZIP_STATUS; run files in $RUN"
+if [ "$NONE_LOST" != 0 ] || [ "$GZIP_LOST" != 0 ] || [ "$NONE_STATUS" != 0 ] || [ "$GZIP_STATUS" != 0 ]; then
+    echo "bench: FAILED: $NONE_LOST (none) / $GZIP_LOST (gzip) of $N events not delivered (or logbridge failed)" >&2
     exit 1
 fi

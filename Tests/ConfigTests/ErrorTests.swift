@@ -107,6 +107,23 @@ struct ErrorTests {
         #expect(configError("")?.message == "the file is empty; at least one input is needed")
     }
 
+    @Test("setup and the alarm commands need only output: inputs may be absent, but are checked when present")
+    func clusterOnlyPurpose() throws {
+        let outputOnly = "output:\n  hosts: [\"http://es1:9200\"]\n"
+        let config = try ConfigLoader.parse(yaml: outputOnly, path: "/etc/logbridge/logbridge.yaml", purpose: .clusterOnly,
+                                            environment: [:])
+        #expect(config.inputs.isEmpty)
+        #expect(config.output.hosts == ["http://es1:9200"])
+        #expect(configError(outputOnly)?.message.contains("nothing to ship") == true)
+        do {
+            _ = try ConfigLoader.parse(yaml: outputOnly + "inputs:\n  - type: jornald\n    id: j\n", path: "/etc/logbridge/logbridge.yaml",
+                                       purpose: .clusterOnly, environment: [:])
+            Issue.record("a misspelt input type must fail for setup too")
+        } catch let error as ConfigError {
+            #expect(error.message.contains("did you mean \"journald\""))
+        }
+    }
+
     @Test("duplicate input ids name both lines")
     func duplicateIDs() {
         let error = configError("""

@@ -189,3 +189,22 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(out)) is [String: Any])
     }
 }
+
+@Suite struct AgentMembersTests {
+    func decoded(_ agent: AgentInfo, dataset: String) throws -> [String: Any] {
+        let members = agent.encodedMembers(dataset: dataset)
+        return try #require(try JSONSerialization.jsonObject(with: Data([0x7B] + members + [0x7D])) as? [String: Any])
+    }
+
+    @Test func dailyIndicesCarryNoDataStreamFields() throws {
+        let doc = try decoded(AgentInfo(name: "flp001", id: "m1"), dataset: "system.journal")
+        #expect(Set(doc.keys) == ["agent", "ecs"])
+    }
+
+    /// In `output.mode: data_stream` every document names its data stream, as ECS's `data_stream.*` asks.
+    @Test func dataStreamModeNamesTheDataStream() throws {
+        let doc = try decoded(AgentInfo(name: "flp001", id: "m1", dataStreamNamespace: "farm"), dataset: "system.syslog")
+        #expect(doc["data_stream"] as? [String: String] == ["type": "logs", "dataset": "system.syslog", "namespace": "farm"])
+        #expect((doc["agent"] as? [String: Any])?["name"] as? String == "flp001")
+    }
+}

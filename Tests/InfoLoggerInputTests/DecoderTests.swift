@@ -11,7 +11,7 @@ struct DecoderTests {
         #expect(d["@timestamp"] as? String == "2026-11-29T00:27:02.760665Z")
         #expect(d.index == "logs-infologger-2026.11.29")
         #expect(d["message"] as? String == "Non-contiguous timeframe IDs ?42")
-        #expect(d["log.level"] as? String == "error")
+        #expect(d["log.level"] as? String == "err")
         #expect(d["log.origin.file.name"] as? String == "ReadoutEquipment.cxx")
         #expect(d["log.origin.file.line"] as? Int == 212)
         #expect(d["host.name"] as? String == "flp001")
@@ -64,7 +64,7 @@ struct DecoderTests {
     func messageAndVocabulary() throws {
         let (m, _) = try encode("*1.4#F#21#1795912022.000001#h##1#u##f#######a#b##c")
         #expect(m["message"] as? String == "a#b##c")
-        #expect(m["log.level"] as? String == "critical")
+        #expect(m["log.level"] as? String == "crit")
         #expect(m["infologger.level_class"] as? String == "trace")
         #expect(m["@timestamp"] as? String == "2026-11-29T00:27:02.000001Z")
         #expect(try encode("*1.4#D#11#1#h##1#u##f#######x").0["log.level"] as? String == "debug")

@@ -27,7 +27,7 @@ import TestSupport
         }
         let titles = try SavedObjectFile.files(in: RepoPaths.dashboards).flatMap { try SavedObjectFile.read($0) }
             .filter { $0.type == "index-pattern" }.map { $0.json[path: "attributes.title"]?.stringValue ?? "" }
-        #expect(Set(titles) == ["logs-*", "logbridge-dlq-*", "logbridge-alarms-*"])
+        #expect(Set(titles) == ["logs-*", "logbridge-dlq-*", "logbridge-alarms-2*"])
     }
 
     /// A copy of the repository's directory with one file's text replaced by `edit`, linted.
@@ -96,6 +96,61 @@ import TestSupport
     @Test func anIdMeansOneObjectEverywhere() throws {
         let problems = try lintEdited("shipper-health.ndjson") { $0.replacingOccurrences(of: #""title":"logs-*""#, with: #""title":"logs-system.*""#) }
         #expect(problems.contains { $0.contains("logbridge-logs: differs from the object with the same id") }, "\(problems)")
+    }
+
+    // What the review of issue #16 found in the shipped files, put back one at a time: lint must name each.
+
+    @Test func aFixedIntervalBeyondMaxBarsOverTheDashboardRangeIsNamed() throws {
+        let problems = try lintEdited("shipper-health.ndjson") {
+            $0.replacingOccurrences(of: #"\"interval\":\"auto\",\"min_doc_count\":1,\"scaleMetricValues\":false},\"schema\":\"segment\",\"type\":\"date_histogram\"},{\"enabled\":true,\"id\":\"3\",\"params\":{\"field\":\"host.name\""#,
+                                    with: #"\"interval\":\"m\",\"min_doc_count\":1,\"scaleMetricValues\":false},\"schema\":\"segment\",\"type\":\"date_histogram\"},{\"enabled\":true,\"id\":\"3\",\"params\":{\"field\":\"host.name\""#)
+        }
+        #expect(problems == [try #require(problems.first)], "\(problems)")
+        #expect(problems.first?.contains("logbridge-health-docs-per-host-per-minute: aggregation 2: interval m over the dashboard's time range asks for 1440 buckets; both applications draw at most 100") == true, "\(problems)")
+    }
+
+    @Test func nestedBucketsBeyondTheEngineLimitAreNamed() throws {
+        let problems = try lintEdited("shipper-health.ndjson") {
+            $0.replacingOccurrences(of: #"\"otherBucket\":false,\"size\":100}"#, with: #"\"otherBucket\":false,\"size\":250}"#)
+        }
+        #expect(problems == [try #require(problems.first)], "\(problems)")
+        #expect(problems.first?.contains("its aggregations nest up to 125000 buckets") == true, "\(problems)")
+    }
+
+    @Test func aSplitRowInItsPreSevenSevenPlaceUnderA710StampIsNamed() throws {
+        let problems = try lintEdited("shipper-health.ndjson") {
+            $0.replacingOccurrences(of: #"\"otherBucket\":false,\"size\":5},\"schema\":\"split\""#,
+                                    with: #"\"otherBucket\":false,\"row\":true,\"size\":5},\"schema\":\"split\""#)
+                .replacingOccurrences(of: #"\"legendPosition\":\"right\",\"row\":true,\"type\":\"line\""#,
+                                      with: #"\"legendPosition\":\"right\",\"type\":\"line\""#)
+        }
+        #expect(problems == [try #require(problems.first)], "\(problems)")
+        #expect(problems.first?.contains("row sits on the split aggregation, the place before 7.7.0; stamped 7.10.0") == true, "\(problems)")
+        // The same content stamped 7.6.0 is what that version wrote: the application migrates it on import.
+        let older = try lintEdited("shipper-health.ndjson") {
+            $0.replacingOccurrences(of: #"\"otherBucket\":false,\"size\":5},\"schema\":\"split\""#,
+                                    with: #"\"otherBucket\":false,\"row\":true,\"size\":5},\"schema\":\"split\""#)
+                .replacingOccurrences(of: #""id":"logbridge-health-docs-per-host-per-minute","migrationVersion":{"visualization":"7.10.0"}"#,
+                                      with: #""id":"logbridge-health-docs-per-host-per-minute","migrationVersion":{"visualization":"7.6.0"}"#)
+        }
+        #expect(!older.contains { $0.contains("row sits on the split aggregation") }, "\(older)")
+    }
+
+    @Test func aHorizontalBarsSeriesTypeMustBeHistogram() throws {
+        let problems = try lintEdited("farm-overview.ndjson") {
+            $0.replacingOccurrences(of: #"\"type\":\"histogram\"},\"title\":\"Farm: errors by host\""#,
+                                    with: #"\"type\":\"horizontal_bar\"},\"title\":\"Farm: errors by host\""#)
+        }
+        #expect(problems == [try #require(problems.first)], "\(problems)")
+        #expect(problems.first?.contains("params.type is horizontal_bar, but a horizontal_bar chart's series type is histogram") == true, "\(problems)")
+    }
+
+    @Test func aParameterOnlyOneApplicationReadsIsNamed() throws {
+        let problems = try lintEdited("alarms.ndjson") {
+            $0.replacingOccurrences(of: #"\"scaleMetricValues\":false}"#, with: #"\"scaleMetricValues\":false,\"useNormalizedEsInterval\":true}"#)
+        }
+        #expect(problems == [try #require(problems.first)], "\(problems)")
+        #expect(problems.first?.contains("useNormalizedEsInterval is Kibana's name; OpenSearch Dashboards reads useNormalizedOpenSearchInterval") == true, "\(problems)")
     }
 
     @Test func aBrokenLineIsLocated() throws {

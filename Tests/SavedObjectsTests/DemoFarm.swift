@@ -1,13 +1,15 @@
 import Bulk
 import Config
+import ECS
 import Foundation
 import Logging
 import Setup
 import TestSupport
+@testable import InfoLoggerInput
 
 /// A live engine holding what the dashboards show: osmem-server, `Mappings/` installed by the Setup module,
-/// a sample farm journal shipped by the real `logbridge ship --once`, and InfoLogger, alarm and dead-letter
-/// documents indexed with `_bulk` (their producers are written by others; these follow their mappings).
+/// a sample farm journal shipped by the real `logbridge ship --once`, InfoLogger records encoded by the real
+/// InfoLogger encoder, and alarm and dead-letter documents indexed with `_bulk` (shaped like their mappings).
 final class DemoFarm: @unchecked Sendable {
     let osmem: OsmemServer
     let directory: String
@@ -84,19 +86,29 @@ final class DemoFarm: @unchecked Sendable {
         }
     }
 
-    static let otherDatasets: [(index: String, source: String)] = {
-        var docs: [(String, String)] = []
+    /// InfoLogger hosts are `epn…`, apart from the journal's `flp…`, so a panel that finds them found InfoLogger.
+    static let infoLoggerHosts = ["epn001", "epn002", "epn003", "epn004"]
+
+    /// 40 protocol-1.4 records (severities I, I, W, E, F in turn) from 2026-11-29T00:01:00Z, as infoLoggerD sends
+    /// them, turned into documents by the encoder the InfoLogger input uses.
+    static func infoLoggerDocuments() -> [(index: String, source: String)] {
+        var encoder = InfoLoggerDocumentEncoder(dataset: "infologger", indexPattern: "logs-{dataset}-{yyyy.MM.dd}",
+                                                agent: AgentInfo(name: "demo", id: "demo"))
         let detectors = ["TPC", "ITS", "MFT", "TOF"], severities = ["I", "I", "W", "E", "F"]
-        for i in 0..<40 {
-            let second = String(format: "%02d", i % 60)
-            docs.append(("logs-infologger-\(day)", """
-                {"@timestamp":"2026-11-29T00:01:\(second).000000Z","event":{"dataset":"infologger","kind":"event"},\
-                "host":{"name":"flp00\(1 + i % 4)"},"message":"readout: page \(i) dropped",\
-                "log":{"level":"\(severities[i % 5] == "E" ? "error" : "info")","origin":{"file":{"name":"ReadoutEquipment.cxx","line":\(100 + i)}}},\
-                "infologger":{"severity":"\(severities[i % 5])","level":\(1 + i % 20),"level_class":"ops","system":"\(i % 2 == 0 ? "DAQ" : "QC")",\
-                "facility":"readout","detector":"\(detectors[i % 4])","partition":"2Xy8","run":\(550_000 + i % 3),"rolename":"flp-readout"}}
-                """))
+        return (0..<40).map { i in
+            let record = "*1.4#\(severities[i % 5])#\(1 + i % 20)#\(1_795_910_460 + i).000000#\(infoLoggerHosts[i % 4])#flp-readout#"
+                + "\(4000 + i)#flp#\(i % 2 == 0 ? "DAQ" : "QC")#readout#\(detectors[i % 4])#2Xy8#\(550_000 + i % 3)##\(100 + i)#"
+                + "ReadoutEquipment.cxx#readout: page \(i) dropped"
+            var item: [UInt8] = []
+            Array(record.utf8).withUnsafeBufferPointer { encoder.encode($0, arrivalMicros: 1_795_910_460_000_000, into: &item) }
+            let lines = item.split(separator: 0x0A)
+            let action = (try? JSONSerialization.jsonObject(with: Data(lines[0]))) as? [String: [String: String]]
+            return (action?["create"]?["_index"] ?? "", String(decoding: lines[1], as: UTF8.self))
         }
+    }
+
+    static let otherDatasets: [(index: String, source: String)] = {
+        var docs: [(String, String)] = infoLoggerDocuments()
         let states = ["raised", "renotified", "cleared"]
         for i in 0..<9 {
             docs.append(("logbridge-alarms-\(day)", """

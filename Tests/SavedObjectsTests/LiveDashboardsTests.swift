@@ -51,6 +51,30 @@ import TestSupport
         #expect(stamps == stamps.sorted(by: >), "latest first")
     }
 
+    /// One `log.level` vocabulary across datasets: the farm's error panels, written for the syslog keywords,
+    /// find InfoLogger's E and F records too (16 of the 40: every fifth is E, every fifth F).
+    @Test func theFarmErrorPanelsShowInfoLoggerErrors() throws {
+        let farm = try Self.farm.get()
+        let range = PanelSearch.TimeRange(from: DemoFarm.range.from, to: DemoFarm.range.to, autoInterval: "1m")
+        let objects = try SavedObjectFile.read(RepoPaths.dashboards + "/farm-overview.ndjson")
+        let searches = try PanelSearch.searches(for: objects, range: range)
+        let infoLoggerOnly = JSONValue.object(["match_phrase": .object(["event.dataset": .string("infologger")])])
+        for id in ["logbridge-farm-errors-by-host", "logbridge-farm-top-error-messages", "logbridge-farm-latest-errors"] {
+            var search = try #require(searches.first { $0.objectID == id })
+            let filters = search.body[path: "query.bool.filter"]?.arrayValue ?? []
+            search.body = search.body.replacing(path: ["query", "bool", "filter"], with: .array(filters + [infoLoggerOnly]))
+            let response = try farm.osmem.request("POST", search.path, body: search.body.compactText)
+            let json = try JSONValue(parsing: Array(try JSONSerialization.data(withJSONObject: response.json ?? [:])))
+            #expect(PanelSearch.hasResults(json), "\(id) finds no InfoLogger error: \(json.compactText.prefix(300))")
+            if id == "logbridge-farm-errors-by-host" {
+                let hosts = Set((json[path: "aggregations.2.buckets"]?.arrayValue ?? []).compactMap { $0["key"]?.stringValue })
+                #expect(hosts == Set(DemoFarm.infoLoggerHosts), "\(hosts)")
+                let count = (json[path: "aggregations.2.buckets"]?.arrayValue ?? []).compactMap { $0["doc_count"]?.intValue }.reduce(0, +)
+                #expect(count == 16)
+            }
+        }
+    }
+
     @Test func everyDatasetIndexesWithoutMappingErrorsAndAWrongTypeIsRefused() throws {
         let farm = try Self.farm.get()
         // Every index the farm holds was created by our templates and took every document (the bulk helper
@@ -71,6 +95,6 @@ import TestSupport
             #expect(throws: TestError.self, "\(index) accepted \(source)") { try farm.bulk([(index, source)]) }
         }
         try farm.bulk([("logs-system.syslog-\(DemoFarm.day)",
-                        #"{"@timestamp":"2026-11-29T00:00:00.000001Z","source":{"ip":"10.1.2.3"},"log":{"syslog":{"hostname":"flp001","version":1}},"message":"ok"}"#)])
+                        #"{"@timestamp":"2026-11-29T00:00:00.000001Z","source":{"ip":"10.1.2.3"},"log":{"syslog":{"hostname":"flp001","version":"1"}},"message":"ok"}"#)])
     }
 }

@@ -30,15 +30,12 @@ import Testing
         defer { server.stop() }
         let first = try setup()
         #expect(first.target == SetupTarget(flavor: .opensearch, major: 3, minor: 8))
-        // osmem has no ISM API: the policy is skipped, everything else is created.
-        guard case .skipped = first.changes[0].action else {
-            Issue.record("the ISM policy should be skipped on osmem: \(first)")
-            return
-        }
-        #expect(first.changes.dropFirst().count == 15 && first.changes.dropFirst().allSatisfy { $0.action.isCreated })
+        // osmem has no ISM API: both policies (logs, monthly alarms) are skipped, everything else is created.
+        #expect(first.changes.prefix(2).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(first)")
+        #expect(first.changes.dropFirst(2).count == 15 && first.changes.dropFirst(2).allSatisfy { $0.action.isCreated })
 
         let second = try setup()
-        #expect(second.changes.dropFirst().count == 15 && second.changes.dropFirst().allSatisfy { $0.action.isUnchanged })
+        #expect(second.changes.dropFirst(2).count == 15 && second.changes.dropFirst(2).allSatisfy { $0.action.isUnchanged })
 
         let copy = try MappingsFixture.temporaryCopy()
         defer { try? FileManager.default.removeItem(atPath: copy) }
@@ -58,8 +55,8 @@ import Testing
         defer { server.stop() }
         let report = try SetupRunner(mappingsDirectory: MappingsFixture.directory, client: client,
                                      logger: Logger(label: "test")).run(dryRun: true)
-        #expect(report.changes.dropFirst().allSatisfy { $0.action.isWouldCreate })
-        #expect(try client.request("GET", "/_index_template/logs-system.journal").status == 404)
+        #expect(report.changes.dropFirst(2).allSatisfy { $0.action.isWouldCreate })
+        #expect(try client.request("GET", "/_index_template/logbridge-logs-system.journal").status == 404)
     }
 
     @Test func templatesGiveEveryDatasetItsTypes() throws {
@@ -82,9 +79,53 @@ import Testing
 
         let syslog = try JSONValue(parsing: try client.request("GET", "/logs-system.syslog-2026.11.29/_mapping").body)
         #expect(syslog["logs-system.syslog-2026.11.29"]?[path: "mappings.properties.source.properties.ip.type"] == .string("ip"))
+        let syslogFields = try #require(syslog["logs-system.syslog-2026.11.29"]?[path: "mappings.properties.log.properties.syslog.properties"])
+        #expect(syslogFields[path: "structured_data.type"] == .string("flat_object"))
+        #expect(syslogFields[path: "version.type"] == .string("keyword"))
+        // ECS's flattened structured data is searchable leaf by leaf.
+        let hits = try client.request("POST", "/logs-system.syslog-2026.11.29/_search",
+                                      body: Array(#"{"query":{"term":{"log.syslog.structured_data.exampleSDID@32473.iut":"3"}}}"#.utf8))
+        #expect(hits.text.contains("edge1"), "\(hits.text)")
         let infologger = try JSONValue(parsing: try client.request("GET", "/logs-infologger-2026.11.29/_mapping").body)
         #expect(infologger["logs-infologger-2026.11.29"]?[path: "mappings.properties.infologger.properties.run.type"]
             == .string("long"))
+    }
+
+    /// What Elastic's System integration (Fleet) installs for syslog and the journal: the same names LogBridge
+    /// used to choose, `logs-<dataset>-*` at priority 200, data streams.
+    static let integrationTemplate = #"{"index_patterns":["logs-system.syslog-*"],"priority":200,"data_stream":{},"#
+        + #""_meta":{"managed_by":"fleet","managed":true,"package":{"name":"system"}},"#
+        + #""template":{"mappings":{"properties":{"source":{"properties":{"ip":{"type":"keyword"}}}}}}}"#
+
+    @Test func setupCoexistsWithTheTemplatesOfElasticsSystemIntegration() throws {
+        defer { server.stop() }
+        for dataset in ["system.syslog", "system.journal"] {
+            let body = Self.integrationTemplate.replacingOccurrences(of: "system.syslog", with: dataset)
+            #expect(try client.request("PUT", "/_index_template/logs-\(dataset)", body: Array(body.utf8)).isSuccess)
+        }
+        let before = try client.request("GET", "/_index_template/logs-system.syslog").body
+        let report = try setup()
+        #expect(report.changes.dropFirst(2).allSatisfy { $0.action.isCreated }, "\(report)")
+        // Theirs is untouched, ours wins for LogBridge's daily names: source.ip is an ip there, not their keyword.
+        #expect(try client.request("GET", "/_index_template/logs-system.syslog").body == before)
+        #expect(try index("logs-system.syslog-2026.11.29", #"{"@timestamp":"2026-11-29T00:00:00Z","source":{"ip":"10.0.0.1"}}"#).isSuccess)
+        let mapping = try JSONValue(parsing: try client.request("GET", "/logs-system.syslog-2026.11.29/_mapping").body)
+        #expect(mapping["logs-system.syslog-2026.11.29"]?[path: "mappings.properties.source.properties.ip.type"] == .string("ip"))
+        #expect(try setup().changes.dropFirst(2).allSatisfy { $0.action.isUnchanged })
+    }
+
+    @Test func aTemplateWithLogBridgesPriorityOnTheSameIndicesStopsSetupWithAClearMessage() throws {
+        defer { server.stop() }
+        let theirs = #"{"index_patterns":["logs-system.journal-*"],"priority":250}"#
+        #expect(try client.request("PUT", "/_index_template/someone-elses", body: Array(theirs.utf8)).isSuccess)
+        #expect {
+            try setup()
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("index template logbridge-logs-system.journal: PUT /_index_template/logbridge-logs-system.journal")
+                && text.contains("someone-elses") && text.contains("same priority")
+                && text.contains("another index template matches the same indices with the same priority")
+        }
     }
 
     @Test func theEngineRefusesADocumentThatBreaksTheTemplate() throws {

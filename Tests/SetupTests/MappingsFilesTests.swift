@@ -14,7 +14,7 @@ import Testing
     @Test func everyFileIsOneCanonicalJSONObject() throws {
         let files = try FileManager.default.subpathsOfDirectory(atPath: MappingsFixture.directory)
             .filter { $0.hasSuffix(".json") }
-        #expect(files.count == 17)
+        #expect(files.count == 20)
         for file in files {
             let text = try String(contentsOfFile: MappingsFixture.directory + "/" + file, encoding: .utf8)
             let value = try JSONValue(parsing: text)
@@ -30,11 +30,11 @@ import Testing
             "logbridge-settings", "logbridge-syslog",
         ])
         #expect(mappings.indexTemplates.map(\.name) == [
-            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logs-infologger", "logs-system.file", "logs-system.journal",
-            "logs-system.syslog",
+            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logbridge-logs-infologger",
+            "logbridge-logs-system.file", "logbridge-logs-system.journal", "logbridge-logs-system.syslog",
         ])
-        #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-logs"])
-        #expect(mappings.ismPolicies.map(\.name) == ["logbridge-logs"])
+        #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-alarms", "logbridge-data-streams", "logbridge-logs"])
+        #expect(mappings.ismPolicies.map(\.name) == ["logbridge-alarms", "logbridge-logs"])
     }
 
     @Test func everyComposedComponentExistsAndVersionsAgree() throws {
@@ -42,9 +42,12 @@ import Testing
             let composed = mappings.composedOf(template)
             #expect(!composed.isEmpty)
             for name in composed { #expect(mappings.component(named: name) != nil, "\(template.name) → \(name)") }
-            // The alarm state template also matches logbridge-alarms-*, and must win there.
-            let priority = template.name == "logbridge-alarms-state" ? 210 : 200
-            #expect(template.body["priority"]?.intValue == priority, "must outrank Elasticsearch 8's logs template (100)")
+            // Dataset templates: above Elasticsearch 8's logs template (100) and never equal to the 200 of Elastic's
+            // integration templates for the same logs-<dataset>-* names (equal priorities on overlapping patterns
+            // are refused); named logbridge-… so that setup never overwrites theirs.
+            let priority = template.name.hasPrefix("logbridge-logs-") ? 250 : template.name == "logbridge-alarms-state" ? 210 : 200
+            #expect(template.body["priority"]?.intValue == priority, "\(template.name)")
+            #expect(template.name.hasPrefix("logbridge-"), "\(template.name)")
         }
         for entry in mappings.components + mappings.indexTemplates {
             let version = try #require(entry.body["version"]?.intValue)
@@ -52,23 +55,53 @@ import Testing
         }
     }
 
-    @Test func lifecyclePolicyCoversEveryIndexTemplate() throws {
-        let settingsName = mappings.component(named: "logbridge-settings")?.body[path: "template.settings.index.lifecycle.name"]
-        #expect(settingsName == .string("logbridge-logs"))
-        let ism = try #require(mappings.ismPolicies.first)
-        let attached = Set((ism.body[path: "policy.ism_template"]?.arrayValue ?? [])
-            .flatMap { $0["index_patterns"]?.arrayValue ?? [] }.compactMap(\.stringValue))
-        // Every template with a lifecycle (it composes logbridge-settings) is attached; the alarm state is not,
-        // and the daily alarm indices are named by the date-led pattern that leaves it out.
+    /// The ILM policy a template's indices get: the last `index.lifecycle.name` among its components.
+    func ilmPolicy(of template: MappingSet.Entry) -> String? {
+        mappings.composedOf(template).compactMap {
+            mappings.component(named: $0)?.body[path: "template.settings.index.lifecycle.name"]?.stringValue
+        }.last
+    }
+
+    /// The ISM policy whose ism_template names exactly this pattern.
+    func ismPolicy(attaching pattern: String) -> [String] {
+        mappings.ismPolicies.filter { policy in
+            (policy.body[path: "policy.ism_template"]?.arrayValue ?? []).contains {
+                ($0["index_patterns"]?.arrayValue ?? []).contains(.string(pattern))
+            }
+        }.map(\.name)
+    }
+
+    @Test func lifecyclePoliciesCoverEveryIndexTemplateOnBothEngines() throws {
+        // Every template with a lifecycle (it composes logbridge-settings) gets one ILM policy by setting and the
+        // ISM policy of the same name by pattern; the alarm state gets none.
         let withLifecycle = mappings.indexTemplates.filter { mappings.composedOf($0).contains("logbridge-settings") }
-        let templated = Set(withLifecycle.flatMap { $0.body["index_patterns"]?.arrayValue ?? [] }.compactMap(\.stringValue)
-            .map { $0 == "logbridge-alarms-*" ? "logbridge-alarms-2*" : $0 })
-        #expect(attached == templated)
-        #expect(!mappings.composedOf(try #require(mappings.indexTemplates.first { $0.name == "logbridge-alarms-state" }))
-            .contains("logbridge-settings"))
-        #expect(ism.body[path: "policy.states"]?.arrayValue?.first?[path: "transitions"]?.arrayValue?.first?[
-            path: "conditions.min_index_age"] == .string("30d"))
-        #expect(mappings.ilmPolicies.first?.body[path: "policy.phases.delete.min_age"] == .string("30d"))
+        #expect(withLifecycle.count == 6)
+        var attachedPatterns: [String] = []
+        for template in withLifecycle {
+            let ilm = try #require(ilmPolicy(of: template), "\(template.name)")
+            #expect(mappings.ilmPolicies.contains { $0.name == ilm }, "\(template.name) → \(ilm)")
+            for pattern in (template.body["index_patterns"]?.arrayValue ?? []).compactMap(\.stringValue) {
+                #expect(ismPolicy(attaching: pattern) == [ilm], "\(pattern)")
+                attachedPatterns.append(pattern)
+            }
+        }
+        let allISMPatterns = mappings.ismPolicies.flatMap { ($0.body[path: "policy.ism_template"]?.arrayValue ?? []) }
+            .flatMap { $0["index_patterns"]?.arrayValue ?? [] }.compactMap(\.stringValue)
+        #expect(allISMPatterns.sorted() == attachedPatterns.sorted())
+        let state = try #require(mappings.indexTemplates.first { $0.name == "logbridge-alarms-state" })
+        #expect(!mappings.composedOf(state).contains("logbridge-settings") && ilmPolicy(of: state) == nil)
+        #expect(!allISMPatterns.contains { $0.hasSuffix("*") && "logbridge-alarms-state".hasPrefix($0.dropLast()) },
+                "the alarm state must never be deleted")
+        #expect(ilmPolicy(of: try #require(mappings.indexTemplates.first { $0.name == "logbridge-alarms" })) == "logbridge-alarms")
+    }
+
+    @Test func theDataStreamPolicyRollsOverSoThatILMCanDelete() throws {
+        let policy = try #require(mappings.ilmPolicies.first { $0.name == "logbridge-data-streams" })
+        #expect(policy.body[path: "policy.phases.hot.actions.rollover.max_age"] == .string("1d"))
+        #expect(policy.body[path: "policy.phases.delete.min_age"] == .string("30d"))
+        let daily = try #require(mappings.ilmPolicies.first { $0.name == "logbridge-logs" })
+        #expect(daily.body[path: "policy.phases.hot.actions.rollover"] == nil, "a rollover on a plain index stalls ILM")
+        #expect(daily.body[path: "policy.phases.delete.min_age"] == .string("30d"))
     }
 
     @Test func fieldTypesMatchTheDocumentsLogBridgeWrites() throws {
@@ -91,7 +124,7 @@ import Testing
     @Test func brokenDirectoriesAreRefusedBeforeAnythingIsSent() throws {
         let copy = try MappingsFixture.temporaryCopy()
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let file = copy + "/index-templates/logs-system.journal.json"
+        let file = copy + "/index-templates/logbridge-logs-system.journal.json"
         var template = try JSONValue(parsing: String(contentsOfFile: file, encoding: .utf8))
         template = template.setting("composed_of", to: .array([.string("logbridge-nonexistent")]))
         try template.prettyText.write(toFile: file, atomically: true, encoding: .utf8)

@@ -5,7 +5,7 @@ enum SampleDocuments {
     """#
 
     static let syslog = #"""
-    {"@timestamp":"2026-11-29T00:10:14.000001Z","message":"connection accepted","log":{"level":"notice","syslog":{"priority":29,"severity":{"code":5,"name":"notice"},"facility":{"code":3,"name":"daemon"},"appname":"sshd","procid":"812","hostname":"edge1","msgid":"ID47","structured_data":"[exampleSDID@32473 iut=\"3\"]","version":1}},"source":{"ip":"192.0.2.10"},"event":{"dataset":"system.syslog","kind":"event","original":"<29>1 2026-11-29T00:10:14.000001Z edge1 sshd 812 ID47 - connection accepted"},"ecs":{"version":"8.11.0"}}
+    {"@timestamp":"2026-11-29T00:10:14.000001Z","message":"connection accepted","log":{"level":"notice","syslog":{"priority":29,"severity":{"code":5,"name":"notice"},"facility":{"code":3,"name":"daemon"},"appname":"sshd","procid":"812","hostname":"edge1","msgid":"ID47","structured_data":{"exampleSDID@32473":{"iut":"3"}},"version":"1"}},"source":{"ip":"192.0.2.10"},"event":{"dataset":"system.syslog","kind":"event","original":"<29>1 2026-11-29T00:10:14.000001Z edge1 sshd 812 ID47 - connection accepted"},"ecs":{"version":"8.11.0"}}
     """#
 
     static let infologger = #"""

@@ -20,22 +20,26 @@ import Testing
     @Test func openSearch3UsesISMComposableTemplatesAndFlatObject() throws {
         let plan = try plan(.opensearch, "3.8.0")
         #expect(plan.map(\.path) == [
-            "/_plugins/_ism/policies/logbridge-logs",
+            "/_plugins/_ism/policies/logbridge-alarms", "/_plugins/_ism/policies/logbridge-logs",
             "/_component_template/logbridge-alarms-state", "/_component_template/logbridge-alarms",
             "/_component_template/logbridge-dead-letter", "/_component_template/logbridge-ecs",
             "/_component_template/logbridge-infologger", "/_component_template/logbridge-journald",
             "/_component_template/logbridge-settings", "/_component_template/logbridge-syslog",
             "/_index_template/logbridge-alarms-state", "/_index_template/logbridge-alarms",
-            "/_index_template/logbridge-dlq", "/_index_template/logs-infologger",
-            "/_index_template/logs-system.file", "/_index_template/logs-system.journal",
-            "/_index_template/logs-system.syslog",
+            "/_index_template/logbridge-dlq", "/_index_template/logbridge-logs-infologger",
+            "/_index_template/logbridge-logs-system.file", "/_index_template/logbridge-logs-system.journal",
+            "/_index_template/logbridge-logs-system.syslog",
         ])
-        let ism = try #require(plan.first)
-        #expect(ism.kind == .ismPolicy && ism.version == 3)
+        let ism = try #require(plan.first { $0.name == "logbridge-logs" })
+        #expect(ism.kind == .ismPolicy && ism.version == 4)
         #expect(ism.body["_meta"] == nil && ism.body[path: "policy._meta"] == nil, "ISM knows no _meta")
-        #expect(ism.body[path: "policy.description"]?.stringValue?.hasSuffix("(logbridge version 3)") == true)
+        #expect(ism.body[path: "policy.description"]?.stringValue?.hasSuffix("(logbridge version 4)") == true)
+        // The monthly alarm indices have their own policy; the alarm component's ILM setting is stripped too.
+        #expect(try component(plan, "logbridge-alarms")[path: "template.settings.index.lifecycle"] == nil)
         #expect(try component(plan, "logbridge-journald")[
             path: "template.mappings.properties.journald.properties.custom"] == .object(["type": .string("flat_object")]))
+        #expect(try component(plan, "logbridge-syslog")[
+            path: "template.mappings.properties.log.properties.syslog.properties.structured_data"] == .object(["type": .string("flat_object")]))
         // ISM attaches itself through ism_template; OpenSearch would reject the ILM setting as unknown.
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle"] == nil)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.refresh_interval"] == .string("5s"))
@@ -52,9 +56,13 @@ import Testing
 
     @Test func elasticsearch8UsesILMAndFlattened() throws {
         let plan = try plan(.elasticsearch, "8.15.0")
-        let ilm = try #require(plan.first)
-        #expect(ilm.kind == .ilmPolicy && ilm.path == "/_ilm/policy/logbridge-logs" && ilm.version == 1)
-        #expect(ilm.body[path: "policy._meta.version"] == .int(1))
+        #expect(plan.prefix(3).map(\.path) == ["/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams",
+                                                "/_ilm/policy/logbridge-logs"])
+        let ilm = plan[2]
+        #expect(ilm.kind == .ilmPolicy && ilm.version == 2)
+        #expect(ilm.body[path: "policy._meta.version"] == .int(2))
+        #expect(try component(plan, "logbridge-alarms")[path: "template.settings.index.lifecycle.name"]
+            == .string("logbridge-alarms"))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
         #expect(plan.filter { $0.kind == .componentTemplate }.count == 8)
         #expect(plan.filter { $0.kind == .indexTemplate }.count == 7)
@@ -62,27 +70,30 @@ import Testing
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
             path: "template.mappings.properties.journald.properties.custom.type"] == .string("flattened"))
-        let journalTemplate = try #require(plan.first { $0.name == "logs-system.journal" })
-        #expect(journalTemplate.body["priority"] == .int(200))
+        #expect(try component(plan, "logbridge-syslog")[
+            path: "template.mappings.properties.log.properties.syslog.properties.structured_data.type"] == .string("flattened"))
+        let journalTemplate = try #require(plan.first { $0.name == "logbridge-logs-system.journal" })
+        #expect(journalTemplate.body["priority"] == .int(250))
+        #expect(journalTemplate.body["index_patterns"] == .array([.string("logs-system.journal-2*")]))
         #expect(journalTemplate.body["data_stream"] == nil, "daily indices, not data streams")
     }
 
     @Test func elasticsearch76GetsOneMergedLegacyTemplatePerIndexTemplate() throws {
         let plan = try plan(.elasticsearch, "7.6.2")
         #expect(plan.map(\.path) == [
-            "/_ilm/policy/logbridge-logs",
+            "/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams", "/_ilm/policy/logbridge-logs",
             "/_template/logbridge-alarms-state", "/_template/logbridge-alarms",
-            "/_template/logbridge-dlq", "/_template/logs-infologger",
-            "/_template/logs-system.file", "/_template/logs-system.journal", "/_template/logs-system.syslog",
+            "/_template/logbridge-dlq", "/_template/logbridge-logs-infologger", "/_template/logbridge-logs-system.file",
+            "/_template/logbridge-logs-system.journal", "/_template/logbridge-logs-system.syslog",
         ])
         // Before 7.14 ILM refuses _meta, so the policy goes without it and cannot be compared by version.
         #expect(plan[0].body[path: "policy._meta"] == nil && plan[0].version == nil)
 
-        let journal = try #require(plan.first { $0.name == "logs-system.journal" })
-        // 1 (template) + 1 + 2 + 1 (settings, ecs, journald): any part's bump raises it.
-        #expect(journal.version == 5 && journal.body["version"] == .int(5))
-        #expect(journal.body["order"] == .int(200))
-        #expect(journal.body["index_patterns"] == .array([.string("logs-system.journal-*")]))
+        let journal = try #require(plan.first { $0.name == "logbridge-logs-system.journal" })
+        // 2 (template) + 1 + 2 + 1 (settings, ecs, journald): any part's bump raises it.
+        #expect(journal.version == 6 && journal.body["version"] == .int(6))
+        #expect(journal.body["order"] == .int(250))
+        #expect(journal.body["index_patterns"] == .array([.string("logs-system.journal-2*")]))
         #expect(journal.body[path: "settings.index.lifecycle.name"] == .string("logbridge-logs"))
         #expect(journal.body[path: "settings.index.mapping.total_fields.limit"] == .int(2000))
         let properties = try #require(journal.body[path: "mappings.properties"])
@@ -100,7 +111,7 @@ import Testing
 
     @Test func elasticsearch7BeforeFlattenedFallsBackToUnindexedObject() throws {
         let plan = try plan(.elasticsearch, "7.2.0")
-        let journal = try #require(plan.first { $0.name == "logs-system.journal" })
+        let journal = try #require(plan.first { $0.name == "logbridge-logs-system.journal" })
         #expect(journal.body[path: "mappings.properties.journald.properties.custom"]
             == .object(["type": .string("object"), "dynamic": .bool(false)]))
     }

@@ -1,4 +1,5 @@
 import ECS
+import Foundation
 import Testing
 @testable import SyslogInput
 
@@ -111,6 +112,24 @@ struct ParserTests {
         }
     }
 
+    /// ECS types `log.syslog.structured_data` as `flattened`: an object per SD-ID, escapes undone, the first of a
+    /// repeated SD-ID or parameter kept (the cluster refuses a JSON object with a key twice).
+    @Test func structuredDataBecomesAnObjectPerSDID() throws {
+        let line = #"<165>1 2003-10-11T22:14:15.003Z h app - ID47 [exampleSDID@32473 iut="3" eventSource="App\"lication" eventID="1011" iut="4"][x@1 a="\]\\b\n"][empty][x@1 a="again"] msg"#
+        var p = SyslogParser(zone: .utc)
+        let bytes = Array(line.utf8)
+        let m = bytes.withUnsafeBufferPointer { p.parse($0, reference: 0) }
+        let sd = try #require(m.structuredData)
+        var out: [UInt8] = []
+        var writer = StructuredDataWriter()
+        let valid = bytes.withUnsafeBufferPointer { writer.write($0, sd, into: &out) }
+        #expect(valid)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: [String: String]])
+        #expect(object == ["exampleSDID@32473": ["iut": "3", "eventSource": "App\"lication", "eventID": "1011"],
+                           "x@1": ["a": "]\\b\\n"], "empty": [:]])
+        #expect(String(decoding: out, as: UTF8.self).components(separatedBy: "x@1").count == 2, "one x@1 key")
+    }
+
     @Test func documentCarriesECSFields() throws {
         let line = Array("<165>1 2003-10-11T22:14:15.003Z host1 app 42 ID1 [a b=\"c\"] hello \u{FF}".utf8) + [0xFF]
         var p = SyslogParser(zone: .utc)
@@ -122,7 +141,7 @@ struct ParserTests {
         line.withUnsafeBufferPointer { e.encode($0, m, eventTime: m.timestamp!, origin: origin, notes: [], into: &out) }
         let doc = String(decoding: out, as: UTF8.self)
         for part in ["\"level\":\"notice\"", "\"priority\":165", "\"facility\":{\"code\":20,\"name\":\"local4\"}",
-                     "\"hostname\":\"host1\"", "\"structured_data\":\"[a b=\\\"c\\\"]\"", "\"version\":1",
+                     "\"hostname\":\"host1\"", "\"structured_data\":{\"a\":{\"b\":\"c\"}}", "\"version\":\"1\"",
                      "\"host\":{\"name\":\"host1\"}", "\"process\":{\"name\":\"app\",\"pid\":42}", "\"source\":{\"ip\":\"10.1.2.3\"}",
                      "\"dataset\":\"system.syslog\"", "syslog_invalid_utf8"] {
             #expect(doc.contains(part), "\(part) missing in \(doc)")

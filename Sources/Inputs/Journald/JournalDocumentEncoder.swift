@@ -12,7 +12,7 @@ struct JournalDocumentEncoder {
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
-        self.agentMembers = agent.encodedMembers
+        self.agentMembers = agent.encodedMembers(dataset: dataset)
     }
 
     /// The time the event happened: the sender's own timestamp when journald recorded one.
