@@ -1,0 +1,182 @@
+/// The hand-written scanner that turns a whitespace-separated token into its masked form: a parameter becomes
+/// `<*>`, the rest is kept byte for byte. No regular expressions: every rule is one or two linear passes over
+/// the token's bytes. The classes (docs/patterns.md has examples):
+///  1. extra masks of the operator (`ExtraMask`), whole token;
+///  2. paths and URLs: a `/` with a leading `/`, a `://`, or two or more `/` → `<*>`;
+///  3. dotted names (host names, FQDNs, Java classes): two or more dots between letters/digits/`_`/`-`,
+///     starting with a letter → `<*>`;
+///  4. `true`, `false`, `null` → `<*>`;
+///  5. `key=value` and `key:value` with a key of letters, `_` and `.` → `key=<*>`;
+///  6. otherwise the token is cut at the delimiters `= : , ( ) [ ] { } " ' ; | < >` and every piece holding
+///     a digit becomes `<*>`: numbers, hex with digits, ids with digits, IPv4/IPv6 with ports, UUIDs,
+///     durations and sizes with units, timestamps, `blk_-42`, `core.2275`;
+///  7. a token left with `<*>` and no letter (`10.0.0.1:80,10.0.0.2`, `[12:30:01]`) is one `<*>`.
+enum TokenMasker {
+    static let wildcard: [UInt8] = Array("<*>".utf8)
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+    /// Letters: ASCII ones, and every byte of a non-ASCII UTF-8 character (they are words, not numbers).
+    @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 || b >= 0x80 }
+    @inline(__always) static func isDelimiter(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x3D, 0x3A, 0x2C, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D, 0x22, 0x27, 0x3B, 0x7C, 0x3C, 0x3E: return true
+        default: return false
+        }
+    }
+    @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (b &- 0x09) < 5 }
+
+    /// Writes the masked form of `token` into `sink`.
+    @inline(__always)
+    static func mask<S: MaskSink>(_ token: UnsafeRawBufferPointer, extraMasks: [ExtraMask], into sink: inout S) {
+        if !extraMasks.isEmpty {
+            for m in extraMasks where m.matches(token) { sink.putWildcard(); return }
+        }
+        if isPathOrURL(token) || isDottedName(token) || isLiteralValue(token) { sink.putWildcard(); return }
+        if let sep = keyValueSeparator(token) {
+            sink.put(UnsafeRawBufferPointer(rebasing: token[0...sep]))
+            sink.putWildcard()
+            if token[token.count - 1] == UInt8(ascii: ",") { sink.put(UInt8(ascii: ",")) }
+            return
+        }
+        // Pass 1: does any piece hold a digit, and is there a letter outside those pieces?
+        var anyMasked = false, letterOutside = false
+        var i = 0
+        let n = token.count
+        while i < n {
+            if isDelimiter(token[i]) { i += 1; continue }
+            var digit = false, letter = false
+            while i < n, !isDelimiter(token[i]) {
+                let b = token[i]
+                digit = digit || isDigit(b)
+                letter = letter || isLetter(b)
+                i += 1
+            }
+            if digit { anyMasked = true } else if letter { letterOutside = true }
+        }
+        if !anyMasked { sink.put(token); return }
+        if !letterOutside { sink.putWildcard(); return }
+        // Pass 2: write the pieces.
+        i = 0
+        while i < n {
+            let b = token[i]
+            if isDelimiter(b) { sink.put(b); i += 1; continue }
+            let start = i
+            var digit = false
+            while i < n, !isDelimiter(token[i]) { digit = digit || isDigit(token[i]); i += 1 }
+            if digit { sink.putWildcard() } else { sink.put(UnsafeRawBufferPointer(rebasing: token[start..<i])) }
+        }
+    }
+
+    static func isPathOrURL(_ t: UnsafeRawBufferPointer) -> Bool {
+        var slashes = 0
+        var i = 0
+        while i < t.count {
+            if t[i] == UInt8(ascii: "/") {
+                slashes += 1
+                if i == 0 || slashes >= 2 { return true }
+                if i >= 1 && t[i - 1] == UInt8(ascii: ":") && i + 1 < t.count && t[i + 1] == UInt8(ascii: "/") { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `a.b.c` (after trimming `.,;:` at both ends): two or more dots, no empty part, starts with a letter.
+    static func isDottedName(_ t: UnsafeRawBufferPointer) -> Bool {
+        var lo = 0, hi = t.count
+        while lo < hi, isTrim(t[lo]) { lo += 1 }
+        while hi > lo, isTrim(t[hi - 1]) { hi -= 1 }
+        guard lo < hi, isLetter(t[lo]) else { return false }
+        var dots = 0
+        var previousDot = false
+        var i = lo
+        while i < hi {
+            let b = t[i]
+            if b == UInt8(ascii: ".") {
+                if previousDot { return false }
+                dots += 1
+                previousDot = true
+            } else {
+                guard isLetter(b) || isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") else { return false }
+                previousDot = false
+            }
+            i += 1
+        }
+        return dots >= 2
+    }
+
+    @inline(__always) private static func isTrim(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ".") || b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: ":")
+    }
+
+    /// `true`, `false`, `null`, optionally followed by a comma.
+    static func isLiteralValue(_ t: UnsafeRawBufferPointer) -> Bool {
+        var n = t.count
+        if n > 0 && t[n - 1] == UInt8(ascii: ",") { n -= 1 }
+        switch n {
+        case 4: return equals(t, "true") || equals(t, "null")
+        case 5: return equals(t, "false")
+        default: return false
+        }
+    }
+
+    @inline(__always) private static func equals(_ t: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+        let p = s.utf8Start
+        for i in 0..<s.utf8CodeUnitCount where t[i] != p[i] { return false }
+        return true
+    }
+
+    /// The index of the `=` (else the `:`) that splits `key=value`, when the key is letters, `_` and `.` only
+    /// (a key with a digit would be masked anyway) and a value follows.
+    static func keyValueSeparator(_ t: UnsafeRawBufferPointer) -> Int? {
+        for sep in [UInt8(ascii: "="), UInt8(ascii: ":")] {
+            var i = 0
+            while i < t.count, t[i] != sep { i += 1 }
+            guard i > 0, i < t.count - 1 else { continue }
+            var ok = true
+            for j in 0..<i {
+                let b = t[j]
+                if !(isLetter(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")) { ok = false; break }
+            }
+            if ok { return i }
+        }
+        return nil
+    }
+}
+
+/// Where masked bytes go: a hash (every message) or text (a new template). Two implementations, so the hash
+/// and the template text can never disagree about what a token masks to.
+protocol MaskSink {
+    mutating func put(_ byte: UInt8)
+    mutating func put(_ bytes: UnsafeRawBufferPointer)
+    mutating func putWildcard()
+}
+
+/// FNV-1a 64 of the masked bytes: the definition the ids rest on (docs/patterns.md), so it must never change.
+struct HashSink: MaskSink {
+    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x0000_0100_0000_01b3
+    var value: UInt64 = HashSink.offset
+    @inline(__always) mutating func put(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* Self.prime }
+    @inline(__always) mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        var v = value
+        for b in bytes { v = (v ^ UInt64(b)) &* Self.prime }
+        value = v
+    }
+    @inline(__always) mutating func putWildcard() {
+        put(0x3C); put(0x2A); put(0x3E)
+    }
+    /// The hash of a token that is exactly `<*>`.
+    static let wildcard: UInt64 = {
+        var h = HashSink()
+        h.putWildcard()
+        return h.value
+    }()
+}
+
+struct TextSink: MaskSink {
+    var bytes: [UInt8] = []
+    mutating func put(_ byte: UInt8) { bytes.append(byte) }
+    mutating func put(_ b: UnsafeRawBufferPointer) { bytes.append(contentsOf: b) }
+    mutating func putWildcard() { bytes.append(contentsOf: TokenMasker.wildcard) }
+}
