@@ -244,27 +244,35 @@ public final class PatternMiner {
         return slot
     }
 
-    /// Widens `slot` to cover the message in `scratch`; returns the pattern that holds it afterwards (another
-    /// one when the widened template became equal to an existing template).
+    /// Widens `slot` to cover the message in `scratch`. A pattern of the same leaf whose template the widened
+    /// one now covers would never be chosen again (the wider one wins every tie), so it is folded in and its id
+    /// becomes an alias: the ids it handed out stay meaningful.
     private func widen(_ slot: Int32) -> Int32 {
         let s = Int(slot)
         let w = HashSink.wildcard
         var tokens = patterns[s].tokens
         for k in 0..<tokens.count where tokens[k] != scratch[k] { tokens[k] = w }
-        let oldHash = patterns[s].templateHash
-        let newHash = Self.skeletonHash(tokens)
+        if byTemplate[patterns[s].templateHash] == slot { byTemplate[patterns[s].templateHash] = nil }
         patterns[s].tokens = tokens
         patterns[s].wildcards = tokens.reduce(0) { $0 + ($1 == w ? 1 : 0) }
         patterns[s].template = Self.widenedText(patterns[s].template, tokens)
-        patterns[s].templateHash = newHash
+        patterns[s].templateHash = Self.skeletonHash(tokens)
         patterns[s].revision &+= 1
         known.removeAll(keepingCapacity: true)
-        if byTemplate[oldHash] == slot { byTemplate[oldHash] = nil }
-        if let other = byTemplate[newHash], other != slot {
-            return merge(slot, other)
+        for leaf in patterns[s].leaves {
+            for other in leaves[leaf] ?? [] where other != slot && Self.covers(tokens, patterns[Int(other)].tokens) {
+                merge(other, into: slot)
+            }
         }
-        byTemplate[newHash] = slot
+        byTemplate[patterns[s].templateHash] = slot
         return slot
+    }
+
+    /// Whether template `wide` matches everything template `narrow` matches.
+    static func covers(_ wide: [UInt64], _ narrow: [UInt64]) -> Bool {
+        guard wide.count == narrow.count else { return false }
+        for k in 0..<wide.count where wide[k] != HashSink.wildcard && wide[k] != narrow[k] { return false }
+        return true
     }
 
     static func widenedText(_ text: [UInt8], _ tokens: [UInt64]) -> [UInt8] {
@@ -279,9 +287,7 @@ public final class PatternMiner {
         return out
     }
 
-    /// Two patterns converged to one template: the older keeps its id, the younger becomes its alias.
-    private func merge(_ a: Int32, _ b: Int32) -> Int32 {
-        let (keep, drop) = patterns[Int(a)].seq < patterns[Int(b)].seq ? (a, b) : (b, a)
+    private func merge(_ drop: Int32, into keep: Int32) {
         let k = Int(keep), d = Int(drop)
         patterns[k].count &+= patterns[d].count
         patterns[k].firstSeen = min(patterns[k].firstSeen, patterns[d].firstSeen)
@@ -290,15 +296,13 @@ public final class PatternMiner {
         patterns[k].aliases.append(dropped.id)
         patterns[k].aliases.append(contentsOf: dropped.aliases)
         for alias in [dropped.id] + dropped.aliases { aliasOf[alias] = patterns[k].id }
-        // The younger pattern's messages must still find the merged one from their own leaf.
+        // A pattern folded in from another leaf (after an earlier merge) must stay reachable from there.
         for leaf in dropped.leaves where !patterns[k].leaves.contains(leaf) {
             patterns[k].leaves.append(leaf)
             leaves[leaf, default: []].append(keep)
         }
         remove(drop)
-        byTemplate[patterns[k].templateHash] = keep
         counters.merges &+= 1
-        return keep
     }
 
     private func evict(_ slot: Int32) {
