@@ -14,10 +14,10 @@ struct PatternsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read one message per line; print one JSON object per line: pattern_id and template.",
             discussion: """
-                Each output line is {"pattern_id":"<16 hex>","template":"..."}, in input order, with the template as
-                it stood when that message arrived (it may widen later; the id stays). With --summary, one line per
-                pattern instead: count, id, current template, most frequent first. The input is the message only
-                (the header split off); docs/patterns.md has the algorithm and the id contract.
+                Each output line is {"pattern_id":"<16 hex>","template":"..."}, in input order, with the template \
+                as it stood when that message arrived (it may widen later; the id stays). With --summary, one line \
+                per pattern instead: count, id and current template, most frequent first. The input is the \
+                message only, its header split off. Algorithm and id contract: docs/patterns.md.
                 """)
         @Argument(help: "Input file, or - for standard input.") var file: String = "-"
         @Flag(help: "Print the patterns with their counts instead of one line per message.") var summary = false
