@@ -15,6 +15,9 @@
 public final class PatternMiner {
     public let limits: MinerLimits
     public internal(set) var counters = MinerCounters()
+    /// The template revision of the pattern the last `assign` returned: lets a caller that caches template text
+    /// skip a look-up per message.
+    public private(set) var lastRevision: UInt32 = 0
 
     /// A position's similarity threshold (see the type's comment). 0.8: at 0.5–0.7, one-word differences
     /// between real templates ("Starting X initialization." / "finalization.") merge.
@@ -56,6 +59,8 @@ public final class PatternMiner {
     var scratch: [UInt64]
     var tokenStarts: [Int32]
     var tokenEnds: [Int32]
+    /// `TokenMasker.classes`, allocated once per miner so the per-byte look-up is a plain load.
+    let classTable: UnsafeMutablePointer<UInt8>
 
     public init(limits: MinerLimits = MinerLimits()) {
         var l = limits
@@ -69,7 +74,11 @@ public final class PatternMiner {
         tokenStarts.reserveCapacity(l.maxTokens)
         tokenEnds = []
         tokenEnds.reserveCapacity(l.maxTokens)
+        classTable = .allocate(capacity: 256)
+        classTable.initialize(from: TokenMasker.classes, count: 256)
     }
+
+    deinit { classTable.deallocate() }
 
     // MARK: assigning
 
@@ -81,11 +90,13 @@ public final class PatternMiner {
         let skeleton = tokenize(message)
         if let slot = known[skeleton] {
             touch(slot, timestamp)
+            lastRevision = patterns[Int(slot)].revision
             return PatternID(rawValue: patterns[Int(slot)].id)
         }
         let slot = place(message, timestamp)
         if known.count >= 4 * limits.maxPatterns + 1024 { known.removeAll(keepingCapacity: true) }
         known[skeleton] = slot
+        lastRevision = patterns[Int(slot)].revision
         return PatternID(rawValue: patterns[Int(slot)].id)
     }
 
@@ -108,6 +119,7 @@ public final class PatternMiner {
         var truncated = message.count > limits.maxMessageBytes
         let end = min(message.count, limits.maxMessageBytes)
         let extra = limits.extraMasks
+        let classes = classTable
         var i = 0
         while i < end {
             while i < end, TokenMasker.isWhitespace(message[i]) { i += 1 }
@@ -118,7 +130,7 @@ public final class PatternMiner {
             if i == end && truncated && end < message.count && !TokenMasker.isWhitespace(message[end]) { break }
             if scratch.count == limits.maxTokens - 1 { truncated = true; break }
             var h = HashSink()
-            TokenMasker.mask(UnsafeRawBufferPointer(rebasing: message[start..<i]), extraMasks: extra, into: &h)
+            TokenMasker.mask(UnsafeRawBufferPointer(rebasing: message[start..<i]), extraMasks: extra, classes: classes, into: &h)
             scratch.append(h.value)
             tokenStarts.append(Int32(start))
             tokenEnds.append(Int32(i))

@@ -109,7 +109,7 @@ private struct LineRenderer {
     var cache: [PatternID: (revision: UInt32, line: [UInt8])] = [:]
 
     mutating func render(_ id: PatternID, _ miner: PatternMiner, into out: inout OutputBuffer) {
-        let revision = miner.templateRevision(of: id) ?? 0
+        let revision = miner.lastRevision
         if let hit = cache[id], hit.revision == revision {
             out.append(hit.line)
             return
