@@ -57,10 +57,13 @@ public final class PatternMiner {
     var newest: Int32 = -1
     var oldest: Int32 = -1
     var nextSeq: UInt64 = 0
-    /// Per-message scratch, reused: no heap allocation per message once warm.
-    var scratch: [UInt64]
-    var tokenStarts: [Int32]
-    var tokenEnds: [Int32]
+    /// Per-message scratch, allocated once: `Array.removeAll(keepingCapacity:)` and the uniqueness checks of
+    /// appends cost ~10% of the steady state.
+    let scratch: UnsafeMutablePointer<UInt64>
+    let tokenStarts: UnsafeMutablePointer<Int32>
+    let tokenEnds: UnsafeMutablePointer<Int32>
+    var tokenCount = 0
+    var tokenHashes: UnsafeBufferPointer<UInt64> { UnsafeBufferPointer(start: scratch, count: tokenCount) }
     /// `TokenMasker.classes`, allocated once per miner so the per-byte look-up is a plain load.
     let classTable: UnsafeMutablePointer<UInt8>
 
@@ -70,17 +73,19 @@ public final class PatternMiner {
         l.maxTokens = max(2, l.maxTokens)
         l.maxMessageBytes = max(16, l.maxMessageBytes)
         self.limits = l
-        scratch = []
-        scratch.reserveCapacity(l.maxTokens)
-        tokenStarts = []
-        tokenStarts.reserveCapacity(l.maxTokens)
-        tokenEnds = []
-        tokenEnds.reserveCapacity(l.maxTokens)
+        scratch = .allocate(capacity: l.maxTokens)
+        tokenStarts = .allocate(capacity: l.maxTokens)
+        tokenEnds = .allocate(capacity: l.maxTokens)
         classTable = .allocate(capacity: 256)
         classTable.initialize(from: TokenMasker.classes, count: 256)
     }
 
-    deinit { classTable.deallocate() }
+    deinit {
+        classTable.deallocate()
+        scratch.deallocate()
+        tokenStarts.deallocate()
+        tokenEnds.deallocate()
+    }
 
     // MARK: assigning
 
@@ -115,9 +120,7 @@ public final class PatternMiner {
 
     /// Fills `scratch` with the masked token hashes and returns the skeleton hash.
     private func tokenize(_ message: UnsafeRawBufferPointer) -> UInt64 {
-        scratch.removeAll(keepingCapacity: true)
-        tokenStarts.removeAll(keepingCapacity: true)
-        tokenEnds.removeAll(keepingCapacity: true)
+        tokenCount = 0
         var truncated = message.count > limits.maxMessageBytes
         let end = min(message.count, limits.maxMessageBytes)
         let extra = limits.extraMasks
@@ -130,25 +133,31 @@ public final class PatternMiner {
             while i < end, !TokenMasker.isWhitespace(message[i]) { i += 1 }
             // A token cut by maxMessageBytes would hash differently wherever the cut falls: fold it.
             if i == end && truncated && end < message.count && !TokenMasker.isWhitespace(message[end]) { break }
-            if scratch.count == limits.maxTokens - 1 { truncated = true; break }
+            if tokenCount == limits.maxTokens - 1 { truncated = true; break }
             var h = HashSink()
             TokenMasker.mask(UnsafeRawBufferPointer(rebasing: message[start..<i]), extraMasks: extra, classes: classes, into: &h)
-            scratch.append(h.value)
-            tokenStarts.append(Int32(start))
-            tokenEnds.append(Int32(i))
+            scratch[tokenCount] = h.value
+            tokenStarts[tokenCount] = Int32(start)
+            tokenEnds[tokenCount] = Int32(i)
+            tokenCount += 1
         }
         if truncated {
             counters.truncatedMessages &+= 1
-            scratch.append(HashSink.wildcard)
-            tokenStarts.append(-1)
-            tokenEnds.append(-1)
+            scratch[tokenCount] = HashSink.wildcard
+            tokenStarts[tokenCount] = -1
+            tokenEnds[tokenCount] = -1
+            tokenCount += 1
         }
-        return Self.skeletonHash(scratch)
+        return Self.skeletonHash(tokenHashes)
     }
 
     /// The id function: FNV-1a over the token hashes as 64-bit words, then a finaliser (splitmix64's).
     /// Part of the id contract: never change it.
     static func skeletonHash(_ tokens: [UInt64]) -> UInt64 {
+        tokens.withUnsafeBufferPointer { skeletonHash($0) }
+    }
+
+    static func skeletonHash(_ tokens: UnsafeBufferPointer<UInt64>) -> UInt64 {
         var h = HashSink.offset
         for t in tokens { h = (h ^ t) &* HashSink.prime }
         h ^= UInt64(tokens.count)
@@ -157,7 +166,7 @@ public final class PatternMiner {
         return h ^ (h >> 31)
     }
 
-    static func leafKey(_ tokens: [UInt64]) -> UInt64 {
+    static func leafKey(_ tokens: UnsafeBufferPointer<UInt64>) -> UInt64 {
         var h = HashSink.offset
         h = (h ^ UInt64(tokens.count)) &* HashSink.prime
         h = (h ^ (tokens.first ?? 0)) &* HashSink.prime
@@ -165,12 +174,13 @@ public final class PatternMiner {
     }
 
     private func place(_ message: UnsafeRawBufferPointer, _ timestamp: Int64) -> Int32 {
-        let key = Self.leafKey(scratch)
-        let n = scratch.count
+        let key = Self.leafKey(tokenHashes)
+        let n = tokenCount
         var best: Int32 = -1
         var bestFull = false, bestScore = -1, bestWildcards = -1, bestBoth = 0
         if let candidates = leaves[key] {
-            scratch.withUnsafeBufferPointer { msg in
+            do {
+                let msg = tokenHashes
                 for slot in candidates {
                     let (score, full, both) = patterns[Int(slot)].tokens.withUnsafeBufferPointer { Self.compare($0, msg) }
                     let w = patterns[Int(slot)].wildcards
@@ -225,19 +235,19 @@ public final class PatternMiner {
     private func create(_ key: UInt64, _ message: UnsafeRawBufferPointer, _ timestamp: Int64) -> Int32 {
         while byID.count >= limits.maxPatterns, oldest >= 0 { evict(oldest) }
         var text = TextSink()
-        for k in 0..<scratch.count {
+        for k in 0..<tokenCount {
             if k > 0 { text.put(0x20) }
             if tokenStarts[k] < 0 { text.putWildcard(); continue }
             TokenMasker.mask(UnsafeRawBufferPointer(rebasing: message[Int(tokenStarts[k])..<Int(tokenEnds[k])]),
                              extraMasks: limits.extraMasks, into: &text)
         }
-        var id = Self.skeletonHash(scratch)
+        var id = Self.skeletonHash(tokenHashes)
         // Two live patterns can only share a skeleton if the older one widened away from it and still did not
         // match (impossible: widening keeps every founding position matching) or after a merge moved a
         // pattern; a deterministic step keeps ids unique either way.
         while byID[id] != nil || aliasOf[id] != nil { id = id &+ 0x9e37_79b9_7f4a_7c15 }
-        let wildcards = scratch.reduce(0) { $0 + ($1 == HashSink.wildcard ? 1 : 0) }
-        let p = Pattern(id: id, seq: nextSeq, tokens: scratch, template: text.bytes, templateHash: Self.skeletonHash(scratch),
+        let wildcards = tokenHashes.reduce(0) { $0 + ($1 == HashSink.wildcard ? 1 : 0) }
+        let p = Pattern(id: id, seq: nextSeq, tokens: Array(tokenHashes), template: text.bytes, templateHash: Self.skeletonHash(tokenHashes),
                         example: Array(message.prefix(limits.exampleBytes)), count: 0, firstSeen: timestamp, lastSeen: timestamp,
                         revision: 0, wildcards: wildcards, leaves: [key], aliases: [], live: true)
         nextSeq += 1

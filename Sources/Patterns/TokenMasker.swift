@@ -68,37 +68,40 @@ enum TokenMasker {
             return
         }
         if seen & digitClass == 0 { sink.putToken(token, hash: hash.value); return }
-        // Pass 1: does any piece hold a digit, and is there a letter outside those pieces?
-        var letterOutside = false
+        // Pass 1: is there a letter outside the pieces that hold a digit? If not, the token is one `<*>`.
         var i = 0
         let n = token.count
-        while i < n {
+        var letterOutside = false
+        while i < n && !letterOutside {
             if classes[Int(token[i])] & delimiterClass != 0 { i += 1; continue }
-            var pieceSeen: UInt8 = 0
-            while i < n {
-                let c = classes[Int(token[i])]
-                if c & delimiterClass != 0 { break }
-                pieceSeen |= c
-                i += 1
-            }
-            if pieceSeen & digitClass == 0 && pieceSeen & letterClass != 0 { letterOutside = true; break }
+            let (end, pieceSeen) = piece(token, from: i, classes)
+            letterOutside = pieceSeen & digitClass == 0 && pieceSeen & letterClass != 0
+            i = end
         }
         if !letterOutside { sink.putWildcard(); return }
-        // Pass 2: write the pieces.
+        // Pass 2: write the delimiters and the pieces, those with a digit as `<*>`.
         i = 0
         while i < n {
             let b = token[i]
             if classes[Int(b)] & delimiterClass != 0 { sink.put(b); i += 1; continue }
-            let start = i
-            var pieceSeen: UInt8 = 0
-            while i < n {
-                let c = classes[Int(token[i])]
-                if c & delimiterClass != 0 { break }
-                pieceSeen |= c
-                i += 1
-            }
-            if pieceSeen & digitClass != 0 { sink.putWildcard() } else { sink.put(UnsafeRawBufferPointer(rebasing: token[start..<i])) }
+            let (end, pieceSeen) = piece(token, from: i, classes)
+            if pieceSeen & digitClass != 0 { sink.putWildcard() } else { sink.put(UnsafeRawBufferPointer(rebasing: token[i..<end])) }
+            i = end
         }
+    }
+
+    /// The end of the piece (run of non-delimiters) starting at `start`, and the classes of its bytes.
+    @inline(__always)
+    private static func piece(_ token: UnsafeRawBufferPointer, from start: Int, _ classes: UnsafePointer<UInt8>) -> (Int, UInt8) {
+        var i = start
+        var seen: UInt8 = 0
+        while i < token.count {
+            let c = classes[Int(token[i])]
+            if c & delimiterClass != 0 { break }
+            seen |= c
+            i += 1
+        }
+        return (i, seen)
     }
 
     /// `mask` with the class table looked up here: for callers outside the per-message loop.
