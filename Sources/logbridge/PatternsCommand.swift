@@ -115,7 +115,9 @@ private struct LineRenderer {
             return
         }
         var line = Array("{\"pattern_id\":\"\(id)\",\"template\":\"".utf8)
-        _ = miner.withTemplateBytes(of: id) { JSONString.escape($0, into: &line) }
+        // Through String: bytes that are not UTF-8 become U+FFFD, so every output line is valid JSON.
+        var text = miner.template(of: id) ?? ""
+        text.withUTF8 { JSONString.escape(UnsafeRawBufferPointer($0), into: &line) }
         line.append(contentsOf: "\"}\n".utf8)
         cache[id] = (revision, line)
         out.append(line)
