@@ -6,7 +6,7 @@ OSMEM := $(VENV)/bin/osmem-server
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libisal-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp
 export OSMEM_SERVER := $(OSMEM)
 
-.PHONY: all build release deps test demo bench bench-alarms clean soak fuzz
+.PHONY: all build release deps test demo bench bench-alarms bench-patterns clean soak fuzz
 
 all: build
 
@@ -47,6 +47,11 @@ bench: deps
 	bash Tests/Bench/bench.sh
 	bash Tests/Bench/bench-syslog-file.sh
 	bash Tests/Bench/bench-infologger.sh
+	bash Tests/Bench/bench-patterns.sh
+
+# The log-template miner beside drain3 on ../shared/loghub-2k (skipped without it), and its cost.
+bench-patterns: deps
+	bash Tests/Bench/bench-patterns.sh
 
 bench-alarms: deps
 	$(SWIFT) build -c release --product logbridge

@@ -63,8 +63,10 @@ let package = Package(
             "Telemetry", "Listeners", logging,
         ]),
         .target(name: "Demo", dependencies: ["Bulk", "Config"]),
+        // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
+        .target(name: "Patterns", swiftSettings: hotPath),
         .executableTarget(name: "logbridge", dependencies: [
-            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "Listeners",
+            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "Listeners", "Patterns",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.
@@ -74,6 +76,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "PatternsTests", dependencies: ["Patterns"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
