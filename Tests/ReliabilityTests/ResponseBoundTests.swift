@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `_bulk` answers are read only as far as their handling needs: a proxy answers one batch with a huge 500
-/// (an error page) and the next with a huge 200 (osmem's real answer padded with spaces, still valid JSON).
+/// `_bulk` answers are read only as far as their handling needs: a proxy answers one batch with a huge 200
+/// (osmem's real answer padded with spaces, still valid JSON) and the next with a huge 500 (an error page).
 /// The shipper's memory stays flat, the discarded bytes are counted on `/metrics`, the 500 is retried and the
 /// oversized 200 is retried whole (its items come back 409): every event lands exactly once.
 @Suite(.serialized) struct ResponseBoundTests {
@@ -11,7 +11,9 @@ import TestSupport
         let osmem = try OsmemServer()
         let huge = Soak.scale(256 << 20, 400 << 20)
         var plan = FaultProxy.Plan()
-        plan.hugeAnswers = [.init(status: 500, bytes: huge), .init(status: 200, bytes: huge)]
+        // The padded 200 first: both refusals are logged from one call site, rate-limited to a line per 5 s, so
+        // the one the test reads must be the first (a 500 first hid it whenever the two came within 5 s).
+        plan.hugeAnswers = [.init(status: 200, bytes: huge), .init(status: 500, bytes: huge)]
         let proxy = try FaultProxy(upstreamPort: osmem.port, plan: plan)
         defer { proxy.stop() }
         let fx = try JournalFixture(); defer { fx.remove() }
