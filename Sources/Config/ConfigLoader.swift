@@ -42,9 +42,7 @@ public enum ConfigLoader {
         let logging = try root.section("logging", keys: ["level"])
         if let level = logging["level"] { config.logging.level = try level.choice(LoggingSettings.Level.self) }
         config.output = try OutputSection.read(root.section("output", keys: OutputSection.keys))
-        if purpose == .shipping || root["inputs"] != nil {
-            config.inputs = try InputsSection.read(root["inputs"], in: root, output: config.output)
-        }
+        config.inputs = try InputsSection.read(root["inputs"], in: root, output: config.output, required: purpose == .shipping)
         config.metrics = try MetricsSection.read(root.section("metrics", keys: MetricsSection.keys))
         if let v = root["shutdown_timeout"] { config.shutdownTimeoutSeconds = try v.positiveSeconds() }
         return config

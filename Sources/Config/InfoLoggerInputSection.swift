@@ -19,7 +19,7 @@ enum InfoLoggerInputSection {
     static func read(id: String, _ context: InputsSection.Context) throws(ConfigError) -> InfoLoggerInputSettings {
         let entry = context.entry
         var settings = InfoLoggerInputSettings(id: id)
-        if let dataset = entry["dataset"] { settings.dataset = try dataset.nonEmptyString() }
+        settings.dataset = try DatasetKey.read(entry, default: settings.dataset, output: context.output)
         settings.spool = try SpoolSection.read(entry)
         if let mode = entry["mode"] { settings.mode = try mode.choice(InfoLoggerInputSettings.Mode.self) }
         for (key, mode) in modeOfKey.sorted(by: { $0.key < $1.key }) where mode != settings.mode {

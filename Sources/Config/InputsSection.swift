@@ -21,12 +21,19 @@ enum InputsSection {
         "infologger": InfoLoggerInputSection.kind,
     ]
 
-    static func read(_ value: ConfigValue?, in root: ConfigMapping, output: OutputSettings) throws(ConfigError) -> [InputSettings] {
+    /// `required`: `ship` needs at least one input; `setup` and the alarm commands accept none, so that one
+    /// file with `inputs: []` can serve an admin machine or the alarms host.
+    static func read(_ value: ConfigValue?, in root: ConfigMapping, output: OutputSettings,
+                     required: Bool = true) throws(ConfigError) -> [InputSettings] {
         guard let value else {
+            guard required else { return [] }
             throw root.value.child("inputs", root.value.node).error("missing required key: nothing to ship; add at least one input")
         }
         let entries = try value.list()
-        guard !entries.isEmpty else { throw value.error("nothing to ship; add at least one input") }
+        if entries.isEmpty {
+            guard required else { return [] }
+            throw value.error("nothing to ship; add at least one input")
+        }
 
         var inputs: [InputSettings] = []
         var firstLineOfID: [String: Int] = [:]

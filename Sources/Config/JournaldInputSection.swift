@@ -16,15 +16,7 @@ enum JournaldInputSection {
             }
         }
         if let start = entry["start"] { settings.start = try start.choice(JournaldInputSettings.Start.self) }
-        if let dataset = entry["dataset"] {
-            settings.dataset = try dataset.string()
-            if let problem = NamingRules.datasetProblem(settings.dataset, dataStreamMode: context.output.mode == .dataStream) {
-                throw dataset.error(problem)
-            }
-        } else if context.output.mode == .dataStream, let problem = NamingRules.dataStreamPartProblem(settings.dataset) {
-            // The default dataset must suit the mode too; say how to fix it at the input that uses it.
-            throw entry.value.error("the default dataset \"\(settings.dataset)\" \(problem); set dataset")
-        }
+        settings.dataset = try DatasetKey.read(entry, default: settings.dataset, output: context.output)
         if let fields = entry["max_custom_fields"] { settings.maxCustomFields = try fields.int(in: 0...10_000) }
         return settings
     }

@@ -115,6 +115,11 @@ struct ErrorTests {
         #expect(config.inputs.isEmpty)
         #expect(config.output.hosts == ["http://es1:9200"])
         #expect(configError(outputOnly)?.message.contains("nothing to ship") == true)
+        // An explicitly empty list too: one file for the admin machine or the alarms host, but not for ship.
+        let emptyList = try ConfigLoader.parse(yaml: outputOnly + "inputs: []\n", path: "/etc/logbridge/logbridge.yaml",
+                                               purpose: .clusterOnly, environment: [:])
+        #expect(emptyList.inputs.isEmpty)
+        #expect(configError(outputOnly + "inputs: []\n")?.message == "nothing to ship; add at least one input")
         do {
             _ = try ConfigLoader.parse(yaml: outputOnly + "inputs:\n  - type: jornald\n    id: j\n", path: "/etc/logbridge/logbridge.yaml",
                                        purpose: .clusterOnly, environment: [:])
@@ -289,6 +294,14 @@ struct ValidationTests {
         #expect(error?.keyPath == "inputs[0].dataset")
         #expect(error?.message == "must not contain \"-\" (it becomes part of a data stream name)")
         #expect(configError("output: {mode: index}\ninputs: [{type: journald, id: a, dataset: my-app}]\n") == nil)
+        // Every input type checks its dataset when the file is read, not when the cluster refuses the index.
+        for input in ["{type: infologger, id: il, dataset: my-app}", "{type: syslog, id: s, dataset: my-app, listen: [udp://127.0.0.1:5514]}",
+                      "{type: file, id: f, dataset: my-app, paths: [/var/log/x.log]}"] {
+            let problem = configError("output: {mode: data_stream}\ninputs: [\(input)]\n")
+            #expect(problem?.keyPath == "inputs[0].dataset", "\(input)")
+            #expect(problem?.message == "must not contain \"-\" (it becomes part of a data stream name)", "\(input)")
+        }
+        #expect(configError("inputs: [{type: infologger, id: il, dataset: Detector}]\n")?.message == "must be lowercase (it becomes part of index names)")
         #expect(configError("output: {namespace: Prod}\n" + minimalInputs)?.message == "must be lowercase")
     }
 
