@@ -160,7 +160,7 @@ struct SampleConfigTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("deploy/logbridge.yaml").path
 
-    @Test("deploy/logbridge.yaml loads, with its /etc/logbridge files moved to a temporary directory")
+    @Test("deploy/logbridge.yaml loads, with its /etc/logbridge files and systemd credential moved to a temporary directory")
     func sampleLoads() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -168,6 +168,7 @@ struct SampleConfigTests {
         try dir.write("elasticsearch-ca.pem", "-----BEGIN CERTIFICATE-----\n")
         let sample = try String(contentsOfFile: Self.samplePath, encoding: .utf8)
             .replacingOccurrences(of: "/etc/logbridge/", with: dir.path + "/")
+            .replacingOccurrences(of: "/run/credentials/logbridge.service/", with: dir.path + "/")
 
         let config = try ConfigLoader.parse(yaml: sample, path: "logbridge.yaml", environment: [:])
 
