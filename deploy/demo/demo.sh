@@ -86,7 +86,9 @@ sleep 1
 # syslog: util-linux logger over TCP (octet-counted RFC 5424) and UDP (RFC 3164), as farm services and devices send it
 for i in $(seq 1 100); do echo "readout[4242]: demo syslog message $i"; done |
   logger --server 127.0.0.1 --port "$SYSLOG_PORT" --tcp --octet-count --rfc5424 --tag readout -p local0.warning
-for i in $(seq 1 50); do logger --server 127.0.0.1 --port "$SYSLOG_PORT" --udp --rfc3164 -t pdu -p daemon.err "PDU outlet $i overcurrent"; done
+# At warning, not err: 50 err lines from one host within 5 minutes is itself an error burst, and the demo's
+# alarms are to be exactly its injected incidents.
+for i in $(seq 1 50); do logger --server 127.0.0.1 --port "$SYSLOG_PORT" --udp --rfc3164 -t pdu -p daemon.warning "PDU outlet $i load above 80%"; done
 # InfoLogger: the infoLoggerD → infoLoggerServer protocol (INI, File frames, cumulative ACK), as the real daemon speaks it
 python3 - 127.0.0.1 "$ILG_PORT" <<'PY'
 import socket, sys, time
@@ -95,9 +97,12 @@ s.sendall(b"INI demo-infoLoggerD 0\n")
 assert s.recv(64).startswith(b"READY")
 now = time.time()
 sev = "IIIIWWEF"
+# E and F only in the first eight records of every forty (5 each): E lands on flp007, F on flp008 from TOF (the
+# infologger-fatal incident). One record in eight, as before, made 25 err lines per host within the 5-minute
+# window: an error burst the demo did not mean to inject.
 for i in range(1, 201):
     rec = "*1.4#%s#%d#%.6f#flp%03d#readout#%d#flp#FLP#readout#%s#2rXyZ7abc#551234#%d#%d#ReadoutEquipment.cxx#demo InfoLogger message %d" % (
-        sev[i % 8], 1 + i % 21, now - 300 + i, 1 + i % 8, 30000 + i % 8, ["TPC", "ITS", "MFT", "TOF"][i % 4], 3000 + i % 5, 200 + i, i)
+        sev[i % 8] if i % 40 < 8 or sev[i % 8] not in "EF" else "I", 1 + i % 21, now - 300 + i, 1 + i % 8, 30000 + i % 8, ["TPC", "ITS", "MFT", "TOF"][i % 4], 3000 + i % 5, 200 + i, i)
     body = rec.encode() + b"\0"
     s.sendall(b"File infoLoggerD %d 1 %d\n" % (i, len(body)) + body + b"END\n")
 acked, buf = 0, b""
