@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Setup", dependencies: ["Bulk", "Config", logging]),
         .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "Setup", logging]),
         .target(name: "Alarms", dependencies: [
-            "Bulk", "Config", "ECS", logging, .product(name: "Yams", package: "Yams"),
+            "Bulk", "Config", "ECS", "Patterns", logging, .product(name: "Yams", package: "Yams"),
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
@@ -96,7 +96,7 @@ let package = Package(
             "InfoLoggerInput", "ECS",
         ]),
         .testTarget(name: "AlarmsTests", dependencies: [
-            "Alarms", "Bulk", "Config", "TestSupport", logging,
+            "Alarms", "Bulk", "Config", "TestSupport", "Patterns", logging,
             // The InfoLogger sink is proven by LogBridge's own `local`-mode receiver decoding what it sent.
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS",
         ] + nio),
