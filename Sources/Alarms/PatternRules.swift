@@ -168,7 +168,9 @@ enum PatternRules {
 
     /// Each (key, pattern)'s count in the window and in each of the `history_windows` windows of the same length
     /// before it: one `filters` aggregation with a bucket per window (`w0` is the current one) under the
-    /// pattern's bucket.
+    /// pattern's bucket. The patterns are a `terms` under the key's bucket with `min_doc_count: min_count`: a
+    /// pattern with fewer documents in all the windows together can rise to `min_count` no more than it can
+    /// usually run at it, so only patterns that could fire are returned (docs/patterns.md: the answer sizes).
     static func rateProbe(_ rule: Rule, _ o: Rule.PatternRateOptions, end: Double) -> Probe {
         let tf = rule.timeframe ?? rule.bufferTime
         let from = end - Double(o.historyWindows + 1) * tf
@@ -179,7 +181,11 @@ enum PatternRules {
         var filter: [Any] = [QueryBuilder.range(rule.timestampField, from, end), ["exists": ["field": idField]]]
         filter += rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
         var request: [String: Any] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": filter]]]
-        request["aggs"] = keyAggregation(QueryBuilder.groupingFields(rule), ["w": ["filters": ["filters": windows]]])
+        let patterns: [String: Any] = [
+            "terms": ["field": idField, "size": QueryBuilder.maxKeys, "min_doc_count": o.minCount],
+            "aggs": ["w": ["filters": ["filters": windows]]],
+        ]
+        request["aggs"] = keyAggregation(rule.queryKey, ["p": patterns])
         return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from,
                      index: rule.indices.joined(separator: ","), body: JSONText.encode(request))
     }
@@ -225,25 +231,34 @@ enum PatternRules {
     }
 
     static func rateFindings(_ rule: Rule, _ o: Rule.PatternRateOptions, response: [String: Any]) -> [Finding] {
-        let window = Evaluator.formatSpan(rule.timeframe ?? rule.bufferTime)
         var out: [Finding] = []
-        for g in Evaluator.groups(response, keys: QueryBuilder.groupingFields(rule)) {
-            let buckets = (g.aggs["w"] as? [String: Any])?["buckets"] as? [String: Any] ?? [:]
-            func count(_ i: Int) -> Int { (buckets["w\(i)"] as? [String: Any])?["doc_count"] as? Int ?? 0 }
-            let history = (1...max(1, o.historyWindows)).map(count)
-            guard history.contains(where: { $0 > 0 }) else { continue }
-            let cur = count(0), b = Baseline(history)
-            // Warming up: a pattern absent from most earlier windows and from the oldest one started within the
-            // baseline; against the windows before it existed every count would look like a rise.
-            if b.median == 0, history.last == 0 { continue }
-            guard let d = deviation(current: cur, b, o) else { continue }
-            let id = g.fields[idField] ?? ""
-            let factor = b.median > 0 ? " ×" + decimal(Double(cur) / b.median) : ""
-            let reason = "pattern \(short(id)): \(grouped(cur)) in \(window), usual \(decimal(b.median)) ± \(decimal(b.sd))"
-                + " (\(d.rawValue)\(factor); median and robust sd of the \(o.historyWindows) \(window) windows before)"
-            out.append(Finding(key: g.key, fields: g.fields, value: Double(cur), reason: reason))
+        for group in Evaluator.groups(response, keys: rule.queryKey) {
+            for p in (group.aggs["p"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? [] {
+                guard let pattern = p["key"].map({ "\($0)" }) else { continue }
+                var fields = group.fields
+                fields[idField] = pattern
+                let windows = (p["w"] as? [String: Any])?["buckets"] as? [String: Any] ?? [:]
+                if let f = rateFinding(rule, o, fields: fields, windows: windows) { out.append(f) }
+            }
         }
         return out
+    }
+
+    /// One (key, pattern): its alarm key is that of `QueryBuilder.groupingFields` (query_key + log.pattern.id).
+    static func rateFinding(_ rule: Rule, _ o: Rule.PatternRateOptions, fields: [String: String], windows: [String: Any]) -> Finding? {
+        func count(_ i: Int) -> Int { (windows["w\(i)"] as? [String: Any])?["doc_count"] as? Int ?? 0 }
+        let history = (1...max(1, o.historyWindows)).map(count)
+        guard history.contains(where: { $0 > 0 }) else { return nil }
+        let cur = count(0), b = Baseline(history)
+        // Warming up: a pattern absent from most earlier windows and from the oldest one started within the
+        // baseline; against the windows before it existed every count would look like a rise.
+        if b.median == 0, history.last == 0 { return nil }
+        guard let d = deviation(current: cur, b, o) else { return nil }
+        let window = Evaluator.formatSpan(rule.timeframe ?? rule.bufferTime)
+        let factor = b.median > 0 ? " ×" + decimal(Double(cur) / b.median) : ""
+        let reason = "pattern \(short(fields[idField] ?? "")): \(grouped(cur)) in \(window), usual \(decimal(b.median)) ± \(decimal(b.sd))"
+            + " (\(d.rawValue)\(factor); median and robust sd of the \(o.historyWindows) \(window) windows before)"
+        return Finding(key: Evaluator.keyText(fields), fields: fields, value: Double(cur), reason: reason)
     }
 
     // MARK: text
