@@ -41,15 +41,15 @@ let package = Package(
         .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", logging]),
         // Connection limits, idle timeouts and accept back-off shared by every listener.
         .target(name: "Listeners"),
-        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", logging],
+        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Patterns", logging],
                 swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
-            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", logging,
+            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Patterns", logging,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ] + nio, swiftSettings: hotPath),
-        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", logging],
+        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", logging] + nio,
+        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Patterns", logging] + nio,
                 swiftSettings: hotPath),
         .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", logging]),
         .target(name: "Telemetry", dependencies: ["Listeners", logging] + nio),
@@ -60,7 +60,7 @@ let package = Package(
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
-            "Telemetry", "Listeners", logging,
+            "Telemetry", "Listeners", "Patterns", logging,
         ]),
         .target(name: "Demo", dependencies: ["Bulk", "Config"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.

@@ -3,7 +3,7 @@ import Yams
 
 /// Turns `logbridge.yaml` into a checked `LogBridgeConfig`, or a `ConfigError` saying exactly where it is wrong.
 public enum ConfigLoader {
-    static let rootKeys = ["state_dir", "logging", "output", "inputs", "metrics", "shutdown_timeout"]
+    static let rootKeys = ["state_dir", "logging", "output", "inputs", "metrics", "shutdown_timeout", "patterns"]
 
     /// What a command needs from the file. `ship` needs inputs; `setup` and the alarm commands talk to the cluster
     /// only, and run where nothing is shipped (an admin machine, the alarms host): for them `inputs` may be absent.
@@ -42,7 +42,9 @@ public enum ConfigLoader {
         let logging = try root.section("logging", keys: ["level"])
         if let level = logging["level"] { config.logging.level = try level.choice(LoggingSettings.Level.self) }
         config.output = try OutputSection.read(root.section("output", keys: OutputSection.keys))
-        config.inputs = try InputsSection.read(root["inputs"], in: root, output: config.output, required: purpose == .shipping)
+        config.patterns = try PatternsSection.read(root.section("patterns", keys: PatternsSection.keys))
+        (config.inputs, config.patterns.disabledInputs) = try InputsSection.read(
+            root["inputs"], in: root, output: config.output, required: purpose == .shipping)
         config.metrics = try MetricsSection.read(root.section("metrics", keys: MetricsSection.keys))
         if let v = root["shutdown_timeout"] { config.shutdownTimeoutSeconds = try v.positiveSeconds() }
         return config

@@ -23,22 +23,25 @@ enum InputsSection {
 
     /// `required`: `ship` needs at least one input; `setup` and the alarm commands accept none, so that one
     /// file with `inputs: []` can serve an admin machine or the alarms host.
+    /// The inputs, and the ids of those with `patterns: false`.
     static func read(_ value: ConfigValue?, in root: ConfigMapping, output: OutputSettings,
-                     required: Bool = true) throws(ConfigError) -> [InputSettings] {
+                     required: Bool = true) throws(ConfigError) -> ([InputSettings], Set<String>) {
         guard let value else {
-            guard required else { return [] }
+            guard required else { return ([], []) }
             throw root.value.child("inputs", root.value.node).error("missing required key: nothing to ship; add at least one input")
         }
         let entries = try value.list()
         if entries.isEmpty {
-            guard required else { return [] }
+            guard required else { return ([], []) }
             throw value.error("nothing to ship; add at least one input")
         }
 
         var inputs: [InputSettings] = []
+        var patternsOff: Set<String> = []
         var firstLineOfID: [String: Int] = [:]
         for entry in entries {
-            let input = try readOne(entry, output: output)
+            let (input, patterns) = try readOne(entry, output: output)
+            if !patterns { patternsOff.insert(input.id) }
             if let first = firstLineOfID[input.id] {
                 throw entry.child("id", entry.node).error(
                     "duplicate input id \"\(input.id)\" (first used on line \(first)); ids name checkpoints and must be unique")
@@ -46,10 +49,13 @@ enum InputsSection {
             firstLineOfID[input.id] = entry.line ?? 0
             inputs.append(input)
         }
-        return inputs
+        return (inputs, patternsOff)
     }
 
-    private static func readOne(_ entry: ConfigValue, output: OutputSettings) throws(ConfigError) -> InputSettings {
+    /// Keys every input accepts besides its own: `patterns: false` switches log-pattern ids off for it.
+    static let commonKeys = ["type", "id", "patterns"]
+
+    private static func readOne(_ entry: ConfigValue, output: OutputSettings) throws(ConfigError) -> (InputSettings, Bool) {
         // The type decides which keys are valid, so read it before checking the rest.
         guard case .mapping(let raw) = entry.node else {
             throw entry.error("expected a mapping with type and id, got \(entry.shapeDescription)")
@@ -60,11 +66,12 @@ enum InputsSection {
         guard let kind = kinds[type] else {
             throw typeValue.error("unknown input type \"\(type)\"" + Suggestion.hint(for: type, among: known, listName: "known types"))
         }
-        let mapping = try ConfigMapping(entry, keys: ["type", "id"] + kind.keys)
+        let mapping = try ConfigMapping(entry, keys: commonKeys + kind.keys)
         let idValue = try mapping.required("id")
         let id = try idValue.nonEmptyString()
         if let problem = idProblem(id) { throw idValue.error(problem) }
-        return try kind.read(id, Context(entry: mapping, output: output))
+        let patterns = try mapping["patterns"]?.bool() ?? true
+        return (try kind.read(id, Context(entry: mapping, output: output)), patterns)
     }
 
     /// The longest id: it is a file name under `<state_dir>/checkpoints` and a directory under

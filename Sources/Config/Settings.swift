@@ -15,6 +15,8 @@ public struct LogBridgeConfig: Sendable, Equatable {
     public var metrics = MetricsSettings()
     /// `shutdown_timeout`: how long a stop waits for in-flight batches; nil leaves it to `--shutdown-timeout`.
     public var shutdownTimeoutSeconds: Double?
+    /// `patterns:` (Settings+Patterns.swift); on by default.
+    public var patterns = PatternSettings()
 
     public init(stateDirectory: String = "/var/lib/logbridge", output: OutputSettings = OutputSettings(),
                 inputs: [InputSettings] = [], logging: LoggingSettings = LoggingSettings(), sourcePath: String = "") {
@@ -128,6 +130,15 @@ public enum InputSettings: Sendable, Equatable {
         case .syslog(let s): return s.id
         case .file(let f): return f.id
         case .infologger(let i): return i.id
+        }
+    }
+
+    public var dataset: String {
+        switch self {
+        case .journald(let j): return j.dataset
+        case .syslog(let s): return s.dataset
+        case .file(let f): return f.dataset
+        case .infologger(let i): return i.dataset
         }
     }
 }

@@ -155,4 +155,20 @@ public enum JSONBytes {
     }
 
     @usableFromInline static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `value` as a JSON string of 16 lowercase hex digits (how pattern ids are written), without a heap buffer.
+    @inlinable @inline(__always)
+    public static func appendQuotedHex64<Out: JSONOutput>(_ value: UInt64, to out: inout Out) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0x22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x22)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var v = value
+            var i = 16
+            while i > 0 {
+                d[i] = v & 0xF < 10 ? 0x30 &+ UInt8(v & 0xF) : 0x57 &+ UInt8(v & 0xF)
+                v >>= 4; i -= 1
+            }
+            out.append(bytes: UnsafeBufferPointer(start: d.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 18))
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Config
 import ECS
+import Patterns
 import Pipeline
 import SyslogInput
 
@@ -12,6 +13,8 @@ struct FileLineEncoder {
     var timestamps = TimestampWriter()
     let dataset: [UInt8]
     let agentMembers: [UInt8]
+    /// Gives each message its `log.pattern.id` (the syslog formats through `syslog`); nil when off.
+    let patterns: PatternTagger?
     private var members: [JSONLineScanner.Member] = []
     private var idKey = [UInt8](repeating: 0, count: 48)
     /// The current line's `_id`, rewritten in place for every line (no allocation per line).
@@ -19,10 +22,12 @@ struct FileLineEncoder {
     /// Set by `append`: the event needed a repair or could not be parsed.
     private(set) var lastWasMalformed = false
 
-    init(settings: FileInputSettings, zone: SyslogTimeZone, indexPattern: String, agent: AgentInfo) {
+    init(settings: FileInputSettings, zone: SyslogTimeZone, indexPattern: String, agent: AgentInfo,
+         patterns: PatternTagger? = nil) {
         format = settings.format
+        self.patterns = patterns
         parser = SyslogParser(zone: zone, expect: settings.format == .rfc5424 ? .rfc5424 : .rfc3164)
-        syslog = SyslogDocumentEncoder(dataset: settings.dataset, agent: agent)
+        syslog = SyslogDocumentEncoder(dataset: settings.dataset, agent: agent, patterns: patterns)
         namer = IndexNamer(pattern: indexPattern, dataset: settings.dataset)
         var d: [UInt8] = []
         JSONBytes.appendString(settings.dataset, to: &d)
@@ -137,7 +142,19 @@ struct FileLineEncoder {
         if let p = origin.filePath { w.key("\"path\":", &out); out.append(contentsOf: p) }
         w.endObject(&out)
         w.key("\"offset\":", &out); JSONBytes.appendInteger(origin.offset, to: &out)
-        if isECS { inner("log", skipping: ["file", "offset"], &out) }
+        if let patterns {
+            // The message as the line has it (a JSON string's escapes included): the same text gets the same id.
+            let text: Range<Int>? = if let m = member(line, "message") ?? member(line, "msg"), line[m.value.lowerBound] == 0x22,
+                                       m.value.count >= 2 { (m.value.lowerBound + 1)..<(m.value.upperBound - 1) }
+                                    else if isECS { nil } else { 0..<line.count }
+            if let text {
+                let id = patterns.tag(UnsafeBufferPointer(rebasing: line[text]), timestampMillis: time / 1000)
+                w.beginObject("\"pattern\":", &out)
+                w.key("\"id\":", &out); JSONBytes.appendQuotedHex64(id.rawValue, to: &out)
+                w.endObject(&out)
+            }
+        }
+        if isECS { inner("log", skipping: patterns == nil ? ["file", "offset"] : ["file", "offset", "pattern"], &out) }
         w.endObject(&out)
         if !isECS && notes.contains(.multiline) { w.key("\"tags\":", &out); out.append(contentsOf: Array(#"["multiline"]"#.utf8)) }
         w.rawMembers(agentMembers, &out)

@@ -30,7 +30,8 @@ public final class FileTailInput: Input, @unchecked Sendable {
     public func run(_ context: InputContext) throws {
         logger = context.logger
         let zone = try SyslogTimeZone.load(settings.timezone)
-        var encoder = FileLineEncoder(settings: settings, zone: zone, indexPattern: context.indexPattern(), agent: context.agent)
+        var encoder = FileLineEncoder(settings: settings, zone: zone, indexPattern: context.indexPattern(), agent: context.agent,
+                                      patterns: context.patterns)
         var builder = BatchBuilder(inputID: id, maxDocuments: context.output.batch.maxDocuments, maxBytes: context.output.batch.maxBytes)
         let pattern: PosixPattern?
         if let m = settings.multiline {

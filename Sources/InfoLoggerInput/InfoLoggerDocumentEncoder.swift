@@ -1,4 +1,5 @@
 import ECS
+import Patterns
 
 /// Turns one InfoLogger record into one bulk item (`action\n` + ECS document `\n`), as `BatchBuilder.append`
 /// writes it, so the spool holds exactly what is later sent. Field table: docs/fields.md.
@@ -11,11 +12,14 @@ struct InfoLoggerDocumentEncoder {
     private var w = JSONObjectWriter()
     /// The document id, rewritten in place for every record (the array-returning `make` allocated per record).
     private var id: [UInt8] = []
+    /// Gives each message its `log.pattern.id`; nil when patterns are off for this input.
+    private let patterns: PatternTagger?
 
     /// Set by `encode`: the record had to be indexed whole (could not be split) or had a bad value.
     private(set) var lastProblem: String? = nil
 
-    init(dataset: String, indexPattern: String, agent: AgentInfo) {
+    init(dataset: String, indexPattern: String, agent: AgentInfo, patterns: PatternTagger? = nil) {
+        self.patterns = patterns
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
@@ -64,7 +68,7 @@ struct InfoLoggerDocumentEncoder {
             w.endObject(&out)
             lastProblem = problem.text
         } else {
-            validUTF8 = fields(bytes, &out)
+            validUTF8 = fields(bytes, time: time, &out)
             if badTimestamp { lastProblem = "unparsable timestamp" }
         }
         if !validUTF8 && lastProblem == nil { lastProblem = "invalid UTF-8" }
@@ -93,7 +97,7 @@ struct InfoLoggerDocumentEncoder {
     }
 
     /// The split record's fields; false when a string had invalid UTF-8 (replaced by U+FFFD).
-    private mutating func fields(_ b: UnsafeBufferPointer<UInt8>, _ out: inout ByteWriter) -> Bool {
+    private mutating func fields(_ b: UnsafeBufferPointer<UInt8>, time: Int64, _ out: inout ByteWriter) -> Bool {
         // Locals, so the nested helpers never overlap an access to `self` (exclusivity).
         let record = self.record
         var w = self.w
@@ -113,11 +117,17 @@ struct InfoLoggerDocumentEncoder {
         w.key("\"message\":", &out)
         if !JSONBytes.appendString(slice(.message), to: &out) { valid = false }
 
+        let pattern = patterns.map { $0.tag(slice(.message), timestampMillis: time / 1000).rawValue }
         let level = Self.severityLevel(b, record.range(.severity))
         let errline = number(.errline)
-        if level != nil || has(.errsource) || errline != nil {
+        if level != nil || has(.errsource) || errline != nil || pattern != nil {
             w.beginObject("\"log\":", &out)
             if let level { w.key("\"level\":", &out); Self.append(level, &out) }
+            if let pattern {
+                w.beginObject("\"pattern\":", &out)
+                w.key("\"id\":", &out); JSONBytes.appendQuotedHex64(pattern, to: &out)
+                w.endObject(&out)
+            }
             if has(.errsource) || errline != nil {
                 w.beginObject("\"origin\":", &out)
                 w.beginObject("\"file\":", &out)

@@ -26,7 +26,8 @@ struct RecordSpooler {
         self.inputCounters = settings.inputCounters
         self.logger = context.logger
         self.source = source
-        encoder = InfoLoggerDocumentEncoder(dataset: settings.dataset, indexPattern: context.indexPattern(), agent: context.agent)
+        encoder = InfoLoggerDocumentEncoder(dataset: settings.dataset, indexPattern: context.indexPattern(), agent: context.agent,
+                                            patterns: context.patterns)
         batch = SpoolWriteBatch(maxRecordBytes: spool.options.maxRecordBytes)
     }
 

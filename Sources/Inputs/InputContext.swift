@@ -1,6 +1,7 @@
 import Config
 import ECS
 import Logging
+import Patterns
 import Pipeline
 import Synchronization
 
@@ -17,11 +18,16 @@ public struct InputContext: Sendable {
     public var checkpoint: Checkpoint?
     public var submit: @Sendable (Batch) -> Void
     public var isStopping: @Sendable () -> Bool
+    /// The input's pattern miner: each document's message gets `log.pattern.id` from it. Nil when patterns
+    /// are switched off for this input (`patterns: false`) or for the whole file.
+    public var patterns: PatternTagger?
 
     public init(once: Bool, output: OutputSettings, agent: AgentInfo, logger: Logger, checkpoint: Checkpoint?,
-                submit: @escaping @Sendable (Batch) -> Void, isStopping: @escaping @Sendable () -> Bool) {
+                submit: @escaping @Sendable (Batch) -> Void, isStopping: @escaping @Sendable () -> Bool,
+                patterns: PatternTagger? = nil) {
         self.once = once; self.output = output; self.agent = agent; self.logger = logger
         self.checkpoint = checkpoint; self.submit = submit; self.isStopping = isStopping
+        self.patterns = patterns
     }
 
     /// The index pattern for a dataset under the configured mode.

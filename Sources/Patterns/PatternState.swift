@@ -20,6 +20,17 @@ extension PatternMiner {
     }
 
     public func save(directory: String, name: String) throws {
+        try Self.writeState(encodedState(), directory: directory, name: name)
+    }
+
+    /// Writes bytes from `encodedState()`: a caller sharing the miner between threads encodes under its lock
+    /// and leaves the fsyncs outside it.
+    public static func writeState(_ bytes: [UInt8], directory: String, name: String) throws {
+        try replaceFile(stateFile(directory: directory, name: name), directory: directory, with: bytes)
+    }
+
+    /// The state file's bytes.
+    public func encodedState() -> [UInt8] {
         var out: [UInt8] = []
         func line(_ s: String) { out.append(contentsOf: s.utf8); out.append(0x0A) }
         func hex(_ v: UInt64) -> String { PatternID(rawValue: v).description }
@@ -39,7 +50,7 @@ extension PatternMiner {
         for (key, members) in leaves.sorted(by: { $0.key < $1.key }) {
             line("l \(hex(key)) " + members.map { hex(patterns[Int($0)].id) }.joined(separator: ","))
         }
-        try Self.replaceFile(Self.stateFile(directory: directory, name: name), directory: directory, with: out)
+        return out
     }
 
     /// A miner continuing from the state saved under `name`, or a fresh one when there is none.

@@ -67,6 +67,8 @@ public final class ShipRun: @unchecked Sendable {
     private var inputOrder: [String] = []
     /// Every input opened; the run is not ready before.
     private var inputsOpen = false
+    /// Writes the miners' patterns to the catalogue and saves their state; nil before the inputs open.
+    private var catalogue: PatternCatalogue?
     /// How often a moving checkpoint is written while batches keep completing.
     public var checkpointInterval: TimeInterval = 1
 
@@ -120,6 +122,7 @@ public final class ShipRun: @unchecked Sendable {
         let inputs = try config.inputs.map { try InputFactory.make($0, stateDirectory: config.stateDirectory) }
         let byID = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, $0) })
         lock.withLock { self.inputs = byID; inputOrder = inputs.map(\.id) }
+        let taggers = PatternCatalogue.makeTaggers(config, logger: logger)
         // Every input opens (listeners bound, spools and journals open) before any starts reading: a run
         // starts whole or not at all, and `/ready` stays 503 until then.
         var contexts: [InputContext] = []
@@ -134,7 +137,8 @@ public final class ShipRun: @unchecked Sendable {
                     once: once, output: config.output, agent: agent,
                     logger: logger.with(input: input.id), checkpoint: checkpoint,
                     submit: { batch in output.submit(batch) },
-                    isStopping: { [weak self] in self?.isStopping ?? true })
+                    isStopping: { [weak self] in self?.isStopping ?? true },
+                    patterns: taggers[input.id])
                 do { try input.open(context) } catch {
                     let type = config.inputs.first { $0.id == input.id }?.typeName ?? "unknown"
                     throw ShipError.inputDidNotStart(id: input.id, type: type, reason: "\(error)")
@@ -148,6 +152,12 @@ public final class ShipRun: @unchecked Sendable {
         }
         lock.withLock { inputsOpen = true }
         logger.info("inputs open", metadata: ["inputs": "\(inputs.count)"])
+        let catalogue = PatternCatalogue(
+            sources: config.inputs.compactMap { i in taggers[i.id].map { .init(tagger: $0, dataset: i.dataset) } },
+            client: config.patterns.catalogue ? ClusterClient(settings: config.output) : nil,
+            hostName: agent.name, interval: config.patterns.catalogueIntervalSeconds, logger: plainLogger)
+        catalogue.start()
+        lock.withLock { self.catalogue = catalogue }
 
         let finished = DispatchGroup()
         let failures = FailureList()
@@ -190,6 +200,7 @@ public final class ShipRun: @unchecked Sendable {
         }
         output.stop()
         flushCheckpoints()
+        catalogue.stop()
 
         var summary = lock.withLock { totals }
         for input in inputs {

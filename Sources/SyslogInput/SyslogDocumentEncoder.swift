@@ -1,4 +1,5 @@
 import ECS
+import Patterns
 
 /// Writes one syslog line as an ECS document (fields in docs/inputs-syslog-file.md) straight into a bulk body.
 /// Shared by the network receiver and the file input's `rfc3164`/`rfc5424`/`plain` formats.
@@ -34,6 +35,8 @@ public struct SyslogDocumentEncoder {
     let agentMembers: [UInt8]
     var timestamps = TimestampWriter()
     var structuredData = StructuredDataWriter()
+    /// Gives each message its `log.pattern.id`; nil when patterns are off for the input.
+    public var patterns: PatternTagger?
     /// Whether the last document needed repairs (invalid UTF-8) or a parse failure; for the input's counters.
     public private(set) var lastWasMalformed = false
 
@@ -51,7 +54,8 @@ public struct SyslogDocumentEncoder {
     /// that needs no `event.original`.
     let plainTail: [UInt8]
 
-    public init(dataset: String, agent: AgentInfo) {
+    public init(dataset: String, agent: AgentInfo, patterns: PatternTagger? = nil) {
+        self.patterns = patterns
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
@@ -89,15 +93,24 @@ public struct SyslogDocumentEncoder {
 
         let failed = !notes.isDisjoint(with: [.parseFailure, .jsonParseFailure])
         let whole = 0..<trimEnd(line, 0, line.count)
+        let messageRange = failed ? whole : (m.message ?? whole.endIndex..<whole.endIndex)
         w.key("\"message\":", &out)
-        str(failed ? whole : (m.message ?? whole.endIndex..<whole.endIndex), &out)
+        str(messageRange, &out)
+        let pattern = patterns.map {
+            $0.tag(UnsafeBufferPointer(rebasing: line[messageRange]), timestampMillis: eventTime / 1000).rawValue
+        }
 
         let severity = m.severity, facility = m.facility
         let hasSyslog = m.priority >= 0 || m.hostname != nil || m.appname != nil || m.procid != nil || m.msgid != nil
             || m.structuredData != nil || m.version > 0
-        if hasSyslog || origin.filePath != nil {
+        if hasSyslog || origin.filePath != nil || pattern != nil {
             w.beginObject("\"log\":", &out)
             if severity != nil { w.rawMembers(Self.levelMembers[m.priority], &out) }
+            if let pattern {
+                w.beginObject("\"pattern\":", &out)
+                w.key("\"id\":", &out); JSONBytes.appendQuotedHex64(pattern, to: &out)
+                w.endObject(&out)
+            }
             if let path = origin.filePath {
                 w.beginObject("\"file\":", &out)
                 w.key("\"path\":", &out); out.append(bytes: path)

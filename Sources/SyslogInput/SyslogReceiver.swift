@@ -46,8 +46,10 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
         let indexPattern = context.indexPattern()
         let dataset = settings.dataset
         let agent = context.agent
+        let patterns = context.patterns
         let makeEncoder: @Sendable () -> SyslogRecordEncoder = {
-            SyslogRecordEncoder(parser: SyslogParser(zone: zone), encoder: SyslogDocumentEncoder(dataset: dataset, agent: agent),
+            SyslogRecordEncoder(parser: SyslogParser(zone: zone),
+                                encoder: SyslogDocumentEncoder(dataset: dataset, agent: agent, patterns: patterns),
                                 namer: IndexNamer(pattern: indexPattern, dataset: dataset), identity: identity)
         }
         let tlsContext = try settings.tls.map(Self.makeTLSContext)

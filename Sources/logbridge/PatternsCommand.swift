@@ -7,8 +7,8 @@ import Glibc
 struct PatternsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
-        abstract: "Mine log templates (patterns) from messages: try the miner on your own logs.",
-        subcommands: [Mine.self])
+        abstract: "Log patterns: mine templates from messages, and read the catalogue the shippers write.",
+        subcommands: [Mine.self, PatternsList.self, PatternsShow.self])
 
     struct Mine: ParsableCommand {
         static let configuration = CommandConfiguration(

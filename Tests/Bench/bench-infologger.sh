@@ -41,6 +41,8 @@ output:
   hosts: ["$SINK_URL"]
   compression: none
   batch: {max_docs: 2000, max_bytes: 5MiB, flush_interval: 200ms}
+# Patterns are mined (the default); the catalogue is off because the sink would count its documents as events.
+patterns: {catalogue: false}
 inputs:
   - type: infologger
     id: infologger

@@ -2,6 +2,7 @@
 # Benchmark of the file and syslog inputs, called by `make bench` (Tests/Bench/bench.sh).
 #   1. file:   an N-line RFC 3164 file (/var/log/messages style) -> `logbridge ship --once` -> BenchSink
 #   2. syslog: N RFC 5424 lines over one TCP connection -> `logbridge ship` -> BenchSink, stopped once all arrived
+# Each runs twice, log patterns off and on (the default), so the mining cost is the difference in one run.
 # Prints lines/s, CPU-s per million lines, peak RSS and delivered vs sent; exit status 1 when anything is lost.
 #
 # usage: Tests/Bench/bench-syslog-file.sh [N]      (default $N or 1000000)
@@ -80,7 +81,7 @@ measure() {
         /Maximum resident set size/ { rss = $2 / 1024 }
         END { printf "%.2f %.2f %.1f\n", wall, cpu, rss }' "$1"
 }
-config() { # name input-yaml
+config() { # name input-yaml patterns(on|off)
     cat > "$RUN/$1.yaml" << YAML
 state_dir: $RUN/state-$1
 logging: {level: warning}
@@ -89,45 +90,57 @@ output:
   compression: none
   max_in_flight: $MAX_IN_FLIGHT
   batch: {max_docs: $MAX_DOCS}
+patterns: {enabled: $([ "$3" = on ] && echo true || echo false), catalogue: false}
 inputs:
 $2
 YAML
 }
 
 # --- 1. file ---------------------------------------------------------------------------------------------
-start_sink file
-config file "  - {type: file, id: bench-file, paths: [\"$MESSAGES\"], format: rfc3164, timezone: UTC}"
-cat "$MESSAGES" > /dev/null
-say "file: logbridge ship --once ($N lines) -> BenchSink"
-/usr/bin/time -v -o "$RUN/file.time" "$LOGBRIDGE" ship --config "$RUN/file.yaml" --once > "$RUN/file.out" 2> "$RUN/file.err" || true
-FILE_GOT=$(delivered); FILE_GOT=${FILE_GOT:-0}
-read -r F_WALL F_CPU F_RSS < <(measure "$RUN/file.time")
-kill "$SINK_PID"; wait "$SINK_PID" 2> /dev/null || true; SINK_PID=
+run_file() { # patterns(on|off)
+    start_sink "file-$1"
+    config "file-$1" "  - {type: file, id: bench-file, paths: [\"$MESSAGES\"], format: rfc3164, timezone: UTC}" "$1"
+    cat "$MESSAGES" > /dev/null
+    say "file, patterns $1: logbridge ship --once ($N lines) -> BenchSink"
+    /usr/bin/time -v -o "$RUN/file-$1.time" "$LOGBRIDGE" ship --config "$RUN/file-$1.yaml" --once > "$RUN/file-$1.out" 2> "$RUN/file-$1.err" || true
+    FILE_GOT=$(delivered); FILE_GOT=${FILE_GOT:-0}
+    read -r F_WALL F_CPU F_RSS < <(measure "$RUN/file-$1.time")
+    kill "$SINK_PID"; wait "$SINK_PID" 2> /dev/null || true; SINK_PID=
+}
 
 # --- 2. syslog over TCP -----------------------------------------------------------------------------------
-start_sink syslog
-PORT=$(( 20000 + RANDOM % 20000 ))
-config syslog "  - {type: syslog, id: bench-syslog, listen: [\"tcp://127.0.0.1:$PORT\"], spool: {fsync: 1s, max_bytes: 4GiB}}"
-say "syslog: $N RFC 5424 lines over TCP -> logbridge ship -> BenchSink"
-/usr/bin/time -v -o "$RUN/syslog.time" "$LOGBRIDGE" ship --config "$RUN/syslog.yaml" > "$RUN/syslog.out" 2> "$RUN/syslog.err" &
-LB_PID=$!
-for _ in $(seq 100); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null && break; sleep 0.1; done
-T0=$(date +%s.%N)
-cat "$SYSLOG5424" > "/dev/tcp/127.0.0.1/$PORT"
-T_SENT=$(date +%s.%N)
-SYS_GOT=0
-for _ in $(seq 1200); do
-    SYS_GOT=$(delivered); SYS_GOT=${SYS_GOT:-0}
-    [ "$SYS_GOT" -ge "$N" ] && break
-    sleep 0.1
-done
-T1=$(date +%s.%N)
-# Signal logbridge itself, not /usr/bin/time (its parent): a killed `time` writes no figures.
-LB_CHILD=$(ps -o pid= --ppid "$LB_PID" | head -n 1 | tr -d ' ')
-kill -TERM "${LB_CHILD:-$LB_PID}"; wait "$LB_PID" 2> /dev/null || true; LB_PID=
-read -r _ S_CPU S_RSS < <(measure "$RUN/syslog.time")
-S_WALL=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')
-S_RECV=$(awk -v a="$T0" -v b="$T_SENT" 'BEGIN { printf "%.2f", b - a }')
+run_syslog() { # patterns(on|off)
+    start_sink "syslog-$1"
+    PORT=$(( 20000 + RANDOM % 20000 ))
+    config "syslog-$1" "  - {type: syslog, id: bench-syslog, listen: [\"tcp://127.0.0.1:$PORT\"], spool: {fsync: 1s, max_bytes: 4GiB}}" "$1"
+    say "syslog, patterns $1: $N RFC 5424 lines over TCP -> logbridge ship -> BenchSink"
+    /usr/bin/time -v -o "$RUN/syslog-$1.time" "$LOGBRIDGE" ship --config "$RUN/syslog-$1.yaml" > "$RUN/syslog-$1.out" 2> "$RUN/syslog-$1.err" &
+    LB_PID=$!
+    for _ in $(seq 100); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null && break; sleep 0.1; done
+    T0=$(date +%s.%N)
+    cat "$SYSLOG5424" > "/dev/tcp/127.0.0.1/$PORT"
+    T_SENT=$(date +%s.%N)
+    SYS_GOT=0
+    for _ in $(seq 1200); do
+        SYS_GOT=$(delivered); SYS_GOT=${SYS_GOT:-0}
+        [ "$SYS_GOT" -ge "$N" ] && break
+        sleep 0.1
+    done
+    T1=$(date +%s.%N)
+    # Signal logbridge itself, not /usr/bin/time (its parent): a killed `time` writes no figures.
+    LB_CHILD=$(ps -o pid= --ppid "$LB_PID" | head -n 1 | tr -d ' ')
+    kill -TERM "${LB_CHILD:-$LB_PID}"; wait "$LB_PID" 2> /dev/null || true; LB_PID=
+    read -r _ S_CPU S_RSS < <(measure "$RUN/syslog-$1.time")
+    S_WALL=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')
+    S_RECV=$(awk -v a="$T0" -v b="$T_SENT" 'BEGIN { printf "%.2f", b - a }')
+    kill "$SINK_PID"; wait "$SINK_PID" 2> /dev/null || true; SINK_PID=
+}
+
+LOST=0
+run_file off; FO=("$F_WALL" "$F_CPU" "$F_RSS" "$FILE_GOT"); [ "$FILE_GOT" = "$N" ] || LOST=1
+run_file on;  FP=("$F_WALL" "$F_CPU" "$F_RSS" "$FILE_GOT"); [ "$FILE_GOT" = "$N" ] || LOST=1
+run_syslog off; SO=("$S_WALL" "$S_CPU" "$S_RSS" "$SYS_GOT"); SO_RECV=$S_RECV; [ "$SYS_GOT" = "$N" ] || LOST=1
+run_syslog on;  SP=("$S_WALL" "$S_CPU" "$S_RSS" "$SYS_GOT"); SP_RECV=$S_RECV; [ "$SYS_GOT" = "$N" ] || LOST=1
 
 # --- report ---------------------------------------------------------------------------------------------
 row() {
@@ -138,7 +151,11 @@ echo
 echo "N = $N lines; batch max_docs $MAX_DOCS, max_in_flight $MAX_IN_FLIGHT, compression none; $(nproc) cores"
 echo "| run                                      |      sent |  wall s |    lines/s | CPU-s per 1M | peak RSS MB | delivered |   lost |"
 echo "|------------------------------------------|-----------|---------|------------|--------------|-------------|-----------|--------|"
-row "file rfc3164 -> ship --once -> sink" "$N" "$F_WALL" "$F_CPU" "$F_RSS" "$FILE_GOT"
-row "syslog rfc5424/TCP -> ship -> sink" "$N" "$S_WALL" "$S_CPU" "$S_RSS" "$SYS_GOT"
-echo "(syslog: the sender finished after ${S_RECV}s; CPU-s include idle wait until the stop.) Run files in $RUN"
-if [ "$FILE_GOT" != "$N" ] || [ "$SYS_GOT" != "$N" ]; then echo "bench: FAILED: events lost" >&2; exit 1; fi
+row "file rfc3164 -> ship --once, patterns off" "$N" "${FO[@]}"
+row "file rfc3164 -> ship --once, patterns on" "$N" "${FP[@]}"
+row "syslog rfc5424/TCP -> ship, patterns off" "$N" "${SO[@]}"
+row "syslog rfc5424/TCP -> ship, patterns on" "$N" "${SP[@]}"
+awk -v n="$N" -v fo="${FO[1]}" -v fp="${FP[1]}" -v so="${SO[1]}" -v sp="${SP[1]}" 'BEGIN {
+    printf "mining cost (patterns on - off): file %+.2f, syslog %+.2f CPU-s per 1M lines\n", (fp - fo) / n * 1e6, (sp - so) / n * 1e6 }'
+echo "(syslog: the sender finished after ${SO_RECV}s / ${SP_RECV}s; CPU-s include idle wait until the stop.) Run files in $RUN"
+if [ "$LOST" != 0 ]; then echo "bench: FAILED: events lost" >&2; exit 1; fi

@@ -107,6 +107,8 @@ output:
   max_in_flight: $MAX_IN_FLIGHT
   batch:
     max_docs: $MAX_DOCS
+# Patterns are mined (the default); the catalogue is off because the sink would count its documents as events.
+patterns: {catalogue: false}
 inputs:
   - type: journald
     id: bench

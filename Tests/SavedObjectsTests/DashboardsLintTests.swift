@@ -16,7 +16,7 @@ import TestSupport
         #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
         let files = try SavedObjectFile.files(in: RepoPaths.dashboards).map { ($0 as NSString).lastPathComponent }
         #expect(files == ["alarms.ndjson", "farm-overview.ndjson", "host-drilldown.ndjson", "infologger.ndjson",
-                          "shipper-health.ndjson"])
+                          "patterns.ndjson", "shipper-health.ndjson"])
     }
 
     @Test func everyDashboardFileHoldsOneDashboardAndItsIndexPatterns() throws {
@@ -27,7 +27,7 @@ import TestSupport
         }
         let titles = try SavedObjectFile.files(in: RepoPaths.dashboards).flatMap { try SavedObjectFile.read($0) }
             .filter { $0.type == "index-pattern" }.map { $0.json[path: "attributes.title"]?.stringValue ?? "" }
-        #expect(Set(titles) == ["logs-*", "logbridge-dlq-*", "logbridge-alarms-2*"])
+        #expect(Set(titles) == ["logs-*", "logbridge-dlq-*", "logbridge-alarms-2*", "logbridge-patterns-2*"])
     }
 
     /// A copy of the repository's directory with one file's text replaced by `edit`, linted.

@@ -23,7 +23,7 @@ import TestSupport
                 checked += 1
             }
         }
-        #expect(checked == 24)
+        #expect(checked == 32)
     }
 
     @Test func aPanelOutsideTheDataIsEmpty() throws {

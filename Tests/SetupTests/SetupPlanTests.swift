@@ -21,14 +21,16 @@ import Testing
         let plan = try plan(.opensearch, "3.8.0")
         #expect(plan.map(\.path) == [
             "/_plugins/_ism/policies/logbridge-alarms", "/_plugins/_ism/policies/logbridge-logs",
+            "/_plugins/_ism/policies/logbridge-patterns",
             "/_component_template/logbridge-alarms-state", "/_component_template/logbridge-alarms",
             "/_component_template/logbridge-dead-letter", "/_component_template/logbridge-ecs",
             "/_component_template/logbridge-infologger", "/_component_template/logbridge-journald",
+            "/_component_template/logbridge-patterns",
             "/_component_template/logbridge-settings", "/_component_template/logbridge-syslog",
             "/_index_template/logbridge-alarms-state", "/_index_template/logbridge-alarms",
             "/_index_template/logbridge-dlq", "/_index_template/logbridge-logs-infologger",
             "/_index_template/logbridge-logs-system.file", "/_index_template/logbridge-logs-system.journal",
-            "/_index_template/logbridge-logs-system.syslog",
+            "/_index_template/logbridge-logs-system.syslog", "/_index_template/logbridge-patterns",
         ])
         let ism = try #require(plan.first { $0.name == "logbridge-logs" })
         #expect(ism.kind == .ismPolicy && ism.version == 4)
@@ -64,8 +66,8 @@ import Testing
         #expect(try component(plan, "logbridge-alarms")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-alarms"))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
-        #expect(plan.filter { $0.kind == .componentTemplate }.count == 8)
-        #expect(plan.filter { $0.kind == .indexTemplate }.count == 7)
+        #expect(plan.filter { $0.kind == .componentTemplate }.count == 9)
+        #expect(plan.filter { $0.kind == .indexTemplate }.count == 8)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
@@ -82,16 +84,17 @@ import Testing
         let plan = try plan(.elasticsearch, "7.6.2")
         #expect(plan.map(\.path) == [
             "/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams", "/_ilm/policy/logbridge-logs",
+            "/_ilm/policy/logbridge-patterns",
             "/_template/logbridge-alarms-state", "/_template/logbridge-alarms",
             "/_template/logbridge-dlq", "/_template/logbridge-logs-infologger", "/_template/logbridge-logs-system.file",
-            "/_template/logbridge-logs-system.journal", "/_template/logbridge-logs-system.syslog",
+            "/_template/logbridge-logs-system.journal", "/_template/logbridge-logs-system.syslog", "/_template/logbridge-patterns",
         ])
         // Before 7.14 ILM refuses _meta, so the policy goes without it and cannot be compared by version.
         #expect(plan[0].body[path: "policy._meta"] == nil && plan[0].version == nil)
 
         let journal = try #require(plan.first { $0.name == "logbridge-logs-system.journal" })
-        // 2 (template) + 1 + 2 + 1 (settings, ecs, journald): any part's bump raises it.
-        #expect(journal.version == 6 && journal.body["version"] == .int(6))
+        // 2 (template) + 1 + 3 + 1 (settings, ecs, journald): any part's bump raises it.
+        #expect(journal.version == 7 && journal.body["version"] == .int(7))
         #expect(journal.body["order"] == .int(250))
         #expect(journal.body["index_patterns"] == .array([.string("logs-system.journal-2*")]))
         #expect(journal.body[path: "settings.index.lifecycle.name"] == .string("logbridge-logs"))

@@ -16,8 +16,9 @@ import Testing
     let os2 = SetupTarget(flavor: .opensearch, version: "2.17.1")
 
     @Test func secondRunChangesNothing() throws {
-        // Elasticsearch: 3 ILM policies (logs, monthly alarms, data streams); OpenSearch: 2 ISM policies.
-        for (target, objects) in [(es8, 18), (os2, 17)] {
+        // Elasticsearch: 4 ILM policies (logs, monthly alarms, data streams, monthly pattern catalogue);
+        // OpenSearch: 3 ISM policies.
+        for (target, objects) in [(es8, 21), (os2, 20)] {
             let cluster = FakeCluster()
             let first = try runner(cluster, target).run(dryRun: false)
             #expect(first.changes.count == objects)
@@ -51,7 +52,7 @@ import Testing
         let report = try runner(cluster, os2, mappings: copy).run(dryRun: false)
         let changed = report.changes.filter { $0.action.writes }
         #expect(changed.map(\.description) == [
-            "ISM policy logbridge-logs: updated v4 → v5", "component template logbridge-ecs: updated v2 → v3",
+            "ISM policy logbridge-logs: updated v4 → v5", "component template logbridge-ecs: updated v3 → v4",
         ])
         #expect(changed[0].request?.path == "/_plugins/_ism/policies/logbridge-logs?if_seq_no=0&if_primary_term=1")
         #expect(cluster.stored["/_plugins/_ism/policies/logbridge-logs"]?[path: "policy.description"]?.stringValue?
@@ -59,7 +60,7 @@ import Testing
 
         // The old files meet the newer cluster: setup leaves the newer objects alone.
         let downgrade = try runner(cluster, os2).run(dryRun: false)
-        #expect(downgrade.changes.filter { !$0.action.writes }.count == 17)
+        #expect(downgrade.changes.filter { !$0.action.writes }.count == 20)
         #expect(downgrade.changes[1].action == .keptNewer(installed: 5, ours: 4))
     }
 
@@ -80,9 +81,9 @@ import Testing
         let cluster = FakeCluster()
         cluster.hasLifecycleAPI = false
         let report = try runner(cluster, os2).run(dryRun: false)
-        // Both ISM policies (logs, monthly alarms) are skipped; every template is installed.
-        #expect(report.changes.prefix(2).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(report)")
-        #expect(report.changes.dropFirst(2).allSatisfy { $0.action.isCreated })
+        // The three ISM policies (logs, monthly alarms, monthly pattern catalogue) are skipped; every template is installed.
+        #expect(report.changes.prefix(3).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(report)")
+        #expect(report.changes.dropFirst(3).allSatisfy { $0.action.isCreated })
     }
 
     @Test func legacyElasticsearchIsIdempotentForTemplates() throws {
@@ -91,11 +92,11 @@ import Testing
         _ = try runner(cluster, target).run(dryRun: false)
         let second = try runner(cluster, target).run(dryRun: false)
         #expect(second.changes.map(\.action) == [
-            // Three ILM policies without readable versions, then sums of template and component versions:
-            // alarms-state, alarms, dlq, infologger, file, journal, syslog.
-            .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil),
-            .unchanged(version: 4), .unchanged(version: 6), .unchanged(version: 3), .unchanged(version: 7),
-            .unchanged(version: 8), .unchanged(version: 6), .unchanged(version: 8),
+            // Four ILM policies without readable versions, then sums of template and component versions:
+            // alarms-state, alarms, dlq, infologger, file, journal, syslog, patterns.
+            .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil),
+            .unchanged(version: 4), .unchanged(version: 6), .unchanged(version: 3), .unchanged(version: 8),
+            .unchanged(version: 9), .unchanged(version: 7), .unchanged(version: 9), .unchanged(version: 3),
         ])
     }
 

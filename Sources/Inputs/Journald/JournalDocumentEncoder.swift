@@ -1,14 +1,18 @@
 import ECS
+import Patterns
 
 /// Writes one journal entry as an ECS document (the table in docs/fields.md), straight into the bulk body.
 struct JournalDocumentEncoder {
     let dataset: [UInt8]
     let agentMembers: [UInt8]
+    /// Gives each message its `log.pattern.id`; nil when patterns are off for this input.
+    let patterns: PatternTagger?
     var timestamps = TimestampWriter()
     /// Whether the last `encode` had to repair something (invalid UTF-8, a non-numeric number), for counters.
     private(set) var lastWasMalformed = false
 
-    init(dataset: String, agent: AgentInfo) {
+    init(dataset: String, agent: AgentInfo, patterns: PatternTagger? = nil) {
+        self.patterns = patterns
         var d: [UInt8] = []
         JSONBytes.appendString(dataset, to: &d)
         self.dataset = d
@@ -32,6 +36,11 @@ struct JournalDocumentEncoder {
     mutating func encode(_ e: JournalEntry, eventTime: Int64, into out: inout [UInt8]) {
         scratch.removeAll()
         var em = Emitter(entry: e, out: scratch, names: names)
+        if let patterns, e.has(.message) {
+            let i = JournalField.message.rawValue
+            em.patternID = patterns.tag(UnsafeRawBufferPointer(start: e.bytes + e.start[i], count: e.length[i]),
+                                        timestampMillis: eventTime / 1000).rawValue
+        }
         em.w.begin(&em.out)
         em.w.key("\"@timestamp\":", &em.out)
         em.out.append(0x22)
@@ -60,6 +69,7 @@ private struct Emitter {
     var base: UnsafePointer<UInt8>! = nil
     var invalidUTF8 = false
     var invalidNumber = false
+    var patternID: UInt64? = nil
 
     init(entry: JournalEntry, out: ByteWriter, names: ByteWriter) { e = entry; self.out = out; self.names = names }
 
@@ -117,10 +127,16 @@ private struct Emitter {
             // the kernel is kern. rsyslog's imjournal makes the same choice.
             facility = isKernel ? 0 : 1
         }
-        guard severity != nil || any(m(.syslogIdentifier) | m(.syslogPID) | m(.codeFile) | m(.codeLine) | m(.codeFunc))
+        guard severity != nil || patternID != nil
+              || any(m(.syslogIdentifier) | m(.syslogPID) | m(.codeFile) | m(.codeLine) | m(.codeFunc))
         else { return }
         w.beginObject("\"log\":", &out)
         if let s = severity { keyword("\"level\":", SyslogNames.severities[Int(s)]) }
+        if let p = patternID {
+            w.beginObject("\"pattern\":", &out)
+            w.key("\"id\":", &out); JSONBytes.appendQuotedHex64(p, to: &out)
+            w.endObject(&out)
+        }
         if severity != nil || any(m(.syslogIdentifier) | m(.syslogPID)) {
             w.beginObject("\"syslog\":", &out)
             if let s = severity, let f = facility {

@@ -97,7 +97,7 @@ public final class JournaldInput: @unchecked Sendable {
     private func encodeLoop(_ channel: EntryBlockChannel, _ context: InputContext) {
         var builder = BatchBuilder(inputID: settings.id, maxDocuments: context.output.batch.maxDocuments,
                                    maxBytes: context.output.batch.maxBytes)
-        var encoder = JournalDocumentEncoder(dataset: settings.dataset, agent: context.agent)
+        var encoder = JournalDocumentEncoder(dataset: settings.dataset, agent: context.agent, patterns: context.patterns)
         var namer = IndexNamer(pattern: context.indexPattern(), dataset: settings.dataset)
         var lastCursor: [UInt8] = []
         var idKey: [UInt8] = []
