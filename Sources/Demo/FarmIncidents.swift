@@ -43,9 +43,6 @@ public struct FarmIncident: Sendable {
     /// The hosts an incident list needs: the silent one is the last host, the rate incident is on the seventh.
     public static let hostsNeeded = 8
 
-    /// Rules whose incidents are only raised once documents carry `log.pattern.id` (the shipper's pattern mining).
-    public static let patternRules: Set<String> = ["new-pattern-per-host", "pattern-rate"]
-
     /// How a `pattern-rate` key's pattern id is written in an incident list.
     public static let patternPlaceholder = "<pattern>"
 

@@ -155,7 +155,7 @@ if cmp -s "$DEMO_DIR/expected" "$DEMO_DIR/raised"; then echo "   every incident 
 else echo "   MISMATCH between injected incidents and raised alarms"
   n=$(curl -s -XPOST "$URL/logs-*/_count" -H 'Content-Type: application/json' -d '{"query":{"exists":{"field":"log.pattern.id"}}}' |
       python3 -c 'import json,sys; print(json.load(sys.stdin).get("count",0))' 2>/dev/null || echo 0)
-  [ "${n:-0}" -gt 0 ] || echo "   (no document carries log.pattern.id: the pattern rules need the shipper's pattern mining)"
+  [ "${n:-0}" -gt 0 ] || echo "   (no document carries log.pattern.id: the pattern rules need the shipper's pattern mining, patterns: true)"
 fi
 echo "== alarms as the cluster holds them (logbridge alarms list)"
 "$BIN" alarms list --config "$DEMO_DIR/logbridge.yaml"
