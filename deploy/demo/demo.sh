@@ -129,6 +129,8 @@ echo "== ship --once again: every input resumes after its last acknowledged posi
 echo "== report, queried back from the engine"
 "$BIN" demo report --config "$DEMO_DIR/logbridge.yaml"
 echo
+echo "== log patterns: every document carries log.pattern.id; the catalogue the shippers wrote (logbridge patterns list)"
+"$BIN" patterns list --config "$DEMO_DIR/logbridge.yaml" --since 2d --limit 12
 echo "== alarm rules (deploy/rules): lint, then one run over the demo data"
 mkdir -p "$DEMO_DIR/rules"
 # The shipped rules announce alarms on O² monitoring's Telegraf socket; here a small listener stands in for Telegraf.
@@ -161,7 +163,7 @@ echo "== alarms as the cluster holds them (logbridge alarms list)"
 "$BIN" alarms list --config "$DEMO_DIR/logbridge.yaml"
 echo "== line protocol received on the Telegraf socket"
 sleep 0.3; cat "$DEMO_DIR/telegraf.lines" 2>/dev/null || true
-echo "== dashboards (Dashboards/: farm overview, host drill-down, InfoLogger, alarms, shipper health)"
+echo "== dashboards (Dashboards/: farm overview, host drill-down, InfoLogger, alarms, patterns, shipper health)"
 "$BIN" dashboards lint --dashboards "$ROOT/Dashboards" --mappings "$ROOT/Mappings"
 if [ -n "${DASHBOARDS_URL:-}" ]; then
   "$BIN" dashboards import --dashboards "$ROOT/Dashboards" --url "$DASHBOARDS_URL"
