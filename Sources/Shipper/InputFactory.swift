@@ -10,10 +10,9 @@ import SyslogInput
 /// Network inputs get a spool under `<state_dir>/spool/<input id>`; re-readable ones need none.
 enum InputFactory {
     static func makeAll(_ settings: [InputSettings], stateDirectory: String) throws -> [any Input] {
-        // The spool creates only its own directory; its parent may not exist on a fresh state_dir.
-        let spoolRoot = stateDirectory + "/spool"
-        if mkdir(spoolRoot, 0o700) != 0 && errno != EEXIST {
-            throw CheckpointError.io(path: spoolRoot, what: "mkdir", errno: errno)
+        // The spool creates only its own directory; neither its parent nor the state directory may exist yet.
+        for directory in [stateDirectory, stateDirectory + "/spool"] where mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw CheckpointError.io(path: directory, what: "mkdir", errno: errno)
         }
         return settings.map { make($0, stateDirectory: stateDirectory) }
     }

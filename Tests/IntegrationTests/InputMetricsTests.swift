@@ -20,7 +20,7 @@ import TestSupport
 @Suite struct InputMetricsTests {
     @Test func everyCounterOfEveryInputIsOnMetrics() throws {
         let dir = try temporaryDirectory("lb-metrics")
-        let (udp, tcp, il) = (freePort(), freePort(), freePort())
+        let (udp, tcp, ilPort) = (freePort(), freePort(), freePort())
         let config = try ConfigLoader.parse(yaml: """
             state_dir: \(dir)/state
             output: {hosts: ["http://127.0.0.1:9"]}
@@ -28,7 +28,7 @@ import TestSupport
               - {type: journald, id: j, directory: \(dir)/journal}
               - {type: syslog, id: s, listen: ["udp://127.0.0.1:\(udp)", "tcp://127.0.0.1:\(tcp)"]}
               - {type: file, id: f, paths: ["\(dir)/*.log"]}
-              - {type: infologger, id: i, mode: server, listen: "127.0.0.1:\(il)"}
+              - {type: infologger, id: i, mode: server, listen: "127.0.0.1:\(ilPort)"}
             """, path: "metrics.yaml", environment: [:])
         var inputs = try InputFactory.makeAll(config.inputs, stateDirectory: config.stateDirectory)
         let ilCounters = InfoLoggerCounters()
