@@ -19,7 +19,7 @@ struct LogBridgeCommand: ParsableCommand {
               logbridge setup --config /etc/logbridge/logbridge.yaml --dry-run
               logbridge dashboards lint
               logbridge rules lint /etc/logbridge/rules
-              logbridge alarms run --config /etc/logbridge/logbridge.yaml --rules /etc/logbridge/rules
+              logbridge alarms run --config /etc/logbridge/logbridge.yaml
               logbridge patterns mine /var/log/syslog --summary
               logbridge demo generate --hosts 8
 
