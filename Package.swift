@@ -33,28 +33,28 @@ let package = Package(
         .systemLibrary(name: "CIgzip", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
 
         // What every module reports through (metric samples), below all of them.
-        .target(name: "Reporting", dependencies: [logging]),
+        .target(name: "Instrumentation", dependencies: [logging]),
         // The flow of an event, one module per step.
         .target(name: "ECS", swiftSettings: hotPath),
         .target(name: "Config", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: [logging]),
         // SSE4.2 CRC-32C for the spool's record checksums, chosen at run time (Spool falls back to Swift tables).
         .target(name: "CRC32CHardware", path: "Sources/CRC32CHardware"),
-        .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", "Reporting", logging]),
+        .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", "Instrumentation", logging]),
         // Connection limits, idle timeouts and accept back-off shared by every listener.
-        .target(name: "Listeners", dependencies: ["Reporting"]),
-        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Reporting", "Patterns", logging],
+        .target(name: "Listeners", dependencies: ["Instrumentation"]),
+        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
-            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Reporting", "Patterns", logging,
+            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ] + nio, swiftSettings: hotPath),
-        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Reporting", "Patterns", logging],
+        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Reporting", "Patterns", logging],
+        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", "Reporting", logging]),
-        .target(name: "Telemetry", dependencies: ["Listeners", "Reporting", logging] + nio),
+        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", "Instrumentation", logging]),
+        .target(name: "Telemetry", dependencies: ["Listeners", "Instrumentation", logging] + nio),
         .target(name: "Setup", dependencies: ["Bulk", "Config", logging]),
         .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "Setup", logging]),
         .target(name: "Alarms", dependencies: [
@@ -62,7 +62,7 @@ let package = Package(
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
-            "Telemetry", "Listeners", "Reporting", "Patterns", logging,
+            "Telemetry", "Listeners", "Instrumentation", "Patterns", logging,
         ]),
         .target(name: "Demo"),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PatternsTests", dependencies: ["Patterns"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-        .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Reporting", "TestSupport"]),
+        .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Instrumentation", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline", "TestSupport"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "InfoLoggerInputTests", dependencies: [
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
         ] + nio),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Reporting", "TestSupport", logging]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Instrumentation", "TestSupport", logging]),
         .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "SavedObjectsTests", dependencies: [
             "SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging, .product(name: "Yams", package: "Yams"),

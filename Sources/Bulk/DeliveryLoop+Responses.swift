@@ -1,7 +1,7 @@
 import ECS
 import Logging
 import Pipeline
-import Reporting
+import Instrumentation
 
 /// What becomes of each answer (or non-answer) to a `_bulk` request.
 extension DeliveryLoop {

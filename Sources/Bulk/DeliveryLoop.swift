@@ -2,7 +2,7 @@ import CCurl
 import Config
 import Logging
 import Pipeline
-import Reporting
+import Instrumentation
 
 /// A submitted batch while some of its items are not final yet.
 final class BatchProgress {

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import Reporting
+import Instrumentation
 
 /// Where the tailing loop sleeps while its files are idle. With inotify it wakes as soon as a file it follows
 /// (or one its globs would match) is written, created, renamed or deleted, instead of up to `poll_interval`

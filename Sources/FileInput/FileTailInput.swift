@@ -4,7 +4,7 @@ import Foundation
 import Inputs
 import Logging
 import Pipeline
-import Reporting
+import Instrumentation
 import SyslogInput
 
 /// `type: file`: follows every file its globs match, through rotation, and ships each line (or multiline

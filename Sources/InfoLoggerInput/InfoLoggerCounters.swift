@@ -1,5 +1,5 @@
 import Inputs
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// What the InfoLogger receivers count, for the summary, `/metrics`, the logs and the tests.

@@ -1,6 +1,6 @@
 import Config
 import Inputs
-import Reporting
+import Instrumentation
 #if canImport(Glibc)
 import Glibc
 #endif

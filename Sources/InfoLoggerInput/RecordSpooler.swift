@@ -5,7 +5,7 @@ import Spool
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 /// One connection's path from record bytes to the spool: decode, encode the bulk item straight into a
 /// reusable `SpoolWriteBatch`, and append a whole read burst at once (one lock, one write, one position).

@@ -6,7 +6,7 @@ import Logging
 import Spool
 #if canImport(Glibc)
 import Glibc
-import Reporting
+import Instrumentation
 #endif
 
 /// `mode: server` — takes infoLoggerServer's place for infoLoggerD daemons. A frame is acknowledged only

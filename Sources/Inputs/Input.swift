@@ -1,6 +1,6 @@
 import Config
 import Pipeline
-import Reporting
+import Instrumentation
 
 /// A source of events. Two kinds exist: re-readable sources (journald, files) whose position is the
 /// checkpoint, and network streams that land in a durable spool first (`SpooledInput`), whose spool

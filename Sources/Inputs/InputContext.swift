@@ -3,7 +3,7 @@ import ECS
 import Logging
 import Patterns
 import Pipeline
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// What an input needs from the shipper, and the only ways it talks back: handing over full batches

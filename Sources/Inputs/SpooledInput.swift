@@ -3,7 +3,7 @@ import Foundation
 import Listeners
 import Logging
 import Pipeline
-import Reporting
+import Instrumentation
 import Spool
 import Synchronization
 

@@ -2,7 +2,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 /// The open connections of one listener, with the limits every listener applies: at most `maxConnections`
 /// in all and `maxPerAddress` from one source address, none silent for longer than `idleTimeout`.

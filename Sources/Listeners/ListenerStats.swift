@@ -1,4 +1,4 @@
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// What one listener did with its connections, for `/metrics` and the tests. Every way a connection can be

@@ -4,7 +4,7 @@ import ECS
 import Foundation
 import Logging
 import Patterns
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// Writes what the inputs' miners learnt to the pattern catalogue (`logbridge-patterns-YYYY.MM`) and saves

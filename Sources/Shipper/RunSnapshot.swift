@@ -1,5 +1,5 @@
 import Bulk
-import Reporting
+import Instrumentation
 
 /// A copy of a run's counters at one moment, for the metrics endpoint.
 public struct RunSnapshot: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Inputs
 import Pipeline
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// One input of a run and everything the run keeps for it, under one lock: the acknowledgement window that

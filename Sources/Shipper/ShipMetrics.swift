@@ -2,7 +2,7 @@ import Bulk
 import Foundation
 import Inputs
 import Listeners
-import Reporting
+import Instrumentation
 import Telemetry
 
 /// Renders a run's snapshot as Prometheus text. Names follow Prometheus conventions: `_total` for

@@ -7,7 +7,7 @@ import Logging
 import Pipeline
 import Synchronization
 import Telemetry
-import Reporting
+import Instrumentation
 
 /// What a finished run reports; `ship --once` exits 0 only when `undelivered` is 0.
 public struct ShipSummary: Sendable, CustomStringConvertible {

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import Telemetry
-import Reporting
+import Instrumentation
 
 /// `logbridge ship` as a service: one `ShipRun` after another in the same process, the next one started by a
 /// SIGHUP with a configuration that loaded cleanly, plus the metrics endpoint that outlives the runs.

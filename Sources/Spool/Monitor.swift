@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 /// A mutex with condition variables on the monotonic clock. `Synchronization.Mutex` has no conditions, and
 /// appenders, group commit and the live-tail reader all need to sleep until something changes.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 extension Spool {
     /// Appends every record of `batch` in order and returns the position just after the last one (nil for an

@@ -2,7 +2,7 @@ import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 /// Spool owns the durable on-disk queue for inputs that cannot be re-read (network streams): segmented,
 /// checksummed, append-only files, replayed on start and deleted only after acknowledgement.

@@ -1,4 +1,4 @@
-import Reporting
+import Instrumentation
 import Pipeline
 
 extension SpoolReader {

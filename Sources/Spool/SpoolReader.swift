@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 /// One record as read back.
 public struct SpoolRecord: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Reporting
+import Instrumentation
 
 /// Records laid out exactly as they go on disk (header + payload, back to back) in one buffer the caller
 /// keeps and refills, so `Spool.append(_: SpoolWriteBatch)` writes a whole burst with one `pwrite` and one

@@ -2,7 +2,7 @@ import Foundation
 import Inputs
 import Listeners
 import Logging
-import Reporting
+import Instrumentation
 import Spool
 import Synchronization
 

@@ -3,7 +3,7 @@ import Inputs
 import Logging
 import Spool
 import NIOCore
-import Reporting
+import Instrumentation
 
 /// A UDP socket: each datagram is one message. UDP cannot be paused, so when the appender is behind the
 /// datagrams of that read are dropped and counted (`udp_dropped`) rather than queued without bound.

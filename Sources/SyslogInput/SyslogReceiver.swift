@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Reporting
+import Instrumentation
 import Spool
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Listeners
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// What the listeners saw, for the summary and tests; every loss path has its own counter.

@@ -4,7 +4,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-import Reporting
+import Instrumentation
 
 /// Turns one received message into one spool record (`action\n` + `document\n`, exactly a bulk item).
 /// One per connection or datagram socket, so nothing here is shared between event loops except the

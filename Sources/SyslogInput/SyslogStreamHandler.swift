@@ -5,7 +5,7 @@ import Logging
 import Spool
 import NIOCore
 import Synchronization
-import Reporting
+import Instrumentation
 
 /// One TCP or TLS connection: frames the stream, encodes each message into a spool record and hands the
 /// records to the appender at the end of each read, or as soon as they reach `connectionBudget` bytes.

@@ -1,4 +1,4 @@
-import Reporting
+import Instrumentation
 
 /// The Prometheus text exposition format (version 0.0.4), written by hand: `# HELP`, `# TYPE`, then one
 /// line per sample. A family is written in one call so its samples can never be split by another family,

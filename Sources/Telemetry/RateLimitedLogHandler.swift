@@ -1,5 +1,5 @@
 import Logging
-import Reporting
+import Instrumentation
 
 /// Wraps a log handler so that each call site (file and line) logs at most once per `throttle.interval`
 /// seconds; the next line that gets through carries `suppressed=N` (`LogThrottle`'s one format). An input fed garbage or a disk that stays full then

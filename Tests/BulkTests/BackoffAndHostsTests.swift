@@ -1,6 +1,6 @@
 @testable import Bulk
 import Config
-import Reporting
+import Instrumentation
 import Synchronization
 import Testing
 

@@ -1,5 +1,5 @@
 import Logging
-import Reporting
+import Instrumentation
 import Synchronization
 import Testing
 @testable import Telemetry

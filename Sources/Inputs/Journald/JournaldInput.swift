@@ -5,7 +5,7 @@ import Foundation
 import Glibc
 import Logging
 import Pipeline
-import Reporting
+import Instrumentation
 import Synchronization
 
 /// Reads a journal through libsystemd's sd-journal (no `journalctl` subprocess), encodes each entry as an
