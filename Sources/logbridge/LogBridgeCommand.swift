@@ -17,7 +17,7 @@ struct LogBridgeCommand: ParsableCommand {
             Configuration reference: docs/configuration.md. Field reference: docs/fields.md.
             """,
         version: "logbridge \(BuildInfo.version)",
-        subcommands: [Ship.self, SetupCommand.self, DemoCommand.self, DashboardsCommand.self, AlarmsCommand.self, RulesCommand.self, PatternsCommand.self, Version.self]
+        subcommands: [Ship.self, SetupCommand.self, DemoCommand.self, DashboardsCommand.self, AlarmsCommand.self, RulesCommand.self, PatternsCommand.self, ReportCommand.self, Version.self]
     )
 }
 
