@@ -63,6 +63,9 @@ enum Farm {
         // flp002: logged before, stops at 09:00: silent.
         d += repeated(10, from: day + 3600, every: 2400) { LogDoc(time: $0, host: "flp002", dataset: "system.journal", level: "info", unit: "chronyd.service", pattern: info) }
         d += repeated(5, from: day + 8 * 3600 + 300, every: 600) { LogDoc(time: $0, host: "flp002", dataset: "system.journal", level: "warning", unit: "chronyd.service", pattern: info) }
+        // flp006: logs until 13:00, in the second half but not the last quarter: silent under the quarter rule.
+        d += repeated(4, from: day + 2 * 3600, every: 1200) { LogDoc(time: $0, host: "flp006", dataset: "system.journal", level: "info", unit: "chronyd.service", pattern: info) }
+        d += repeated(4, from: day + 12 * 3600, every: 1200) { LogDoc(time: $0, host: "flp006", dataset: "system.journal", level: "info", unit: "chronyd.service", pattern: info) }
         // flp003: nothing before, logs in the last quarter: came back.
         d += repeated(6, from: day + 14 * 3600 + 600, every: 900) { LogDoc(time: $0, host: "flp003", dataset: "system.journal", level: "notice", process: "kernel", pattern: info) }
         d.append(LogDoc(time: t("15:30"), host: "flp003", dataset: "system.journal", level: "err", process: "kernel", pattern: known))

@@ -50,7 +50,7 @@ import Testing
         let v = try #require(report.volume.data)
         #expect(report.volume.status == .ok)
         #expect(v.total.count == current.count && v.total.previous == previous.count)
-        #expect(v.total.count == 316 && v.total.previous == 152)
+        #expect(v.total.count == 320 && v.total.previous == 156)
         #expect(rows(v.datasets) == expected { $0.dataset })
         #expect(rows(v.hosts) == expected { $0.host })
         #expect(v.datasets.map(\.key) == ["system.journal", "system.syslog", "infologger"])
@@ -85,7 +85,9 @@ import Testing
 
         // Hosts: flp002 stopped at 09:00; flp003 appeared in the last quarter.
         let h = try #require(report.hosts.data)
-        #expect(h.silent.map(\.host) == ["flp002"])
+        #expect(report.period.tailFrom == "2026-12-01T14:00:00.000Z")
+        #expect(h.silent.map(\.host) == ["flp002", "flp006"])
+        #expect(h.silent.last?.lastSeen == "2026-12-01T13:00:00.000Z")
         #expect(h.silent.first?.previous == 10 && h.silent.first?.count == 5 && h.silent.first?.lastSeen == "2026-12-01T08:45:00.000Z")
         #expect(h.cameBack.map(\.host) == ["flp003"])
         let farmRate = Double(e.total.count) / Double(v.total.count)
@@ -97,7 +99,7 @@ import Testing
         #expect(h.errorRate.map(\.host) == ["flp001"])
         let flp001 = try #require(h.errorRate.first)
         #expect(flp001.errors == 21 && flp001.documents == 67 && flp001.documents == current.filter { $0.host == "flp001" }.count)
-        #expect(flp001.ratio == ((21.0 / 67) / (27.0 / 316) * 100).rounded() / 100)
+        #expect(flp001.ratio == ((21.0 / 67) / (27.0 / 320) * 100).rounded() / 100)
 
         // Alarms: durations, re-notifications, time to clear.
         let a = try #require(report.alarms.data)
