@@ -32,37 +32,39 @@ let package = Package(
         // libcurl never compresses request bodies; `_bulk` NDJSON shrinks ~8x, so we gzip it with ISA-L's igzip.
         .systemLibrary(name: "CIgzip", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
 
+        // What every module reports through (metric samples), below all of them.
+        .target(name: "Reporting", dependencies: [logging]),
         // The flow of an event, one module per step.
         .target(name: "ECS", swiftSettings: hotPath),
         .target(name: "Config", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: [logging]),
         // SSE4.2 CRC-32C for the spool's record checksums, chosen at run time (Spool falls back to Swift tables).
         .target(name: "CRC32CHardware", path: "Sources/CRC32CHardware"),
-        .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", logging]),
+        .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", "Reporting", logging]),
         // Connection limits, idle timeouts and accept back-off shared by every listener.
-        .target(name: "Listeners"),
-        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Patterns", logging],
+        .target(name: "Listeners", dependencies: ["Reporting"]),
+        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Reporting", "Patterns", logging],
                 swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
-            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Patterns", logging,
+            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Reporting", "Patterns", logging,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ] + nio, swiftSettings: hotPath),
-        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Patterns", logging],
+        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Reporting", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Patterns", logging] + nio,
+        .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Reporting", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", logging]),
-        .target(name: "Telemetry", dependencies: ["Listeners", logging] + nio),
+        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", "Reporting", logging]),
+        .target(name: "Telemetry", dependencies: ["Listeners", "Reporting", logging] + nio),
         .target(name: "Setup", dependencies: ["Bulk", "Config", logging]),
         .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "Setup", logging]),
         .target(name: "Alarms", dependencies: [
-            "Bulk", "Config", "ECS", logging, .product(name: "Yams", package: "Yams"),
+            "Bulk", "Config", "ECS", "Patterns", logging, .product(name: "Yams", package: "Yams"),
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
-            "Telemetry", "Listeners", "Patterns", logging,
+            "Telemetry", "Listeners", "Reporting", "Patterns", logging,
         ]),
-        .target(name: "Demo", dependencies: ["Bulk", "Config"]),
+        .target(name: "Demo"),
         // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, and their renderers.
         .target(name: "Reports", dependencies: ["Bulk", "Config", "Setup"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
@@ -80,7 +82,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PatternsTests", dependencies: ["Patterns"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-        .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "TestSupport"]),
+        .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Reporting", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline", "TestSupport"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
@@ -90,7 +92,7 @@ let package = Package(
         .testTarget(name: "InfoLoggerInputTests", dependencies: [
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
         ] + nio),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport", logging]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Reporting", "TestSupport", logging]),
         .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "SavedObjectsTests", dependencies: [
             "SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging, .product(name: "Yams", package: "Yams"),
@@ -98,12 +100,14 @@ let package = Package(
             "InfoLoggerInput", "ECS",
         ]),
         .testTarget(name: "AlarmsTests", dependencies: [
-            "Alarms", "Bulk", "Config", "TestSupport", logging,
+            "Alarms", "Bulk", "Config", "TestSupport", "Patterns", logging,
             // The InfoLogger sink is proven by LogBridge's own `local`-mode receiver decoding what it sent.
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS",
         ] + nio),
         .testTarget(name: "IntegrationTests", dependencies: [
             "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
+            // InputMetricsTests sets every counter of every input and reads it back from /metrics.
+            "ECS", "FileInput", "InfoLoggerInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),

@@ -295,8 +295,22 @@ public final class AlarmJob: @unchecked Sendable {
                 newMatches = state.ledgers[rule.name, default: MatchLedger()]
                     .absorb(Evaluator.histograms(rule, response: response), forgetBefore: horizon)
             }
-            let findings = learning.remove(rule.name) != nil ? []
+            var findings = learning.remove(rule.name) != nil ? []
                 : Evaluator.findings(rule, response: response, activeKeys: Set(active.keys), knownTerms: known, newMatches: newMatches)
+            if case .newPattern(let o) = rule.kind {
+                // The patterns this rule announced, kept in its `terms:<rule>` document like new_term's baseline, so
+                // each is announced once across windows, restarts and instances (`PatternRules.Announced`).
+                var announced = PatternRules.Announced(state.terms[rule.name] ?? [])
+                let previousEnd = owner.step == 0 ? plans[owner.rule].previous : plans[owner.rule].ends[owner.step - 1]
+                findings = PatternRules.newPatternFindings(rule, o, response: response, previousEnd: previousEnd,
+                                                           end: owner.end, announced: &announced)
+                announced.forget(before: Int((PatternRules.newZoneStart(rule, previousEnd: owner.end) * 1000).rounded()))
+                let stored = announced.stored
+                if stored != state.terms[rule.name] ?? [] {
+                    state.terms[rule.name] = stored
+                    termsChanged.insert(rule.name)
+                }
+            }
             let outcome = AlarmLifecycle.apply(rule, findings: findings, active: active, at: owner.end)
             windows[rule.name] = outcome.active
             report.events += outcome.events

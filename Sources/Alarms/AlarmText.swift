@@ -10,10 +10,21 @@ enum AlarmText {
         let subject = rule.alertSubject.map { format($0, args: rule.alertSubjectArgs, record: record) } ?? defaultSubject
         var text = rule.alertText.map { format($0, args: rule.alertTextArgs, record: record) } ?? rule.description
         if text.isEmpty { text = record.reason }
+        var subjectText = subject
+        switch rule.kind {
+        case .newPattern, .patternRate:
+            // A shifter reads templates and examples, not 16-digit ids: the default text adds them, and a rate
+            // alarm's default subject names its template once it is known (`MatchDetails`).
+            if rule.alertText == nil { text += "\n" + PatternRules.detailLines(record.fields) }
+            if rule.alertSubject == nil, case .patternRate = rule.kind, let t = record.fields[PatternRules.templateField] {
+                subjectText += " (template: " + PatternRules.cut(t) + ")"
+            }
+        default: break
+        }
         let prefix = state == .cleared ? "[cleared] " : ""
         return AlarmEvent(state: state, rule: rule.name, key: record.key, fields: record.fields, severity: record.severity,
                           time: time, raisedAt: record.raisedAt, value: state == .cleared ? 0 : record.value,
-                          subject: prefix + subject, text: text, notification: record.notifications, reason: record.reason)
+                          subject: prefix + subjectText, text: text, notification: record.notifications, reason: record.reason)
     }
 
     /// The event again once what matched is known (`include`d and identifying fields): fields, subject and text.

@@ -11,6 +11,7 @@ struct AlertmanagerSink: AlarmSink {
         let alerts: [[String: Any]] = events.map { e in
             var labels = ["alertname": e.rule, "key": e.key, "severity": e.severity, "source": "logbridge"]
             if let host = e.host { labels["host"] = host }
+            if let pattern = e.fields[PatternRules.idField] { labels["pattern"] = pattern }
             var alert: [String: Any] = [
                 "labels": labels, "annotations": ["summary": e.subject, "description": e.text],
                 "startsAt": Timestamps.format(e.raisedAt),

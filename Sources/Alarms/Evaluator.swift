@@ -50,6 +50,12 @@ public enum Evaluator {
     ///     nil counts every document of the window.
     public static func findings(_ rule: Rule, response: [String: Any], activeKeys: Set<String>,
                                 knownTerms: Set<String>?, newMatches: [String: Int]? = nil) -> [Finding] {
+        switch rule.kind {
+        case .patternRate(let o): return PatternRules.rateFindings(rule, o, response: response)
+        // Read with the rule's announced patterns by `AlarmJob` (`PatternRules.newPatternFindings`).
+        case .newPattern: return []
+        default: break
+        }
         let keys = QueryBuilder.groupingFields(rule)
         let keyed = !keys.isEmpty
         let groups = groups(response, keys: keys)
@@ -104,6 +110,8 @@ public enum Evaluator {
                 let shown = (pct * 10).rounded() / 10
                 if let max, pct > max { hit(pct, "\(shown)% of \(g.count) events match, above \(max)%") }
                 else if let min, pct < min { hit(pct, "\(shown)% of \(g.count) events match, below \(min)%") }
+            case .newPattern, .patternRate:
+                break
             }
         }
         if case .flatline = rule.kind, keyed {

@@ -40,6 +40,7 @@ struct LineProtocolSink: AlarmSink {
         var out = escape(name, measurement: true)
         out += ",rule=" + escape(event.rule) + ",key=" + escape(event.key) + ",severity=" + escape(event.severity)
         if let host = event.host { out += ",host=" + escape(host) }
+        if let pattern = event.fields[PatternRules.idField] { out += ",pattern=" + escape(pattern) }
         out += " value=\(event.state == .raised ? 1 : 0)i " + String(Int64(event.time * 1_000_000_000))
         return out
     }

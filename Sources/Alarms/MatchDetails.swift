@@ -23,6 +23,10 @@ enum MatchDetails {
         var fields = rule.include
         // A flatline alarm is about the documents that did not come: the few that did would name the wrong culprit.
         if case .flatline = rule.kind { return Request(fields: fields.sorted(), hostCheck: false) }
+        // new_pattern's own search brings each new pattern's oldest document and hosts (`PatternRules`).
+        if case .newPattern = rule.kind { return Request(fields: fields.sorted(), hostCheck: false) }
+        // pattern_rate: the latest message of the pattern, for the alarm's template and example.
+        if case .patternRate = rule.kind, !fields.contains("message") { fields.append("message") }
         if keys.isEmpty {
             for (field, _) in identifying where field != "host.name" && !fields.contains(field) { fields.append(field) }
         }
@@ -38,7 +42,11 @@ enum MatchDetails {
             for field in rule.include {
                 if let v = DocumentFields.value(source, path: field) { out[field] = "\(v)" }
             }
-            if keys.isEmpty, rule.kind.typeName != "flatline" {
+            if case .patternRate = rule.kind, let message = DocumentFields.value(source, path: "message").map({ "\($0)" }) {
+                out[PatternRules.exampleField] = message
+                out[PatternRules.templateField] = PatternRules.template(of: message)
+            }
+            if keys.isEmpty, rule.kind.typeName != "flatline", rule.kind.typeName != "new_pattern" {
                 for (field, _) in identifying where field != "host.name" {
                     if let v = DocumentFields.value(source, path: field) { out[field] = "\(v)" }
                 }

@@ -5,6 +5,11 @@ public enum QueryBuilder {
     static let maxKeys = 10_000
 
     public static func probe(_ rule: Rule, previousEnd: Double, end: Double) -> Probe {
+        switch rule.kind {
+        case .newPattern(let o): return PatternRules.newPatternProbe(rule, o, previousEnd: previousEnd, end: end)
+        case .patternRate(let o): return PatternRules.rateProbe(rule, o, end: end)
+        default: break
+        }
         let from = windowStart(rule, previousEnd: previousEnd, end: end)
         var aggs: [String: Any] = [:]
         let tf = rule.timeframe ?? rule.bufferTime
@@ -33,7 +38,7 @@ public enum QueryBuilder {
             aggs["m"] = [aggregation.rawValue: ["field": field]]
         case .percentageMatch(let match, _, _, _):
             aggs["match"] = ["filter": ["bool": ["filter": match.compactMap { JSONText.decode(Array($0.utf8)) }]]]
-        case .any, .frequency, .blacklist, .whitelist, .newTerm:
+        case .any, .frequency, .blacklist, .whitelist, .newTerm, .newPattern, .patternRate:
             break
         }
         return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from, index: rule.indices.joined(separator: ","),
@@ -47,6 +52,7 @@ public enum QueryBuilder {
         switch rule.kind {
         case .spike: return end - keyHistory(tf)
         case .flatline: return rule.queryKey.isEmpty ? end - tf : end - keyHistory(tf)
+        case .patternRate(let o): return end - Double(o.historyWindows + 1) * tf
         default: return end - rule.lookback(previousEnd: previousEnd, end: end)
         }
     }
@@ -94,6 +100,8 @@ public enum QueryBuilder {
     static func groupingFields(_ rule: Rule) -> [String] {
         switch rule.kind {
         case .newTerm(let fields, _): return fields
+        // One alarm per pattern (and key): its rate is the pattern's own.
+        case .patternRate: return rule.queryKey + [PatternRules.idField]
         case .blacklist(let field, _), .whitelist(let field, _, _): return rule.queryKey.isEmpty ? [field] : rule.queryKey
         default: return rule.queryKey
         }

@@ -38,6 +38,10 @@ public struct Rule: Sendable {
         case cardinality(field: String, max: Int?, min: Int?)
         case metricAggregation(field: String, aggregation: MetricAggregation, max: Double?, min: Double?)
         case percentageMatch(matchFilters: [String], min: Double?, max: Double?, minDenominator: Int)
+        /// A pattern (`log.pattern.id`) never seen before appears (`PatternRules`).
+        case newPattern(NewPatternOptions)
+        /// A pattern's count in the window deviates from its own recent windows (`PatternRules`).
+        case patternRate(PatternRateOptions)
 
         public var typeName: String {
             switch self {
@@ -52,22 +56,49 @@ public struct Rule: Sendable {
             case .cardinality: "cardinality"
             case .metricAggregation: "metric_aggregation"
             case .percentageMatch: "percentage_match"
+            case .newPattern: "new_pattern"
+            case .patternRate: "pattern_rate"
             }
         }
     }
 
     public enum SpikeDirection: String, Sendable, CaseIterable { case up, down, both }
+
+    /// `new_pattern`: where "never seen" is judged, and how far back the log documents are asked.
+    public struct NewPatternOptions: Sendable, Equatable {
+        public enum Source: String, Sendable, CaseIterable { case auto, catalogue, logs }
+        /// `pattern_source` as written; `PatternRules.usesCatalogue` decides `auto`.
+        public var source: Source = .auto
+        /// `history`: the log documents' look-back before the window (logs mode).
+        public var history: Double = 7 * 86_400
+        /// `catalogue_index`: the pattern catalogue (catalogue mode).
+        public var catalogueIndex = "logbridge-patterns-*"
+        /// `max_listed`: new patterns named in one alarm's text (the count says how many there were).
+        public var maxListed = 5
+    }
+
+    /// `pattern_rate`: the window is `timeframe`, its baseline the `history_windows` windows of the same length
+    /// before it.
+    public struct PatternRateOptions: Sendable, Equatable {
+        public var direction: SpikeDirection = .both
+        public var historyWindows = 12
+        public var minCount = 20
+        /// Robust standard deviations (1.4826 × MAD) away from the median.
+        public var deviation = 4.0
+        /// And at least this ratio to the median (up: ≥ median × ratio; down: ≤ median ÷ ratio).
+        public var ratio = 3.0
+    }
     public enum MetricAggregation: String, Sendable, CaseIterable { case min, max, avg, sum, cardinality, value_count }
 
     /// The window one evaluation looks at, ending at `end`. Count-like rules look back `timeframe`; event-like
     /// rules look back to the previous run's end plus `buffer_time`, which is how events indexed late are caught.
     func lookback(previousEnd: Double, end: Double) -> Double {
         switch kind {
-        case .any, .blacklist, .whitelist, .change, .newTerm:
+        case .any, .blacklist, .whitelist, .change, .newTerm, .newPattern:
             return end - (previousEnd - bufferTime)
         case .metricAggregation, .percentageMatch:
             return timeframe ?? bufferTime
-        case .frequency, .flatline, .spike, .cardinality:
+        case .frequency, .flatline, .spike, .cardinality, .patternRate:
             return timeframe ?? bufferTime
         }
     }

@@ -25,6 +25,8 @@ public enum RuleLint {
         case .newTerm(let fields, _): for f in fields { need(f, key: "fields", aggregatable: true) }
         case .cardinality(let f, _, _): need(f, key: "cardinality_field", aggregatable: true)
         case .metricAggregation(let f, _, _, _): need(f, key: "metric_agg_key", aggregatable: true)
+        // The pattern types count the pattern id the shipper writes (and read the catalogue's fields by name).
+        case .newPattern, .patternRate: need(PatternRules.idField, key: "type", aggregatable: true)
         default: break
         }
         for clause in rule.filters {

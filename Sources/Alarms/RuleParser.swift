@@ -20,6 +20,8 @@ enum RuleParser {
         "cardinality": ["cardinality_field", "max_cardinality", "min_cardinality"],
         "metric_aggregation": ["metric_agg_key", "metric_agg_type", "max_threshold", "min_threshold"],
         "percentage_match": ["match_bucket_filter", "min_percentage", "max_percentage", "min_denominator"],
+        "new_pattern": ["pattern_source", "history", "catalogue_index", "max_listed"],
+        "pattern_rate": ["direction", "history_windows", "min_count", "deviation", "ratio"],
     ]
     static let unsupported: [String: String] = [
         "use_count_query": "not needed: LogBridge always counts with aggregations and never downloads documents to count them",
@@ -210,6 +212,42 @@ enum RuleParser {
             let max = try double("max_threshold"), min = try double("min_threshold")
             guard max != nil || min != nil else { throw missing("max_threshold") }
             return .metricAggregation(field: try required("metric_agg_key").nonEmptyString(), aggregation: aggregation, max: max, min: min)
+        case "new_pattern":
+            var o = Rule.NewPatternOptions()
+            if let node = options["pattern_source"] {
+                let text = try node.nonEmptyString()
+                guard let source = Rule.NewPatternOptions.Source(rawValue: text) else {
+                    throw node.error("expected auto, catalogue or logs, got \"\(text)\"")
+                }
+                o.source = source
+            }
+            if let node = options["history"] { o.history = try node.positiveDuration() }
+            if let node = options["catalogue_index"] { o.catalogueIndex = try node.nonEmptyString() }
+            if let node = options["max_listed"] { o.maxListed = try node.int(min: 1) }
+            return .newPattern(o)
+        case "pattern_rate":
+            try needsTimeframe()
+            var o = Rule.PatternRateOptions()
+            if let node = options["direction"] {
+                let text = try node.nonEmptyString()
+                guard let direction = Rule.SpikeDirection(rawValue: text) else { throw node.error("expected up, down or both, got \"\(text)\"") }
+                o.direction = direction
+            }
+            if let node = options["history_windows"] {
+                o.historyWindows = try node.int(min: 3)
+                // Each window is one bucket of a `filters` aggregation under every (key, pattern) bucket.
+                guard o.historyWindows <= 168 else { throw node.error("at most 168 windows (a week of hours)") }
+            }
+            if let node = options["min_count"] { o.minCount = try node.int(min: 1) }
+            if let node = options["deviation"] {
+                o.deviation = try node.number()
+                guard o.deviation > 0 else { throw node.error("must be greater than 0 (robust standard deviations)") }
+            }
+            if let node = options["ratio"] {
+                o.ratio = try node.number()
+                guard o.ratio >= 1 else { throw node.error("must be at least 1 (a ratio to the usual count)") }
+            }
+            return .patternRate(o)
         default: // percentage_match
             let match = try clauses(try required("match_bucket_filter"))
             let min = try double("min_percentage"), max = try double("max_percentage")

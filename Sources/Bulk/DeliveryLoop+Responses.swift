@@ -1,6 +1,7 @@
 import ECS
 import Logging
 import Pipeline
+import Reporting
 
 /// What becomes of each answer (or non-answer) to a `_bulk` request.
 extension DeliveryLoop {
@@ -90,7 +91,7 @@ extension DeliveryLoop {
         attempt.progress.outcome.retried += count
         mailbox.updateStats { $0.retriedItems += count }
         let delay = failover ? 0 : backoff.delay(failures: again.failures)
-        retryLog.log(logger, .warning, key: host, now: now,
+        retryLog.log(logger, .warning, key: host,
                      "bulk request to \(host) failed: \(reason); retrying \(count) items in \(formatSeconds(delay))")
         schedule(again, after: delay, now: now)
     }
@@ -120,7 +121,7 @@ extension DeliveryLoop {
             mailbox.updateStats { $0.retriedItems += count }
             let delay = backoff.delay(failures: again.failures)
             let first = items[retry[0]]
-            retryLog.log(logger, .warning, key: host, now: now,
+            retryLog.log(logger, .warning, key: host,
                          "\(host) refused \(count) of \(items.count) items for now (HTTP \(first.status) \(first.errorType ?? "")); retrying them in \(formatSeconds(delay))")
             schedule(again, after: delay, now: now)
         }
@@ -169,7 +170,7 @@ extension DeliveryLoop {
                 piece.body.append(0x0A)
                 piece.items.append(BatchItem(start: start, documentStart: documentStart, end: piece.body.count))
             }
-            retryLog.log(logger, .warning, key: "dead-letter", now: now,
+            retryLog.log(logger, .warning, key: "dead-letter",
                          "\(indices.count) items rejected (\(errors[0].type): \(errors[0].reason)); sending them to \(index)")
             schedule(Attempt(progress: attempt.progress, piece: piece, kind: .deadLetters), after: 0, now: now)
         case .deadLetters:

@@ -2,6 +2,7 @@ import CCurl
 import Config
 import Logging
 import Pipeline
+import Reporting
 
 /// A submitted batch while some of its items are not final yet.
 final class BatchProgress {
@@ -37,7 +38,7 @@ final class DeliveryLoop: @unchecked Sendable {
     let backoff: Backoff
     let deadLetterFile: DeadLetterFile
     var hosts: HostPool
-    var retryLog = RateLimitedLog()
+    let retryLog = LogThrottle()
 
     private var multi: UnsafeMutableRawPointer? = nil
     private var idle: [CurlTransfer] = []
@@ -80,14 +81,14 @@ final class DeliveryLoop: @unchecked Sendable {
             let (batches, stopping) = mailbox.takeIncoming()
             if stopping { break }
             for batch in batches { accept(batch) }
-            let now = MonotonicClock.now()
+            let now = MonotonicClock.seconds()
             promoteDue(now: now)
             startReady(now: now)
             var stillRunning: Int32 = 0
             _ = curl_multi_perform(multi, &stillRunning)
             collectFinished()
             mailbox.updateStats { $0.inFlight = running.count }
-            let timeout = pollTimeout(now: MonotonicClock.now())
+            let timeout = pollTimeout(now: MonotonicClock.seconds())
             if timeout > 0 { _ = lb_multi_poll(multi, Int32(timeout)) }
         }
         // Stopping: in-flight requests are abandoned; their batches never complete, so no checkpoint moves past them.
@@ -169,7 +170,7 @@ final class DeliveryLoop: @unchecked Sendable {
                 result = .failure(.transport(host: entry.transfer.host, message: "\(error)"))
             }
             idle.append(entry.transfer)
-            let now = MonotonicClock.now()
+            let now = MonotonicClock.seconds()
             let answered: Bool
             if case .success(let r) = result, (200..<300).contains(r.status) { answered = true } else { answered = false }
             let discarded = (try? result.get())?.discardedBytes ?? 0

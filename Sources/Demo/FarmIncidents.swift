@@ -3,8 +3,12 @@
 /// `ShippedRulesTests` and `deploy/demo/demo.sh` compare them with what was raised).
 ///
 /// With incidents, the background is quiet: no err-or-worse lines and none of the lines the shipped rules count
-/// (sshd authentication failures, systemd restart jobs), so an alarm means an incident. To add one (a pattern
-/// rule, say): append an `Incident` with the rule's name, the key it alarms on and its entries.
+/// (sshd authentication failures, systemd restart jobs), so an alarm means an incident. To add one: append an
+/// `Incident` with the rule's name, the key it alarms on and its entries.
+///
+/// The two pattern incidents (`new-pattern-per-host`, `pattern-rate`) need documents that carry `log.pattern.id`,
+/// i.e. the shipper's pattern mining; a `pattern-rate` key ends with the pattern id, which the shipper's miner
+/// gives, so it is listed as `<pattern>` (the demo compares keys with the id replaced the same way).
 public struct FarmIncident: Sendable {
     public let rule: String
     /// The alarm key the rule raises for it (`query_key` values joined by `/` in field-name order).
@@ -36,8 +40,11 @@ public struct FarmIncident: Sendable {
         }
     }
 
-    /// The hosts an incident list needs: the silent one is the last host.
-    public static let hostsNeeded = 7
+    /// The hosts an incident list needs: the silent one is the last host, the rate incident is on the seventh.
+    public static let hostsNeeded = 8
+
+    /// How a `pattern-rate` key's pattern id is written in an incident list.
+    public static let patternPlaceholder = "<pattern>"
 
     /// The host (index) that goes silent: the last FLP host.
     static func silentHost(hosts: Int) -> Int { hosts - 1 }
@@ -47,6 +54,14 @@ public struct FarmIncident: Sendable {
         func name(_ n: Int) -> String { "flp" + String(repeating: "0", count: max(0, 3 - String(n).count)) + String(n) }
         let dma = (file: "src/ReadoutEquipmentRORC.cxx", line: 512, function: "ReadoutEquipmentRORC::populateFifoOut")
         let silent = silentHost(hosts: hosts)
+        let rateHistory: [Entry] = (0..<22).map { (n: Int) -> Entry in
+            Entry(offset: -7200 + Double(n) * 300, host: 6, service: .readout, priority: FarmCatalog.warning,
+                  message: "Readout: dropped \(n % 5 + 1) superpages on link \(n % 12), FIFO full")
+        }
+        let rateBurst: [Entry] = (0..<60).map { (n: Int) -> Entry in
+            Entry(offset: -100 + Double(n), host: 6, service: .readout, priority: FarmCatalog.warning,
+                  message: "Readout: dropped \(n % 17 + 1) superpages on link \(n % 12), FIFO full")
+        }
         return [
             // 25 errors within a minute on one host (the rule: ≥ 20 err-or-worse lines in 5 minutes).
             FarmIncident(rule: "error-burst-per-host", key: name(2), entries: (0..<25).map {
@@ -83,6 +98,22 @@ public struct FarmIncident: Sendable {
                 Entry(offset: -1500 + Double($0) * 60, host: silent, service: .readout, priority: FarmCatalog.info,
                       message: "Stats: rx \(20000 + $0) pages, 0 dropped, memory pool 80% free")
             }),
+            // Kinds of error flp001 never logged: a GPU and a network failure, 70 s before the end. Its one error
+            // of yesterday (another kind) gives it a history; three lines are no error burst, they name no source
+            // location (new-error-source) and are not the kernel's (kernel-io-oom).
+            FarmIncident(rule: "new-pattern-per-host", key: name(1), entries: [
+                Entry(offset: -86_400, host: 0, service: .readout, priority: FarmCatalog.err,
+                      message: "Equipment ROC-0: firmware version mismatch, expected 3.12.0 got 3.11.4"),
+                Entry(offset: -70, host: 0, service: .readout, priority: FarmCatalog.err,
+                      message: "GPU 3: ECC double-bit error at address 0x7f3a2c00, page retired"),
+                Entry(offset: -69, host: 0, service: .readout, priority: FarmCatalog.err,
+                      message: "NVRM: Xid 79, GPU has fallen off the bus"),
+                Entry(offset: -60, host: 0, service: .readout, priority: FarmCatalog.crit,
+                      message: "ib0: link state changed to DOWN after 4 retries"),
+            ]),
+            // A warning that usually comes twice per 10 minutes (for two hours) comes 60 times in a minute on
+            // flp007: 30 × its median, never an error (no error burst), so only the rate rule sees it.
+            FarmIncident(rule: "pattern-rate", key: name(7) + "/" + patternPlaceholder, entries: rateHistory + rateBurst),
         ]
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Reporting
 
 /// Where the tailing loop sleeps while its files are idle. With inotify it wakes as soon as a file it follows
 /// (or one its globs would match) is written, created, renamed or deleted, instead of up to `poll_interval`
@@ -50,9 +51,9 @@ final class FileChangeWaiter {
     @discardableResult
     func wait(_ timeout: Double) -> Wake {
         guard fd >= 0 else { Thread.sleep(forTimeInterval: timeout); return .timeout }
-        let deadline = Clock.now() + timeout
+        let deadline = MonotonicClock.seconds() + timeout
         while true {
-            let left = deadline - Clock.now()
+            let left = deadline - MonotonicClock.seconds()
             if left <= 0 { return .timeout }
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let rc = poll(&p, 1, Int32(max(1, (left * 1000).rounded(.up))))
@@ -101,11 +102,4 @@ final class FileChangeWaiter {
         }
     }
 
-    private enum Clock {
-        static func now() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        }
-    }
 }

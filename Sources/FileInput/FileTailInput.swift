@@ -4,6 +4,7 @@ import Foundation
 import Inputs
 import Logging
 import Pipeline
+import Reporting
 import SyslogInput
 
 /// `type: file`: follows every file its globs match, through rotation, and ships each line (or multiline
@@ -12,20 +13,29 @@ import SyslogInput
 public final class FileTailInput: Input, @unchecked Sendable {
     public let settings: FileInputSettings
     public let counters = InputCounters()
-    /// Files found, rotations and truncations seen; for tests and the summary log.
+    /// Files truncated or rewritten in place (copytruncate) while followed, each read again from the start.
     public let truncations = Synchronized(0)
     private var files: [FileKey: TailedFile] = [:]
     private var saved: [FileCheckpoint.Entry] = []
     private var hadCheckpoint = false
     private var readBuffer: [UInt8] = []
     private var logger = Logger(label: "file")
-    private let malformedLog = RateLimit(seconds: 10)
+    private let malformedLog = LogThrottle(seconds: 10)
     let changes = FileChangeWaiter()
 
     struct FileKey: Hashable { var device: UInt64; var inode: UInt64 }
 
     public init(settings: FileInputSettings) { self.settings = settings }
     public var id: String { settings.id }
+    public var type: String { "file" }
+
+    public func metrics() -> [Metric] {
+        counters.metrics() + [
+            Metric("logbridge_file_truncations_total", .counter,
+                   help: "Files truncated or rewritten in place (copytruncate?) while followed, read again from the start.",
+                   truncations.withLock { $0 }),
+        ]
+    }
 
     public func run(_ context: InputContext) throws {
         logger = context.logger
@@ -53,8 +63,8 @@ public final class FileTailInput: Input, @unchecked Sendable {
         submit = context.submit
 
         scan(first: true)
-        var lastScan = Self.now()
-        var batchStarted = Self.now()
+        var lastScan = MonotonicClock.seconds()
+        var batchStarted = MonotonicClock.seconds()
         while !context.isStopping() {
             var readSomething = false
             for key in files.keys.sorted(by: { files[$0]!.path < files[$1]!.path }) {
@@ -63,10 +73,10 @@ public final class FileTailInput: Input, @unchecked Sendable {
                     let got = readChunk(file, encoder: &encoder, builder: &builder, pattern: pattern)
                     if got == 0 { break }
                     readSomething = true
-                    if builder.batch.items.count > 0 && Self.now() - batchStarted >= flushInterval { handOver(&builder); batchStarted = Self.now() }
+                    if builder.batch.items.count > 0 && MonotonicClock.seconds() - batchStarted >= flushInterval { handOver(&builder); batchStarted = MonotonicClock.seconds() }
                 }
             }
-            let now = Self.now()
+            let now = MonotonicClock.seconds()
             if !readSomething {
                 for file in files.values {
                     if let m = settings.multiline, !file.pending.isEmpty, context.once || now - file.lastActivity >= m.timeoutSeconds {
@@ -79,7 +89,7 @@ public final class FileTailInput: Input, @unchecked Sendable {
                 if context.once { break }
                 closeDrained(now: now)
                 if now - lastScan >= settings.scanIntervalSeconds { scan(first: false); lastScan = now; continue }
-                if changes.wait(settings.pollIntervalSeconds) == .names { scan(first: false); lastScan = Self.now() }
+                if changes.wait(settings.pollIntervalSeconds) == .names { scan(first: false); lastScan = MonotonicClock.seconds() }
             } else if now - lastScan >= settings.scanIntervalSeconds {
                 scan(first: false); lastScan = now
             }
@@ -171,7 +181,7 @@ public final class FileTailInput: Input, @unchecked Sendable {
         } else if first && !hadCheckpoint && settings.start == .end {
             offset = size
         }
-        let f = TailedFile(fd: fd, device: key.device, inode: key.inode, path: path, offset: offset, now: Self.now())
+        let f = TailedFile(fd: fd, device: key.device, inode: key.inode, path: path, offset: offset, now: MonotonicClock.seconds())
         f.fingerprint = fingerprint ?? (offset > 0 ? FileFingerprint.read(fd: fd, length: Int(min(Int64(settings.fingerprintBytes), size))) : nil)
         files[key] = f
         logger.info("following file", metadata: ["path": "\(path)", "offset": "\(offset)"])
@@ -227,7 +237,7 @@ public final class FileTailInput: Input, @unchecked Sendable {
         guard let fp = f.fingerprint else { return 0 }
         if let (_, mtime) = f.size() { f.mtimeMicros = mtime }
         f.readOffset += Int64(n)
-        f.lastActivity = Self.now()
+        f.lastActivity = MonotonicClock.seconds()
         let readTime = Int64(Date().timeIntervalSince1970 * 1_000_000)
         let maxLine = settings.maxLineBytes
         readBuffer.withUnsafeBufferPointer { buf in
@@ -304,7 +314,7 @@ public final class FileTailInput: Input, @unchecked Sendable {
         let matches = pattern.matches(line)
         let startsNew = rule.mode == .start ? matches : !matches
         if startsNew && !f.pending.isEmpty { emitPending(f, encoder: &encoder, builder: &builder) }
-        if f.pending.isEmpty { f.pending.offset = offset; f.pending.started = Self.now() }
+        if f.pending.isEmpty { f.pending.offset = offset; f.pending.started = MonotonicClock.seconds() }
         if f.pending.lines >= rule.maxLines || f.pending.bytes.count + line.count > rule.maxBytes {
             f.pending.truncated = true
             let room = rule.maxBytes - f.pending.bytes.count
@@ -343,32 +353,11 @@ public final class FileTailInput: Input, @unchecked Sendable {
         counters.read.add(1, ordering: .relaxed)
         if encoder.lastWasMalformed {
             counters.malformed.add(1, ordering: .relaxed)
-            if malformedLog.allow() {
-                logger.warning("line could not be parsed in the configured format; indexed with the raw text in event.original",
-                               metadata: ["path": "\(f.path)", "offset": "\(offset)", "format": "\(settings.format.rawValue)"])
-            }
+            malformedLog.log(logger, .warning, "line could not be parsed in the configured format; indexed with the raw text in event.original",
+                             metadata: ["path": "\(f.path)", "offset": "\(offset)", "format": "\(settings.format.rawValue)"])
         }
         f.committed = next
         if builder.isFull { handOver(&builder) }
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-}
-
-/// One message per interval for per-line problems.
-final class RateLimit {
-    private let seconds: Double
-    private var last = -Double.infinity
-    init(seconds: Double) { self.seconds = seconds }
-    func allow() -> Bool {
-        let now = FileTailInput.now()
-        guard now - last >= seconds else { return false }
-        last = now
-        return true
     }
 }
 

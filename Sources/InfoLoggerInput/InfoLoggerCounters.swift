@@ -1,4 +1,5 @@
 import Inputs
+import Reporting
 import Synchronization
 
 /// What the InfoLogger receivers count, for the summary, `/metrics`, the logs and the tests.
@@ -50,5 +51,30 @@ public final class InfoLoggerCounters: Sendable {
         s.teeForwarded = teeForwarded.load(ordering: .relaxed)
         s.teeDropped = teeDropped.load(ordering: .relaxed)
         return s
+    }
+
+    /// docs/infologger.md#counters.
+    public func metrics() -> [Metric] {
+        let s = snapshot()
+        func m(_ name: String, _ help: String, _ value: Int) -> Metric { Metric("logbridge_infologger_" + name, .counter, help: help, value) }
+        return [
+            m("messages_total", "InfoLogger records written to the spool.", s.messages),
+            m("malformed_total", "InfoLogger records indexed whole or repaired (event.original kept).", s.malformed),
+            m("protocol_errors_total", "InfoLogger connections closed because their bytes were not the protocol or a record was too long.", s.protocolErrors),
+            m("connections_total", "InfoLogger connections accepted (server, local) or made (stream).", s.connectionsAccepted),
+            m("acks_sent_total", "Cumulative ACKs sent to infoLoggerD (server mode), each after an fsync.", s.acksSent),
+            m("stream_gaps_total", "Reconnections of stream mode during which messages may have been missed.", s.gaps),
+            m("tee_forwarded_total", "Messages the tee's infoLoggerServer acknowledged.", s.teeForwarded),
+            m("tee_dropped_total", "Messages not forwarded to the tee because its queue was full (never dropped for the cluster).", s.teeDropped),
+        ]
+    }
+
+    /// The run's summary line: `infologger_messages=… infologger_malformed=…`, in this order.
+    public func summaryFields() -> [(String, Int)] {
+        let s = snapshot()
+        return [("infologger_messages", s.messages), ("infologger_malformed", s.malformed),
+                ("infologger_protocol_errors", s.protocolErrors), ("infologger_connections", s.connectionsAccepted),
+                ("infologger_acks", s.acksSent), ("infologger_gaps", s.gaps),
+                ("infologger_tee_forwarded", s.teeForwarded), ("infologger_tee_dropped", s.teeDropped)]
     }
 }

@@ -1,5 +1,6 @@
 import Config
 import Inputs
+import Reporting
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,21 +28,26 @@ public enum InfoLoggerInput {
         return input
     }
 
-    /// The InfoLogger counters of an input `make` built; nil for any other input.
-    public static func counters(of input: any Input) -> InfoLoggerCounters? {
-        switch (input as? SpooledInput)?.receiver {
-        case let r as ServerModeReceiver: return r.settings.counters
-        case let r as StreamModeReceiver: return r.settings.counters
-        case let r as LocalModeReceiver: return r.settings.counters
-        default: return nil
-        }
-    }
-
     /// The TCP port `server` mode listens on once started (tests listen on port 0).
     public static func serverPort(of input: SpooledInput) -> Int? {
         (input.receiver as? ServerModeReceiver)?.port
     }
 }
+
+/// The three modes' receivers: one `type`, one set of counters for `/metrics` and the summary line.
+protocol InfoLoggerReceiver: SpoolReceiver {
+    var settings: InfoLoggerReceiverSettings { get }
+}
+
+extension InfoLoggerReceiver {
+    var type: String { "infologger" }
+    func metrics() -> [Metric] { settings.counters.metrics() }
+    func summaryFields() -> [(String, Int)] { settings.counters.summaryFields() }
+}
+
+extension ServerModeReceiver: InfoLoggerReceiver {}
+extension StreamModeReceiver: InfoLoggerReceiver {}
+extension LocalModeReceiver: InfoLoggerReceiver {}
 
 /// What every receiver of one input shares.
 final class InfoLoggerReceiverSettings: @unchecked Sendable {

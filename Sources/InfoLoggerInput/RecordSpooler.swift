@@ -5,6 +5,7 @@ import Spool
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 /// One connection's path from record bytes to the spool: decode, encode the bulk item straight into a
 /// reusable `SpoolWriteBatch`, and append a whole read burst at once (one lock, one write, one position).
@@ -17,7 +18,7 @@ struct RecordSpooler {
     let source: String
     private var encoder: InfoLoggerDocumentEncoder
     private var batch: SpoolWriteBatch
-    private var badRecordLog = ThrottledLogger(interval: 5)
+    private let badRecordLog = LogThrottle(seconds: 5)
     private var now: Int64 = 0
 
     init(spool: Spool, context: InputContext, settings: InfoLoggerReceiverSettings, source: String) {
@@ -38,15 +39,14 @@ struct RecordSpooler {
     mutating func add(_ record: UnsafeBufferPointer<UInt8>) throws {
         // The arrival time (used only for a record without a usable timestamp) is read once per burst: the
         // records of one read arrived together, and a clock read per record was ~1% of the server path.
-        if batch.isEmpty { now = Self.nowMicros() }
+        if batch.isEmpty { now = WallClock.microseconds() }
         let arrival = now
         try batch.appendRecord(using: &encoder) { encoder, out in encoder.encode(record, arrivalMicros: arrival, into: &out) }
         if let problem = encoder.lastProblem {
             counters.malformed.add(1, ordering: .relaxed)
             inputCounters?.malformed.add(1, ordering: .relaxed)
-            badRecordLog.warning(logger, "bad InfoLogger record, indexed whole in event.original",
-                                 ["source": "\(source)", "problem": "\(problem)",
-                                  "record": "\(FrameParser.preview(record))"])
+            badRecordLog.log(logger, .warning, "bad InfoLogger record, indexed whole in event.original",
+                             metadata: ["source": "\(source)", "problem": "\(problem)", "record": "\(FrameParser.preview(record))"])
         }
     }
 
@@ -59,32 +59,5 @@ struct RecordSpooler {
         let end = try spool.append(batch)
         counters.messages.add(batch.count, ordering: .relaxed)
         return end
-    }
-
-    static func nowMicros() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
-}
-
-/// At most one line per `interval` seconds for a repeating problem, with the number held back.
-struct ThrottledLogger {
-    let interval: Double
-    private var last: Double = -.infinity
-    private var suppressed = 0
-
-    init(interval: Double) { self.interval = interval }
-
-    mutating func warning(_ logger: Logger, _ message: Logger.Message, _ metadata: Logger.Metadata) {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        let now = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        guard now - last >= interval else { suppressed += 1; return }
-        var metadata = metadata
-        if suppressed > 0 { metadata["suppressed_since_last"] = "\(suppressed)" }
-        logger.warning(message, metadata: metadata)
-        last = now
-        suppressed = 0
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import Spool
 #if canImport(Glibc)
 import Glibc
+import Reporting
 #endif
 
 /// `mode: server` — takes infoLoggerServer's place for infoLoggerD daemons. A frame is acknowledged only
@@ -73,7 +74,7 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
     private func acceptLoop(_ listener: Int32, table: ConnectionTable, spool: Spool, context: InputContext) {
         defer { close(listener) }
         var backoff = AcceptBackoff()
-        var failureLog = ThrottledLogger(interval: 5)
+        let failureLog = LogThrottle(seconds: 5)
         while !threads.isStopping {
             guard PosixSocket.waitReadable(listener, milliseconds: 200) else { continue }
             let fd = Glibc.accept(listener, nil, nil)
@@ -85,8 +86,8 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
                 // Descriptors taken elsewhere: an idle connection's descriptor lets the waiting one in.
                 if table.evictLongestIdle() { continue }
                 let millis = backoff.failed()
-                failureLog.warning(logger, "cannot accept an InfoLogger connection; pausing the listener",
-                                   ["input": "\(settings.input.id)", "error": "\(String(cString: strerror(code)))",
+                failureLog.log(logger, .warning, key: "accept", "cannot accept an InfoLogger connection; pausing the listener",
+                               metadata: ["input": "\(settings.input.id)", "error": "\(String(cString: strerror(code)))",
                                     "pause_ms": "\(millis)"])
                 _ = threads.pause(Double(millis) / 1000)
                 continue
@@ -97,8 +98,8 @@ final class ServerModeReceiver: SpoolReceiver, @unchecked Sendable {
             let admission = table.admit(address: PeerName.host(of: peer)) { shutdown(fd, Int32(SHUT_RDWR)) }
             guard case .admitted(let ticket) = admission else {
                 close(fd)
-                failureLog.warning(logger, "InfoLogger connection refused: connection limit reached and none idle",
-                                   ["input": "\(settings.input.id)", "peer": "\(peer)",
+                failureLog.log(logger, .warning, key: "refused", "InfoLogger connection refused: connection limit reached and none idle",
+                               metadata: ["input": "\(settings.input.id)", "peer": "\(peer)",
                                     "max_connections": "\(settings.input.limits.maxConnections)",
                                     "max_connections_per_address": "\(settings.input.limits.maxConnectionsPerAddress)"])
                 continue

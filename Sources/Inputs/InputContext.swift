@@ -3,6 +3,7 @@ import ECS
 import Logging
 import Patterns
 import Pipeline
+import Reporting
 import Synchronization
 
 /// What an input needs from the shipper, and the only ways it talks back: handing over full batches
@@ -39,7 +40,7 @@ public struct InputContext: Sendable {
     }
 }
 
-/// Counters an input keeps while it runs; read by the summary and, later, the metrics endpoint.
+/// Counters every input keeps while it runs; read by the summary and the metrics endpoint.
 public final class InputCounters: Sendable {
     public let read = Atomic<Int>(0)
     /// Records that were odd but still shipped (invalid UTF-8, unparsable numbers, too many fields).
@@ -49,4 +50,20 @@ public final class InputCounters: Sendable {
     /// Records received but given up before reaching the spool or a batch (UDP under a full spool, oversized frames).
     public let dropped = Atomic<Int>(0)
     public init() {}
+
+    /// The families every input has: always declared on `/metrics`, even before an input runs.
+    public static let families: [Metric] = InputCounters().metrics()
+
+    /// `dropped` adds what the input lost elsewhere (records a full spool deleted unacknowledged).
+    public func metrics(alsoDropped: Int = 0) -> [Metric] {
+        [
+            Metric("logbridge_input_received_total", .counter, help: "Events read from the input.", read.load(ordering: .relaxed)),
+            Metric("logbridge_input_malformed_total", .counter, help: "Events that were malformed (still shipped when possible).",
+                   malformed.load(ordering: .relaxed)),
+            Metric("logbridge_input_dropped_total", .counter, help: "Events received but dropped before the spool (e.g. UDP with a full spool).",
+                   dropped.load(ordering: .relaxed) + alsoDropped),
+            Metric("logbridge_input_checkpoints_lost_total", .counter, help: "Checkpoints that no longer existed in the source.",
+                   checkpointsLost.load(ordering: .relaxed)),
+        ]
+    }
 }

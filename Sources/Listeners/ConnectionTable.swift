@@ -2,6 +2,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 /// The open connections of one listener, with the limits every listener applies: at most `maxConnections`
 /// in all and `maxPerAddress` from one source address, none silent for longer than `idleTimeout`.
@@ -35,11 +36,11 @@ public final class ConnectionTable: Sendable {
 
         fileprivate init(address: String, serial: Int, close: @escaping @Sendable () -> Void) {
             self.address = address; self.serial = serial; self.close = close
-            lastActivity = Atomic(ConnectionTable.nowMillis())
+            lastActivity = Atomic(MonotonicClock.coarseMilliseconds())
         }
 
         /// Bytes arrived. A relaxed store of a coarse clock: cheap enough for every read.
-        @inline(__always) public func touch() { lastActivity.store(ConnectionTable.nowMillis(), ordering: .relaxed) }
+        @inline(__always) public func touch() { lastActivity.store(MonotonicClock.coarseMilliseconds(), ordering: .relaxed) }
 
         /// While true the connection is held back by the spool, not idle.
         public func setWaiting(_ on: Bool) {
@@ -88,7 +89,7 @@ public final class ConnectionTable: Sendable {
     /// reached. `close` must make the connection end soon (close the channel, shut the socket down); it is
     /// called with the table locked, so a thread-owned descriptor cannot be closed and reused under it.
     public func admit(address: String, close: @escaping @Sendable () -> Void) -> Admission {
-        let now = Self.nowMillis()
+        let now = MonotonicClock.coarseMilliseconds()
         return state.withLock { s in
             let fromAddress = s.perAddress[address, default: 0]
             var victim: Ticket? = nil
@@ -130,7 +131,7 @@ public final class ConnectionTable: Sendable {
     /// Closes every connection silent for longer than `idleTimeout`; returns how many. Run by `startSweeping`.
     @discardableResult
     public func closeIdle() -> Int {
-        let now = Self.nowMillis()
+        let now = MonotonicClock.coarseMilliseconds()
         let timeout = Int64(limits.idleTimeoutSeconds * 1000)
         return state.withLock { s in
             let expired = s.open.values.filter { !$0.waiting.load(ordering: .relaxed) && now - $0.lastActivity.load(ordering: .relaxed) >= timeout }
@@ -174,7 +175,7 @@ public final class ConnectionTable: Sendable {
     /// the next accept can succeed. False when none was idle.
     @discardableResult
     public func evictLongestIdle() -> Bool {
-        let now = Self.nowMillis()
+        let now = MonotonicClock.coarseMilliseconds()
         return state.withLock { s in
             guard let victim = longestIdle(s.open.values, now: now) else { return false }
             remove(victim, &s)
@@ -210,12 +211,5 @@ public final class ConnectionTable: Sendable {
             if at < bestAt && now - at >= minimumIdleMillis { best = t; bestAt = at }
         }
         return best
-    }
-
-    /// Milliseconds of CLOCK_MONOTONIC_COARSE: a few ns to read, ~4 ms resolution, plenty for idle times.
-    @inline(__always) static func nowMillis() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }

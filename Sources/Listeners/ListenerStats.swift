@@ -1,3 +1,4 @@
+import Reporting
 import Synchronization
 
 /// What one listener did with its connections, for `/metrics` and the tests. Every way a connection can be
@@ -40,5 +41,26 @@ public final class ListenerStats: Sendable {
         s.budgetPauses = budgetPauses.load(ordering: .relaxed)
         s.bufferedBytes = bufferedBytes.load(ordering: .relaxed)
         return s
+    }
+
+    /// Every counter, as `/metrics` shows it (docs/reliability.md#memory-budget-and-connection-limits), labelled
+    /// `listener` and `type`.
+    public func metrics() -> [Metric] {
+        let s = snapshot()
+        func m(_ name: String, _ kind: Metric.Kind, _ help: String, _ value: Int, _ labels: [(String, String)] = []) -> Metric {
+            Metric("logbridge_listener_" + name, kind, help: help, labels: labels, idLabel: "listener", value)
+        }
+        let refused = "Connections refused: limit reached and no connection idle (reason: max_connections or max_connections_per_address)."
+        return [
+            m("connections", .gauge, "Connections open now.", s.open),
+            m("connections_accepted_total", .counter, "Connections accepted.", s.accepted),
+            m("connections_refused_total", .counter, refused, s.refusedTotal, [("reason", "max_connections")]),
+            m("connections_refused_total", .counter, refused, s.refusedPerAddress, [("reason", "max_connections_per_address")]),
+            m("connections_evicted_total", .counter, "Idle connections closed to make room for a new sender.", s.evicted),
+            m("connections_idle_closed_total", .counter, "Connections closed after idle_timeout without a byte.", s.idleClosed),
+            m("accept_errors_total", .counter, "accept() failures (out of descriptors or memory), each followed by a pause.", s.acceptErrors),
+            m("budget_pauses_total", .counter, "Times a connection stopped reading because the input's max_buffered was used.", s.budgetPauses),
+            m("buffered_bytes", .gauge, "Received bytes held in memory: encoded records not yet in the spool (syslog), unfinished frames beyond the first 64 KiB per connection (InfoLogger).", s.bufferedBytes),
+        ]
     }
 }

@@ -60,8 +60,9 @@ public struct Batch: Sendable {
     }
 }
 
-/// Fills one batch at a time; the caller writes the action and document bytes straight into the body,
-/// so an event is encoded once and never copied on its way to the wire.
+/// Fills one batch at a time; the caller writes the action and document bytes straight into the body, so an
+/// event is encoded once. On its way to the wire the body is read in place by libcurl (`compression: none`)
+/// or deflated into one buffer per request (`gzip`); only a retry of some items copies them (`subset`).
 public struct BatchBuilder {
     public let inputID: String
     public let maxDocuments: Int

@@ -4,6 +4,8 @@ import ECS
 import Foundation
 import Logging
 import Patterns
+import Reporting
+import Synchronization
 
 /// Writes what the inputs' miners learnt to the pattern catalogue (`logbridge-patterns-YYYY.MM`) and saves
 /// their state beside the checkpoints, every `catalogue_interval` and once more at stop.
@@ -27,9 +29,8 @@ final class PatternCatalogue: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopping = false
     private var thread: Thread?
-    /// Documents written and writes that failed, for /metrics.
-    private(set) var written = 0
-    private(set) var failures = 0
+    /// Per input: catalogue documents written and writes that failed, for /metrics.
+    private let writes = Mutex<[String: (written: Int, failed: Int)]>([:])
 
     /// `client` nil: state is saved but nothing is written (`patterns.catalogue: false`).
     init(sources: [Source], client: ClusterClient?, hostName: String, interval: Double, logger: Logger) {
@@ -94,18 +95,41 @@ final class PatternCatalogue: @unchecked Sendable {
             do {
                 let response = try client.request("POST", "/_bulk", body: body, contentType: "application/x-ndjson")
                 guard response.isSuccess, !Self.hasItemErrors(response.body) else {
-                    failures += 1
+                    count(source, failed: 1)
                     logger.warning("pattern catalogue write for input \(source.tagger.inputID) was refused (HTTP \(response.status)): \(String(decoding: response.body.prefix(300), as: UTF8.self)); retried next round")
                     return
                 }
                 source.tagger.markWritten(chunk)
-                written += chunk.count
+                count(source, written: chunk.count)
             } catch {
-                failures += 1
+                count(source, failed: 1)
                 logger.warning("pattern catalogue write for input \(source.tagger.inputID) failed: \(error); retried next round")
                 return
             }
         }
+    }
+
+    private func count(_ source: Source, written: Int = 0, failed: Int = 0) {
+        writes.withLock { $0[source.tagger.inputID, default: (0, 0)].written += written; $0[source.tagger.inputID, default: (0, 0)].failed += failed }
+    }
+
+    /// The miner's and the catalogue's numbers of one input, for `/metrics` beside the input's own.
+    func metrics(forInput id: String) -> [Metric] {
+        guard let tagger = sources.first(where: { $0.tagger.inputID == id })?.tagger else { return [] }
+        let c = tagger.counters
+        let w = writes.withLock { $0[id] } ?? (written: 0, failed: 0)
+        return [
+            Metric("logbridge_patterns_messages_total", .counter, help: "Messages given a log.pattern.id.", Double(c.messages)),
+            Metric("logbridge_patterns", .gauge, help: "Patterns the input's miner holds (at most patterns.max_patterns).", c.patterns),
+            Metric("logbridge_patterns_created_total", .counter, help: "Patterns founded (evicted and merged ones included).", Double(c.created)),
+            Metric("logbridge_patterns_evicted_total", .counter,
+                   help: "Least recently used patterns dropped at patterns.max_patterns; a steady rise means the cap is too low.", Double(c.evictions)),
+            Metric("logbridge_patterns_truncated_messages_total", .counter,
+                   help: "Messages mined only up to 80 tokens or 4 KiB, the rest one parameter.", Double(c.truncatedMessages)),
+            Metric("logbridge_patterns_merged_total", .counter, help: "Patterns folded into a wider one (their id kept as an alias).", Double(c.merges)),
+            Metric("logbridge_patterns_catalogue_written_total", .counter, help: "Catalogue documents acknowledged by the cluster.", w.written),
+            Metric("logbridge_patterns_catalogue_failures_total", .counter, help: "Catalogue writes refused or failed (retried next round).", w.failed),
+        ]
     }
 
     /// `"errors":true` near the start of a bulk answer.

@@ -1,8 +1,5 @@
 import Bulk
-import Config
-import InfoLoggerInput
-import Listeners
-import Spool
+import Reporting
 
 /// A copy of a run's counters at one moment, for the metrics endpoint.
 public struct RunSnapshot: Sendable {
@@ -23,35 +20,15 @@ public struct RunSnapshot: Sendable {
     }
 }
 
+/// One input's metrics as the input itself names them (`Input.metrics`), and what the run adds.
 public struct InputSnapshot: Sendable {
     public var id: String
     public var type: String
-    public var received = 0
-    public var malformed = 0
-    public var dropped = 0
-    public var checkpointsLost = 0
+    public var metrics: [Metric]
     /// Wall-clock seconds of the last persisted checkpoint; nil when there never was one.
     public var checkpointSavedAt: Double?
-    /// Network inputs only.
-    public var spool: SpoolMetrics?
-    /// journald only: realtime (µs since the epoch) of the last entry read.
-    public var lastEventMicros: Int64?
-    /// InfoLogger inputs only.
-    public var infologger: InfoLoggerCounters.Snapshot?
-    /// Inputs that accept connections (syslog TCP/TLS, InfoLogger server mode).
-    public var listener: ListenerStats.Snapshot?
 
-    public init(id: String, type: String) { self.id = id; self.type = type }
-}
-
-extension InputSettings {
-    /// The `type:` an operator wrote, for metric labels.
-    var typeName: String {
-        switch self {
-        case .journald: return "journald"
-        case .syslog: return "syslog"
-        case .file: return "file"
-        case .infologger: return "infologger"
-        }
+    public init(id: String, type: String, metrics: [Metric], checkpointSavedAt: Double? = nil) {
+        self.id = id; self.type = type; self.metrics = metrics; self.checkpointSavedAt = checkpointSavedAt
     }
 }

@@ -2,12 +2,12 @@ import Bulk
 import Config
 import ECS
 import Foundation
-import InfoLoggerInput
 import Inputs
 import Logging
 import Pipeline
 import Synchronization
 import Telemetry
+import Reporting
 
 /// What a finished run reports; `ship --once` exits 0 only when `undelivered` is 0.
 public struct ShipSummary: Sendable, CustomStringConvertible {
@@ -18,61 +18,54 @@ public struct ShipSummary: Sendable, CustomStringConvertible {
     public var retried = 0
     public var malformed = 0
     public var checkpointsLost = 0
-    /// Summed over the InfoLogger inputs; nil (and not printed) when there is none.
-    public var infologger: InfoLoggerCounters.Snapshot?
+    /// The inputs' own fields (`Input.summaryFields`), summed by name in the order first seen; printed after the
+    /// common ones (an InfoLogger input adds `infologger_messages=…`).
+    public var inputFields: [(String, Int)] = []
     /// Read but not acknowledged when the run ended; they are read again next time (checkpoint not advanced).
     public var undelivered: Int { max(0, read - indexed - duplicates - deadLettered) }
 
     public var description: String {
         "read=\(read) indexed=\(indexed) duplicates=\(duplicates) dead_lettered=\(deadLettered) "
             + "failed=\(undelivered) retried=\(retried) malformed=\(malformed) checkpoints_lost=\(checkpointsLost)"
-            + (infologger.map { i in
-                " infologger_messages=\(i.messages) infologger_malformed=\(i.malformed) "
-                    + "infologger_protocol_errors=\(i.protocolErrors) infologger_connections=\(i.connectionsAccepted) "
-                    + "infologger_acks=\(i.acksSent) infologger_gaps=\(i.gaps) "
-                    + "infologger_tee_forwarded=\(i.teeForwarded) infologger_tee_dropped=\(i.teeDropped)"
-            } ?? "")
+            + inputFields.map { " \($0.0)=\($0.1)" }.joined()
+    }
+
+    mutating func add(_ fields: [(String, Int)]) {
+        for (name, value) in fields {
+            if let i = inputFields.firstIndex(where: { $0.0 == name }) { inputFields[i].1 += value } else { inputFields.append((name, value)) }
+        }
     }
 }
 
 /// One `logbridge ship`: starts the output, runs every input on its own thread, and keeps each input's
-/// acknowledgement window and checkpoint.
+/// acknowledgement window and checkpoint (`RunningInput`); checkpoints are written by the run's own loop.
 public final class ShipRun: @unchecked Sendable {
     public let config: LogBridgeConfig
     public let once: Bool
     private let logger: Logger
     private let plainLogger: Logger
     /// Shared by every logger of the run: a failing input or disk logs a line every few seconds, not a storm.
-    private let logLimiter: LogRateLimiter
+    private let logLimiter: LogThrottle
     private let stopping = Atomic<Bool>(false)
     /// When the stop was asked for (monotonic seconds), so the shutdown deadline counts from the signal.
     private let stopRequestedAt = Mutex<Double?>(nil)
     private let lock = NSLock()
-    private var windows: [String: AcknowledgementWindow] = [:]
-    /// Acknowledged checkpoints not yet written, each with its place in the input's sequence of checkpoints.
-    private var unsaved: [String: (generation: Int, checkpoint: Checkpoint)] = [:]
-    private var generations: [String: Int] = [:]
-    private var lastSave: [String: Date] = [:]
-    /// Checkpoint writes happen on the delivery thread and on the run's own loop: one at a time, and never
-    /// an older checkpoint over a newer one.
-    private let saveLock = NSLock()
-    private var savedGeneration: [String: Int] = [:]
+    // Under `lock`: what the delivery thread and the metrics endpoint read while the run goes on.
     private var totals = ShipSummary()
-    private var store: CheckpointStore!
-    private var inputs: [String: any Input] = [:]
-    // What the metrics endpoint reads while the run goes on.
+    /// Every input of the run in configuration order; set once, before any input opens.
+    private var running: [RunningInput] = []
+    private var byID: [String: RunningInput] = [:]
     private var output: BulkOutput?
-    private var checkpointSavedAt: [String: Double] = [:]
     private var clusterAnsweredAt: Double?
-    private var inputOrder: [String] = []
     /// Every input opened; the run is not ready before.
     private var inputsOpen = false
     /// Writes the miners' patterns to the catalogue and saves their state; nil before the inputs open.
     private var catalogue: PatternCatalogue?
+    private var store: CheckpointStore!
     /// How often a moving checkpoint is written while batches keep completing.
     public var checkpointInterval: TimeInterval = 1
 
-    public init(config: LogBridgeConfig, once: Bool, logger: Logger, logLimiter: LogRateLimiter = LogRateLimiter()) {
+    public init(config: LogBridgeConfig, once: Bool, logger: Logger, logLimiter: LogThrottle = LogThrottle()) {
         self.config = config
         self.once = once
         self.logLimiter = logLimiter
@@ -82,7 +75,7 @@ public final class ShipRun: @unchecked Sendable {
 
     public func requestStop() {
         if !stopping.exchange(true, ordering: .relaxed) {
-            stopRequestedAt.withLock { $0 = Readiness.monotonicNow() }
+            stopRequestedAt.withLock { $0 = MonotonicClock.seconds() }
             logger.notice("stopping: inputs close, in-flight batches are given time to finish")
         }
     }
@@ -92,10 +85,12 @@ public final class ShipRun: @unchecked Sendable {
     /// Runs until the inputs are exhausted (`once`) or `requestStop()`; returns what happened.
     public func run(shutdownTimeout: TimeInterval = 30) throws -> ShipSummary {
         store = try CheckpointStore(stateDirectory: config.stateDirectory)
-        // Network inputs keep their spools under <state_dir>/spool/<id>; the spool creates only its own directory.
-        let spoolRoot = config.stateDirectory + "/spool"
-        if mkdir(spoolRoot, 0o700) != 0 && errno != EEXIST {
-            throw CheckpointError.io(path: spoolRoot, what: "mkdir", errno: errno)
+        // Built (not opened) before the output starts, so a state directory that cannot hold spools stops here.
+        let inputs = try InputFactory.makeAll(config.inputs, stateDirectory: config.stateDirectory)
+        let running = inputs.map(RunningInput.init)
+        lock.withLock {
+            self.running = running
+            byID = Dictionary(uniqueKeysWithValues: running.map { ($0.id, $0) })
         }
         if config.output.tls.insecure {
             // Not rate-limited: every start (and reload) must say it.
@@ -104,7 +99,7 @@ public final class ShipRun: @unchecked Sendable {
         let client = try ClusterClient(settings: config.output)
         do {
             let info = try client.detect()
-            lock.withLock { clusterAnsweredAt = Readiness.monotonicNow() }
+            lock.withLock { clusterAnsweredAt = MonotonicClock.seconds() }
             logger.info("cluster detected", metadata: ["flavor": "\(info.flavor)", "version": "\(info.version)"])
         } catch {
             // Not fatal: the output retries until the cluster answers, and nothing is acknowledged before.
@@ -119,9 +114,6 @@ public final class ShipRun: @unchecked Sendable {
 
         let agent = AgentInfo(name: Self.hostName(), id: Self.machineID(),
                               dataStreamNamespace: config.output.mode == .dataStream ? config.output.namespace : nil)
-        let inputs = try config.inputs.map { try InputFactory.make($0, stateDirectory: config.stateDirectory) }
-        let byID = Dictionary(uniqueKeysWithValues: inputs.map { ($0.id, $0) })
-        lock.withLock { self.inputs = byID; inputOrder = inputs.map(\.id) }
         let taggers = PatternCatalogue.makeTaggers(config, logger: logger)
         // Every input opens (listeners bound, spools and journals open) before any starts reading: a run
         // starts whole or not at all, and `/ready` stays 503 until then.
@@ -131,8 +123,7 @@ public final class ShipRun: @unchecked Sendable {
                 let checkpoint = try store.load(inputID: input.id)
                 // A spooled input's checkpoint is what frees its spool; on a disk that fills before the first
                 // one it must still be writable (in place, see `CheckpointStore.save`).
-                if checkpoint == nil && input is SpooledInput { store.reserve(inputID: input.id) }
-                lock.withLock { windows[input.id] = AcknowledgementWindow() }
+                if checkpoint == nil && input.checkpointFreesSpace { store.reserve(inputID: input.id) }
                 let context = InputContext(
                     once: once, output: config.output, agent: agent,
                     logger: logger.with(input: input.id), checkpoint: checkpoint,
@@ -140,8 +131,7 @@ public final class ShipRun: @unchecked Sendable {
                     isStopping: { [weak self] in self?.isStopping ?? true },
                     patterns: taggers[input.id])
                 do { try input.open(context) } catch {
-                    let type = config.inputs.first { $0.id == input.id }?.typeName ?? "unknown"
-                    throw ShipError.inputDidNotStart(id: input.id, type: type, reason: "\(error)")
+                    throw ShipError.inputDidNotStart(id: input.id, type: input.type, reason: "\(error)")
                 }
                 contexts.append(context)
             }
@@ -183,7 +173,7 @@ public final class ShipRun: @unchecked Sendable {
             // The last batch before a stall (cluster gone, spool or disk full) must still be written: a blocked
             // network input waits for exactly the space that this checkpoint lets the spool free.
             flushCheckpoints(olderThan: checkpointInterval)
-            if let deadline = stopDeadline(shutdownTimeout), Readiness.monotonicNow() >= deadline, !abandoned {
+            if let deadline = stopDeadline(shutdownTimeout), MonotonicClock.seconds() >= deadline, !abandoned {
                 abandoned = true
                 output.stop()
             }
@@ -192,7 +182,8 @@ public final class ShipRun: @unchecked Sendable {
         // Without a stop request (`--once`) this waits as long as the cluster needs; a stop that arrives
         // meanwhile still gets its deadline.
         while !abandoned && !output.waitUntilIdle(timeout: 0.2) {
-            if let deadline = stopDeadline(shutdownTimeout), Readiness.monotonicNow() >= deadline { abandoned = true }
+            flushCheckpoints(olderThan: checkpointInterval)
+            if let deadline = stopDeadline(shutdownTimeout), MonotonicClock.seconds() >= deadline { abandoned = true }
         }
         if abandoned {
             logger.warning("shutdown deadline reached with batches still unacknowledged; they will be read again",
@@ -207,41 +198,23 @@ public final class ShipRun: @unchecked Sendable {
             summary.read += input.counters.read.load(ordering: .relaxed)
             summary.malformed += input.counters.malformed.load(ordering: .relaxed)
             summary.checkpointsLost += input.counters.checkpointsLost.load(ordering: .relaxed)
-            if let il = InfoLoggerInput.counters(of: input) {
-                summary.infologger = (summary.infologger ?? .init()) + il.snapshot()
-            }
+            summary.add(input.summaryFields())
         }
         let failed = failures.all
         if !failed.isEmpty { throw ShipError.inputsFailed(failed, summary) }
         return summary
     }
 
-    /// What the metrics endpoint shows: a copy of every counter, taken under the lock.
+    /// What the metrics endpoint shows: every input's metrics, read now.
     public func snapshot() -> RunSnapshot {
-        let (inputs, order, output, saved, answered, open) = lock.withLock {
-            (self.inputs, inputOrder, self.output, checkpointSavedAt, clusterAnsweredAt, inputsOpen)
+        let (running, output, answered, open, catalogue) = lock.withLock {
+            (self.running, self.output, clusterAnsweredAt, inputsOpen, self.catalogue)
         }
-        let types = Dictionary(config.inputs.map { ($0.id, $0.typeName) }, uniquingKeysWith: { a, _ in a })
         var out = RunSnapshot(bulk: output?.stats, clusterAnsweredAt: answered)
         out.inputsOpen = open
-        for id in order {
-            guard let input = inputs[id] else { continue }
-            var i = InputSnapshot(id: id, type: types[id] ?? "unknown")
-            i.received = input.counters.read.load(ordering: .relaxed)
-            i.malformed = input.counters.malformed.load(ordering: .relaxed)
-            i.dropped = input.counters.dropped.load(ordering: .relaxed)
-            i.checkpointsLost = input.counters.checkpointsLost.load(ordering: .relaxed)
-            i.checkpointSavedAt = saved[id] ?? checkpointFileTime(id)
-            if let spooled = input as? SpooledInput {
-                i.spool = spooled.spoolMetrics()
-                i.listener = spooled.receiver.listenerStats?.snapshot()
-            }
-            i.infologger = InfoLoggerInput.counters(of: input)?.snapshot()
-            if let journal = input as? JournaldInput {
-                let t = journal.lastReadRealtime.load(ordering: .relaxed)
-                i.lastEventMicros = t > 0 ? t : nil
-            }
-            out.inputs.append(i)
+        out.inputs = running.map { r in
+            InputSnapshot(id: r.id, type: r.input.type, metrics: r.input.metrics() + (catalogue?.metrics(forInput: r.id) ?? []),
+                          checkpointSavedAt: r.savedAt ?? checkpointFileTime(r.id))
         }
         return out
     }
@@ -259,65 +232,36 @@ public final class ShipRun: @unchecked Sendable {
         stopRequestedAt.withLock { $0 }.map { $0 + shutdownTimeout }
     }
 
+    /// On the delivery thread: counts, and moves the input's acknowledgement window. The checkpoint it
+    /// reaches is written by the run's loop (`flushCheckpoints`), never here.
     private func completed(_ outcome: BatchOutcome) {
-        var toSave: (String, Int, Checkpoint)? = nil
-        lock.withLock {
+        let input = lock.withLock { () -> RunningInput? in
             totals.indexed += outcome.indexed
             totals.duplicates += outcome.duplicates
             totals.deadLettered += outcome.deadLettered
             totals.retried += outcome.retried
-            guard var window = windows[outcome.inputID] else { return }
-            if let cp = window.complete(sequence: outcome.sequence, checkpoint: outcome.checkpoint) {
-                let generation = generations[outcome.inputID, default: 0] + 1
-                generations[outcome.inputID] = generation
-                unsaved[outcome.inputID] = (generation, cp)
-                let last = lastSave[outcome.inputID] ?? .distantPast
-                if Date().timeIntervalSince(last) >= checkpointInterval {
-                    toSave = (outcome.inputID, generation, cp)
-                    unsaved[outcome.inputID] = nil
-                    lastSave[outcome.inputID] = Date()
-                }
-            }
-            windows[outcome.inputID] = window
+            return byID[outcome.inputID]
         }
-        if let (id, generation, cp) = toSave { save(cp, id, generation) }
+        input?.acknowledged(sequence: outcome.sequence, checkpoint: outcome.checkpoint)
     }
 
-    /// Writes the pending checkpoints (all of them, or those whose input last saved `age` seconds ago or more).
+    /// Writes the pending checkpoints (all of them, or those of inputs that last wrote `age` seconds ago or
+    /// more). Called by the run's loop only, so writes are one at a time and a newer checkpoint is never
+    /// overwritten by an older one.
     private func flushCheckpoints(olderThan age: TimeInterval? = nil) {
-        let now = Date()
-        let pending = lock.withLock { () -> [(String, Int, Checkpoint)] in
-            var due: [(String, Int, Checkpoint)] = []
-            for (id, entry) in unsaved {
-                if let age, now.timeIntervalSince(lastSave[id] ?? .distantPast) < age { continue }
-                due.append((id, entry.generation, entry.checkpoint))
-                unsaved[id] = nil
-                lastSave[id] = now
+        let now = MonotonicClock.seconds()
+        for r in lock.withLock({ running }) {
+            guard let due = r.takeDue(interval: age, now: now) else { continue }
+            do {
+                try store.save(due.checkpoint, inputID: r.id)
+                r.persisted(at: Date().timeIntervalSince1970)
+                r.input.checkpointPersisted(due.checkpoint)
+            } catch {
+                // Kept for the next periodic flush, unless a newer one is already waiting.
+                r.failed(due)
+                logger.error("cannot persist checkpoint; will retry, and entries since the last one would be re-sent after a restart",
+                             metadata: ["input": "\(r.id)", "error": "\(error)"])
             }
-            return due
-        }
-        for (id, generation, cp) in pending { save(cp, id, generation) }
-    }
-
-    private func save(_ cp: Checkpoint, _ id: String, _ generation: Int) {
-        saveLock.lock()
-        defer { saveLock.unlock() }
-        guard generation > savedGeneration[id, default: 0] else { return }
-        do {
-            try store.save(cp, inputID: id)
-            savedGeneration[id] = generation
-            let input = lock.withLock { () -> (any Input)? in
-                checkpointSavedAt[id] = Date().timeIntervalSince1970
-                return inputs[id]
-            }
-            input?.checkpointPersisted(cp)
-        } catch {
-            // Kept for the next periodic flush, unless a newer one is already waiting.
-            lock.withLock {
-                if (unsaved[id]?.generation ?? 0) < generation { unsaved[id] = (generation, cp) }
-            }
-            logger.error("cannot persist checkpoint; will retry, and entries since the last one would be re-sent after a restart",
-                         metadata: ["input": "\(id)", "error": "\(error)"])
         }
     }
 

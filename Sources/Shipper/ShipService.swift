@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import Telemetry
+import Reporting
 
 /// `logbridge ship` as a service: one `ShipRun` after another in the same process, the next one started by a
 /// SIGHUP with a configuration that loaded cleanly, plus the metrics endpoint that outlives the runs.
@@ -16,7 +17,7 @@ public final class ShipService: Sendable {
     public let once: Bool
     private let logger: Logger
     private let shutdownTimeoutOverride: Double?
-    private let limiter = LogRateLimiter()
+    private let limiter = LogThrottle()
     private let state: Mutex<State>
 
     private struct State {
@@ -117,11 +118,11 @@ public final class ShipService: Sendable {
         let readiness = Readiness(unreadyAfter: config.metrics.unreadyAfterSeconds)
         let snapshot = run?.snapshot() ?? RunSnapshot()
         let verdict = readiness.evaluate(inputsOpen: snapshot.inputsOpen, lastAnsweredAt: snapshot.lastAnsweredAt, failingSince: snapshot.bulk?.failingSince,
-                                         now: Readiness.monotonicNow())
+                                         now: MonotonicClock.seconds())
         switch path {
         case "/metrics":
             return .init(status: 200, contentType: PrometheusText.contentType,
-                         body: ShipMetrics.render(snapshot, readiness: verdict, reloads: reloads, endpoint: endpoint?.stats.snapshot()))
+                         body: ShipMetrics.render(snapshot, readiness: verdict, reloads: reloads, endpoint: endpoint?.stats))
         case "/health", "/healthz", "/live":
             return .init(status: 200, body: "alive\n")
         case "/ready", "/readyz":

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 /// A mutex with condition variables on the monotonic clock. `Synchronization.Mutex` has no conditions, and
 /// appenders, group commit and the live-tail reader all need to sleep until something changes.
@@ -36,7 +37,7 @@ final class Monitor: @unchecked Sendable {
         @discardableResult
         func wait(_ monitor: Monitor, until deadline: Double?) -> Bool {
             guard let deadline else { pthread_cond_wait(cond, monitor.mutex); return true }
-            if Clock.monotonic() >= deadline { return false }
+            if MonotonicClock.seconds() >= deadline { return false }
             var ts = timespec()
             ts.tv_sec = Int(deadline)
             ts.tv_nsec = Int((deadline - Double(ts.tv_sec)) * 1e9)
@@ -45,22 +46,4 @@ final class Monitor: @unchecked Sendable {
 
         func broadcast() { pthread_cond_broadcast(cond) }
     }
-}
-
-enum Clock {
-    /// Seconds that never jump with wall-clock changes; every deadline uses them.
-    static func monotonic() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    /// Wall-clock µs, stored in each record for the "age of the oldest unacknowledged event" metric.
-    static func wallMicros() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000 &+ UInt64(ts.tv_nsec / 1000)
-    }
-
-    static func deadline(after seconds: Double?) -> Double? { seconds.map { monotonic() + max(0, $0) } }
 }

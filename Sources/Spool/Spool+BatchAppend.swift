@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 extension Spool {
     /// Appends every record of `batch` in order and returns the position just after the last one (nil for an
@@ -22,7 +23,7 @@ extension Spool {
 
     /// Writes records `ends`-delimited in `bytes`, as many at a time as the active segment and the cap allow.
     private func writeBatchLocked(_ bytes: UnsafeRawBufferPointer, _ ends: UnsafeBufferPointer<Int>) throws -> SpoolPosition {
-        var wait = AppendWait(deadline: Clock.deadline(after: options.appendTimeout))
+        var wait = AppendWait(deadline: options.appendTimeout.map { MonotonicClock.seconds() + max(0, $0) })
         var first = 0          // index of the next record to write
         var from = 0           // its start in `bytes`
         while first < ends.count {

@@ -2,6 +2,7 @@ import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 /// Spool owns the durable on-disk queue for inputs that cannot be re-read (network streams): segmented,
 /// checksummed, append-only files, replayed on start and deleted only after acknowledgement.
@@ -42,7 +43,7 @@ public final class Spool: @unchecked Sendable {
     var closed = false
     var flusherRunning = false
     var counters = SpoolMetrics()
-    var diskFullLog = ThrottledLog(interval: 10)
+    let diskFullLog = LogThrottle(seconds: 10)
 
     /// Opens (creating if needed) the spool in `options.directory`: checks the newest segment for a torn or
     /// corrupt tail, truncates it at the last good record, and starts a fresh segment for new appends.
@@ -73,7 +74,7 @@ public final class Spool: @unchecked Sendable {
             throw SpoolError.recordTooLarge(bytes: record.count, limit: options.maxRecordBytes)
         }
         // Checksummed outside the lock: the only work appenders do one at a time is the write itself.
-        let header = RecordHeader(payload: record, appendedMicros: Clock.wallMicros()).bytes
+        let header = RecordHeader(payload: record, appendedMicros: UInt64(WallClock.microseconds())).bytes
         let end = try header.withUnsafeBytes { head in
             try monitor.withLock { try writeLocked(head, record) }
         }
@@ -88,7 +89,7 @@ public final class Spool: @unchecked Sendable {
 
     private func writeLocked(_ header: UnsafeRawBufferPointer, _ payload: UnsafeRawBufferPointer) throws -> SpoolPosition {
         let size = header.count + payload.count
-        var wait = AppendWait(deadline: Clock.deadline(after: options.appendTimeout))
+        var wait = AppendWait(deadline: options.appendTimeout.map { MonotonicClock.seconds() + max(0, $0) })
         while true {
             _ = try roomLocked(for: size, &wait)
             let offset = active.bytes
@@ -169,8 +170,8 @@ public final class Spool: @unchecked Sendable {
         diskFullLog.log(logger, .error, "spool disk full; appends wait until space is freed",
                         metadata: ["directory": "\(options.directory)", "error": "\(String(cString: strerror(e)))",
                                    "events": "\(counters.diskFullEvents)"])
-        let retryAt = Clock.monotonic() + options.diskFullRetrySeconds
-        if let deadline, Clock.monotonic() >= deadline { throw SpoolError.diskFull(errno: e) }
+        let retryAt = MonotonicClock.seconds() + options.diskFullRetrySeconds
+        if let deadline, MonotonicClock.seconds() >= deadline { throw SpoolError.diskFull(errno: e) }
         roomFreed.wait(monitor, until: min(retryAt, deadline ?? retryAt))
     }
 
@@ -281,7 +282,7 @@ public final class Spool: @unchecked Sendable {
     /// One period of the interval flusher; false once the spool is closed.
     private func flushTick(every seconds: Double) -> Bool {
         let open: Bool = monitor.withLock {
-            if !closed { flusherWake.wait(monitor, until: Clock.monotonic() + seconds) }
+            if !closed { flusherWake.wait(monitor, until: MonotonicClock.seconds() + seconds) }
             if closed { flusherRunning = false; flusherWake.broadcast() }
             return !closed
         }
@@ -297,7 +298,7 @@ public final class Spool: @unchecked Sendable {
         monitor.withLock {
             closed = true
             roomFreed.broadcast(); appended.broadcast(); flusherWake.broadcast()
-            while flusherRunning { flusherWake.wait(monitor, until: Clock.monotonic() + 1) }
+            while flusherRunning { flusherWake.wait(monitor, until: MonotonicClock.seconds() + 1) }
             while syncing { durableChanged.wait(monitor, until: nil) }
             if activeFD >= 0 { Glibc.close(activeFD); activeFD = -1 }
         }

@@ -1,3 +1,4 @@
+import Reporting
 import Pipeline
 
 extension SpoolReader {
@@ -8,7 +9,7 @@ extension SpoolReader {
     /// each ending in `\n`. A record of any other shape cannot be sent; it is skipped and counted in
     /// `malformedRecords` of the spool metrics.
     public func fill(_ builder: inout BatchBuilder, maxWait: Double) throws -> SpoolPosition? {
-        let deadline = Clock.monotonic() + maxWait
+        let deadline = MonotonicClock.seconds() + maxWait
         var consumed = false
         while !builder.isFull {
             let got: Bool? = try withNextRecord(until: deadline) { _, payload in

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 /// One record as read back.
 public struct SpoolRecord: Sendable, Equatable {
@@ -36,7 +37,7 @@ public final class SpoolReader {
 
     /// The next record, waiting up to `timeout` seconds for one to be appended; nil on timeout or close.
     public func next(timeout: Double) throws -> SpoolRecord? {
-        try withNextRecord(until: Clock.deadline(after: timeout)) { header, payload in
+        try withNextRecord(until: MonotonicClock.seconds() + max(0, timeout)) { header, payload in
             SpoolRecord(payload: Array(payload), appendedMicros: header.appendedMicros, end: position)
         }
     }

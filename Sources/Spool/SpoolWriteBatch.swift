@@ -1,3 +1,5 @@
+import Reporting
+
 /// Records laid out exactly as they go on disk (header + payload, back to back) in one buffer the caller
 /// keeps and refills, so `Spool.append(_: SpoolWriteBatch)` writes a whole burst with one `pwrite` and one
 /// lock acquisition. Reused with `removeAll()`, it allocates nothing per record once it has grown to the
@@ -64,7 +66,7 @@ public struct SpoolWriteBatch: Sendable {
             bytes.removeSubrange(start...)
             throw SpoolError.recordTooLarge(bytes: length, limit: maxRecordBytes)
         }
-        let micros = Clock.wallMicros()
+        let micros = UInt64(WallClock.microseconds())
         bytes.withUnsafeMutableBytes { all in
             let record = UnsafeMutableRawBufferPointer(rebasing: all[start...])
             RecordHeader.write(into: record, length: length, appendedMicros: micros)

@@ -2,6 +2,7 @@ import Foundation
 import Inputs
 import Listeners
 import Logging
+import Reporting
 import Spool
 import Synchronization
 
@@ -39,6 +40,8 @@ final class SpoolAppender: @unchecked Sendable {
 
     /// Mirrors `queuedBytes` for `/metrics` (`bufferedBytes`, read without the lock).
     private let stats: ListenerStats?
+    /// Reads per wake-up of the input's TCP/TLS connections, set from the queue at each `offer`.
+    let bursts: ReadBursts
 
     /// `highWater` is the input's `max_buffered`. The queue only has to absorb the spool's append latency (an
     /// fsync, a segment roll); more would just be received data held in memory, invisible to the spool's cap
@@ -49,6 +52,7 @@ final class SpoolAppender: @unchecked Sendable {
         self.logger = logger
         self.counters = counters
         self.stats = stats
+        self.bursts = ReadBursts(highWater: highWater)
     }
 
     func start(spool: Spool, name: String) {
@@ -90,12 +94,15 @@ final class SpoolAppender: @unchecked Sendable {
 
     /// Queues `batch`; returns false when the queue is above the high-water mark (the caller should pause).
     func offer(_ batch: SpoolWriteBatch) -> Bool {
-        condition.lock(); defer { condition.unlock() }
+        condition.lock()
         queuedBytes += batch.bytes.count
-        stats?.bufferedBytes.store(queuedBytes, ordering: .relaxed)
+        let queued = queuedBytes
+        stats?.bufferedBytes.store(queued, ordering: .relaxed)
         queue.append(batch)
         condition.signal()
-        return queuedBytes < highWater
+        condition.unlock()
+        bursts.queued(queued)
+        return queued < highWater
     }
 
     /// Queues `batch` only when there is room; false means it was dropped (UDP, which cannot be paused).
@@ -148,6 +155,16 @@ final class SpoolAppender: @unchecked Sendable {
     }
 
     var queued: Int { condition.lock(); defer { condition.unlock() }; return queuedBytes }
+
+    func metrics() -> [Metric] {
+        [
+            Metric("logbridge_syslog_spooled_total", .counter, help: "Syslog records the appender wrote to the spool.",
+                   appended.load(ordering: .relaxed)),
+            Metric("logbridge_syslog_spool_failed_total", .counter,
+                   help: "Syslog records the appender could not write to the spool (also in logbridge_input_dropped_total).",
+                   failed.load(ordering: .relaxed)),
+        ]
+    }
 
     private func run() {
         guard let spool else { return }

@@ -3,6 +3,7 @@ import Inputs
 import Logging
 import Spool
 import NIOCore
+import Reporting
 
 /// A UDP socket: each datagram is one message. UDP cannot be paused, so when the appender is behind the
 /// datagrams of that read are dropped and counted (`udp_dropped`) rather than queued without bound.
@@ -43,8 +44,8 @@ final class SyslogDatagramHandler: ChannelInboundHandler {
             case .malformed:
                 stats.malformed.add(1, ordering: .relaxed)
                 counters?.malformed.add(1, ordering: .relaxed)
-                SyslogReceiver.malformedLog.log(logger, "syslog datagram could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
-                                                ["peer": "\(envelope.remoteAddress)"])
+                SyslogReceiver.malformedLog.log(logger, .warning, "syslog datagram could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
+                                                metadata: ["peer": "\(envelope.remoteAddress)"])
             case .refused(let error):
                 appender.lost(1)
                 logger.error("cannot append a received datagram to the spool; dropped", metadata: ["peer": "\(envelope.remoteAddress)", "error": "\(error)"])
@@ -60,7 +61,7 @@ final class SyslogDatagramHandler: ChannelInboundHandler {
         if !appender.offerOrDrop(full) {
             stats.udpDropped.add(count, ordering: .relaxed)
             counters?.dropped.add(count, ordering: .relaxed)
-            SyslogReceiver.dropLog.log(logger, "spool appender is behind; UDP datagrams dropped (counted in udp_dropped)", [:])
+            SyslogReceiver.dropLog.log(logger, .warning, key: "udp", "spool appender is behind; UDP datagrams dropped (counted in udp_dropped)")
         }
         context.fireChannelReadComplete()
     }

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Reporting
 import Spool
 import Synchronization
 
@@ -19,9 +20,9 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
     /// Where malformed messages are also counted (the input's counters, for the run summary).
     public var inputCounters: InputCounters?
 
-    static let malformedLog = ThrottledWarning()
-    static let dropLog = ThrottledWarning()
-    static let acceptLog = ThrottledWarning()
+    static let malformedLog = LogThrottle(seconds: 10)
+    static let dropLog = LogThrottle(seconds: 10)
+    static let acceptLog = LogThrottle(seconds: 10)
 
     private var group: MultiThreadedEventLoopGroup?
     private var connections: ConnectionTable?
@@ -42,7 +43,7 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
                                      stats: stats.listener)
         appender.start(spool: spool, name: "syslog-spool-\(settings.id)")
         self.appender = appender
-        let identity = SyslogIdentity(inputID: settings.id, startMicros: SyslogRecordEncoder.wallMicros())
+        let identity = SyslogIdentity(inputID: settings.id, startMicros: WallClock.microseconds())
         let indexPattern = context.indexPattern()
         let dataset = settings.dataset
         let agent = context.agent
@@ -100,6 +101,10 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
     /// Connection limits, idle timeouts, accept errors and memory-budget pauses of the TCP/TLS listeners.
     public var listenerStats: ListenerStats? { stats.listener }
 
+    public var type: String { "syslog" }
+
+    public func metrics() -> [Metric] { stats.metrics() + (appender?.metrics() ?? []) }
+
     /// Bytes received but not yet in the spool.
     public var queuedBytes: Int { appender?.queued ?? 0 }
 
@@ -134,9 +139,9 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
-            // One read per wake-up: a connection whose read used the input's budget stops before the next read,
-            // not after a burst of 16 (up to 1 MiB of 2-byte lines, ~170 MB once encoded).
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
+            // Bursts of reads while the input's budget has room, one read per wake-up once it is tight: set per
+            // input by `ReadBursts` (the handler registers the connection before its first read).
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: ReadBursts.burst)
             .childChannelInitializer { channel in
                 let peer = channel.remoteAddress
                 // The table calls this with its lock held, maybe from this loop: close later, never re-entrantly.
@@ -144,10 +149,10 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
                 guard case .admitted(let ticket) = admission else {
                     let perAddress: Bool
                     if case .refused(let p) = admission { perAddress = p } else { perAddress = false }
-                    SyslogReceiver.dropLog.log(logger, perAddress ? "max_connections_per_address reached and no connection idle; connection refused"
+                    SyslogReceiver.dropLog.log(logger, .warning, perAddress ? "max_connections_per_address reached and no connection idle; connection refused"
                                                                   : "max_connections reached and no connection idle; connection refused",
-                                               ["peer": "\(peer.map { "\($0)" } ?? "?")", "max_connections": "\(limits.maxConnections)",
-                                                "max_connections_per_address": "\(limits.maxConnectionsPerAddress)"])
+                                               metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")", "max_connections": "\(limits.maxConnections)",
+                                                          "max_connections_per_address": "\(limits.maxConnectionsPerAddress)"])
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {
@@ -170,8 +175,8 @@ public final class SyslogReceiver: SpoolReceiver, @unchecked Sendable {
             table.stats.acceptErrors.add(1, ordering: .relaxed)
             // Descriptors taken elsewhere: an idle connection's descriptor lets the waiting one in.
             let millis = table.evictLongestIdle() ? 10 : backoff.failed()
-            SyslogReceiver.acceptLog.log(logger, "cannot accept a connection; pausing the listener",
-                                         ["error": "\(error)", "pause_ms": "\(millis)"])
+            SyslogReceiver.acceptLog.log(logger, .warning, "cannot accept a connection; pausing the listener",
+                                         metadata: ["error": "\(error)", "pause_ms": "\(millis)"])
             return .milliseconds(Int64(millis))
         }
     }

@@ -1,4 +1,5 @@
 import Listeners
+import Reporting
 import Synchronization
 
 /// What the listeners saw, for the summary and tests; every loss path has its own counter.
@@ -12,4 +13,18 @@ public final class SyslogReceiverStats: Sendable {
     /// TCP/TLS connections: accepted, refused, evicted, timed out; pauses for the memory budget.
     public let listener = ListenerStats()
     public init() {}
+
+    /// Every counter but the listener's (which `SpooledInput` adds).
+    public func metrics() -> [Metric] {
+        [
+            Metric("logbridge_syslog_received_total", .counter, help: "Syslog messages received (UDP, TCP, TLS).", received.load(ordering: .relaxed)),
+            Metric("logbridge_syslog_malformed_total", .counter,
+                   help: "Syslog messages that could not be parsed or had invalid UTF-8 (indexed with event.original).",
+                   malformed.load(ordering: .relaxed)),
+            Metric("logbridge_syslog_truncated_total", .counter, help: "Syslog messages longer than max_message_size, cut and tagged syslog_truncated.",
+                   truncated.load(ordering: .relaxed)),
+            Metric("logbridge_syslog_udp_dropped_total", .counter, help: "UDP datagrams dropped because max_buffered was used (UDP cannot be paused).",
+                   udpDropped.load(ordering: .relaxed)),
+        ]
+    }
 }

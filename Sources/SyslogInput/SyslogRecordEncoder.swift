@@ -4,6 +4,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+import Reporting
 
 /// Turns one received message into one spool record (`action\n` + `document\n`, exactly a bulk item).
 /// One per connection or datagram socket, so nothing here is shared between event loops except the
@@ -25,7 +26,7 @@ struct SyslogRecordEncoder {
     /// Appends the record for `frame` to `out`; returns whether it was malformed (parse failure, bad UTF-8).
     mutating func append(_ frame: UnsafeBufferPointer<UInt8>, truncated: Bool, origin: SyslogDocumentEncoder.Origin,
                          into out: inout [UInt8]) -> Bool {
-        let now = Self.wallMicros()
+        let now = WallClock.microseconds()
         var m = parser.parse(frame, reference: now)
         var notes: SyslogDocumentEncoder.Notes = truncated ? .truncated : []
         if m.format == .unparsed { notes.insert(.parseFailure) }
@@ -56,12 +57,6 @@ struct SyslogRecordEncoder {
             return .refused(error)
         }
         return malformed ? .malformed : .ok
-    }
-
-    @inline(__always) static func wallMicros() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
     }
 }
 

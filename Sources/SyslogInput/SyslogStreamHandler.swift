@@ -5,6 +5,7 @@ import Logging
 import Spool
 import NIOCore
 import Synchronization
+import Reporting
 
 /// One TCP or TLS connection: frames the stream, encodes each message into a spool record and hands the
 /// records to the appender at the end of each read, or as soon as they reach `connectionBudget` bytes.
@@ -49,7 +50,12 @@ final class SyslogStreamHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
+    func handlerAdded(context: ChannelHandlerContext) {
+        channel = context.channel
+        appender.bursts.register(context.channel)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { appender.bursts.unregister(context.channel) }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
@@ -110,8 +116,8 @@ final class SyslogStreamHandler: ChannelInboundHandler {
         case .malformed:
             stats.malformed.add(1, ordering: .relaxed)
             counters?.malformed.add(1, ordering: .relaxed)
-            SyslogReceiver.malformedLog.log(logger, "syslog message could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
-                                            ["peer": "\(peer)", "message_number": "\(frames)"])
+            SyslogReceiver.malformedLog.log(logger, .warning, "syslog message could not be parsed or had invalid UTF-8; indexed with the raw text in event.original",
+                                            metadata: ["peer": "\(peer)", "message_number": "\(frames)"])
         case .refused(let error):
             appender.lost(1)
             logger.error("cannot append a received message to the spool; dropped", metadata: ["peer": "\(peer)", "error": "\(error)"])

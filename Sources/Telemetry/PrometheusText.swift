@@ -1,3 +1,5 @@
+import Reporting
+
 /// The Prometheus text exposition format (version 0.0.4), written by hand: `# HELP`, `# TYPE`, then one
 /// line per sample. A family is written in one call so its samples can never be split by another family,
 /// which the format forbids.
@@ -101,5 +103,27 @@ extension String {
         var out = ""
         for c in self { if c == a { out += b } else { out.append(c) } }
         return out
+    }
+}
+
+extension PrometheusText {
+    /// The metrics of components that name their own (the inputs): one family per name, in the order first
+    /// seen, each sample labelled with its component's id (under the metric's `idLabel`) and `type`.
+    /// `declared` families are written even without samples, so dashboards see they exist.
+    public mutating func families(_ components: [(id: String, type: String, metrics: [Metric])], declared: [Metric] = []) {
+        var order: [String] = []
+        var heads: [String: Metric] = [:]
+        var samples: [String: [Sample]] = [:]
+        for d in declared where heads[d.name] == nil { order.append(d.name); heads[d.name] = d; samples[d.name] = [] }
+        for c in components {
+            for m in c.metrics {
+                if heads[m.name] == nil { order.append(m.name); heads[m.name] = m }
+                samples[m.name, default: []].append(Sample([(m.idLabel, c.id), ("type", c.type)] + m.labels, m.value))
+            }
+        }
+        for name in order {
+            let head = heads[name]!
+            family(name, head.kind == .counter ? .counter : .gauge, help: head.help, samples[name] ?? [])
+        }
     }
 }

@@ -1,15 +1,15 @@
 import Logging
-import Synchronization
+import Reporting
 
-/// Wraps a log handler so that each call site (file and line) logs at most once per `interval` seconds; the
-/// next line that gets through carries `suppressed: N`. An input fed garbage or a disk that stays full then
+/// Wraps a log handler so that each call site (file and line) logs at most once per `throttle.interval`
+/// seconds; the next line that gets through carries `suppressed=N` (`LogThrottle`'s one format). An input fed garbage or a disk that stays full then
 /// costs a line every few seconds, not thousands. Only warnings and worse are limited: those are what storms
 /// are made of, while info lines mark rare events (start, stop, reload) that must all be seen.
 public struct RateLimitedLogHandler: LogHandler {
     public var wrapped: any LogHandler
-    private let limiter: LogRateLimiter
+    private let limiter: LogThrottle
 
-    public init(wrapping handler: any LogHandler, limiter: LogRateLimiter) {
+    public init(wrapping handler: any LogHandler, limiter: LogThrottle) {
         wrapped = handler
         self.limiter = limiter
     }
@@ -36,7 +36,7 @@ public struct RateLimitedLogHandler: LogHandler {
             // Per input too: one input's storm must not hide another input's first error.
             let key = "\(file):\(line):\(wrapped[metadataKey: "input"].map { "\($0)" } ?? "")"
             guard let held = limiter.admit(key) else { return }
-            if held > 0 { metadata = (metadata ?? [:]).merging(["suppressed": "\(held)"]) { _, new in new } }
+            metadata = LogThrottle.metadata(metadata, suppressed: held)
         }
         wrapped.log(level: level, message: message, metadata: metadata, source: source, file: file,
                     function: function, line: line)
@@ -45,35 +45,9 @@ public struct RateLimitedLogHandler: LogHandler {
 
 extension Logger {
     /// This logger with every call site limited to one line per `limiter.interval`.
-    public func rateLimited(_ limiter: LogRateLimiter) -> Logger {
+    public func rateLimited(_ limiter: LogThrottle) -> Logger {
         var l = self
         l.handler = RateLimitedLogHandler(wrapping: handler, limiter: limiter)
         return l
-    }
-}
-
-/// The shared state of the rate limit: when each key last got through and how many were held back since.
-public final class LogRateLimiter: Sendable {
-    public let interval: Double
-    private let clock: @Sendable () -> Double
-    private let state = Mutex<[String: (last: Double, held: Int)]>([:])
-
-    public init(interval: Double = 5, clock: @escaping @Sendable () -> Double = Readiness.monotonicNow) {
-        self.interval = interval
-        self.clock = clock
-    }
-
-    /// Nil when the line is suppressed; otherwise how many lines for `key` were suppressed before it.
-    public func admit(_ key: String) -> Int? {
-        let now = clock()
-        return state.withLock { seen in
-            if let entry = seen[key], now - entry.last < interval {
-                seen[key] = (entry.last, entry.held + 1)
-                return nil
-            }
-            let held = seen[key]?.held ?? 0
-            seen[key] = (now, 0)
-            return held
-        }
     }
 }

@@ -27,11 +27,4 @@ public struct Readiness: Sendable, Equatable {
         }
         return Verdict(ready: true, reason: "ok")
     }
-
-    /// CLOCK_MONOTONIC seconds, the clock the output stamps its answers with.
-    public static func monotonicNow() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
 }

@@ -5,16 +5,25 @@ import ArgumentParser
 struct LogBridgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logbridge",
-        abstract: "Ship journald logs into Elasticsearch/OpenSearch as ECS documents, without losing a line.",
+        abstract: "Ship logs to Elasticsearch/OpenSearch as ECS documents, and raise alarms on them.",
+        // One paragraph per line: the argument parser wraps them to the terminal; examples stay one per line.
         discussion: """
-            Typical use on a farm node:
-              logbridge setup --config /etc/logbridge/logbridge.yaml     # once: templates and lifecycle policies
-              logbridge ship  --config /etc/logbridge/logbridge.yaml     # the service (see deploy/logbridge.service)
+            `ship` reads journald, syslog (UDP, TCP, TLS), log files and ALICE InfoLogger, and delivers every event \
+            once: each document has a deterministic _id sent with `create`, and an input's checkpoint moves only \
+            after the cluster acknowledged everything before it. `setup` installs the index templates and \
+            lifecycle policies, `dashboards` keeps the saved dashboards, `rules` checks alarm rules, `alarms` runs \
+            them, `patterns` mines log templates and `demo` makes a sample farm to try it all on.
 
-            Every event is sent with a deterministic _id and the `create` action, and an input's checkpoint
-            moves only after the cluster acknowledged everything before it: a crash or restart re-sends at most
-            what was in flight, and the cluster answers those with "already exists".
-            Configuration reference: docs/configuration.md. Field reference: docs/fields.md.
+            Examples:
+              logbridge ship --config /etc/logbridge/logbridge.yaml
+              logbridge setup --config /etc/logbridge/logbridge.yaml --dry-run
+              logbridge dashboards lint
+              logbridge rules lint /etc/logbridge/rules
+              logbridge alarms run --config /etc/logbridge/logbridge.yaml
+              logbridge patterns mine /var/log/syslog --summary
+              logbridge demo generate --hosts 8
+
+            Configuration: docs/configuration.md. Fields: docs/fields.md. Alarms: docs/alarms.md.
             """,
         version: "logbridge \(BuildInfo.version)",
         subcommands: [Ship.self, SetupCommand.self, DemoCommand.self, DashboardsCommand.self, AlarmsCommand.self, RulesCommand.self, PatternsCommand.self, ReportCommand.self, Version.self]

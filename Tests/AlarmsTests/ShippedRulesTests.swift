@@ -6,6 +6,7 @@ import TestSupport
 /// `logbridge ship --once` → osmem → `logbridge alarms run --once`, all through the real binary; the alarms
 /// raised are exactly the incidents.
 @Suite struct ShippedRulesTests {
+
     @Test func shippedRulesFireOnTheDemoFarm() throws {
         let bin = try TestPaths.logbridgeBinary()
         let osmem = try OsmemServer()
@@ -16,9 +17,9 @@ import TestSupport
         let generated = try runProcess(bin, ["demo", "generate", "--hosts", "8", "--entries", "3000", "--seed", "7", "--recent", "--incidents",
                                              "--out", dir + "/farm.export"])
         #expect(generated.status == 0)
-        // `incident RULE KEY`: one per shipped rule that reads the journal.
+        // `incident RULE KEY`: one per shipped rule that reads the journal (8: the two pattern rules' included).
         let expected = Set(generated.output.split(separator: "\n").filter { $0.hasPrefix("incident ") }.map { $0.dropFirst(9).replacingOccurrences(of: " ", with: " key=") })
-        #expect(expected.count == 6, "\(generated.output)")
+        #expect(expected.count == 8, "\(generated.output)")
         #expect(try runProcess(JournalFixture.journalRemote, ["--split-mode=none", "-o", dir + "/journal/farm.journal", dir + "/farm.export"]).status == 0)
         try """
             state_dir: \(dir)/state
@@ -28,6 +29,9 @@ import TestSupport
             """.write(toFile: dir + "/logbridge.yaml", atomically: true, encoding: .utf8)
         #expect(try runProcess(bin, ["setup", "--config", dir + "/logbridge.yaml", "--mappings", TestPaths.packageRoot + "/Mappings"]).status == 0)
         #expect(try runProcess(bin, ["ship", "--once", "--config", dir + "/logbridge.yaml"]).status == 0)
+        // The pattern rules' incidents need the shipper's pattern mining (on by default): every shipped document
+        // carries `log.pattern.id`.
+        #expect(try osmem.documents("logs-*").allSatisfy { (($0.source["log"] as? [String: Any])?["pattern"] as? [String: Any])?["id"] != nil })
         // Rules as shipped, announcing to the alarm index only (no Telegraf here).
         let rulesDir = dir + "/rules"
         try FileManager.default.createDirectory(atPath: rulesDir, withIntermediateDirectories: true)
@@ -42,7 +46,9 @@ import TestSupport
         // Exactly the injected incidents: the quiet background raises nothing (the farm used to raise 30 alarms on 8 hosts).
         let raisedKeys = Set(raised.map { line in
             let words = line.split(separator: " ", omittingEmptySubsequences: true)
-            return words.drop { !$0.hasPrefix("[") }.dropFirst().prefix(2).joined(separator: " ")
+            let ruleAndKey = words.drop { !$0.hasPrefix("[") }.dropFirst().prefix(2).joined(separator: " ")
+            // A pattern-rate key ends with the id the shipper mined; the incident list writes `<pattern>`.
+            return ruleAndKey.replacingOccurrences(of: #"/[0-9a-f]{16}$"#, with: "/<pattern>", options: .regularExpression)
         })
         #expect(raisedKeys == expected, "expected \(expected.sorted())\nraised \(raisedKeys.sorted())\n\(run.output)")
         // A second run right away has nothing due and raises nothing new.

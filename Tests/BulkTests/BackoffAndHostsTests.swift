@@ -1,5 +1,7 @@
 @testable import Bulk
 import Config
+import Reporting
+import Synchronization
 import Testing
 
 @Suite struct BackoffAndHostsTests {
@@ -36,13 +38,16 @@ import Testing
         #expect(pool.next(now: 1) == 2)
     }
 
+    /// The retry lines go through the one throttle (`LogThrottle`), one key per host.
     @Test func retryLogIsRateLimitedPerKey() {
-        var log = RateLimitedLog(interval: 5)
-        #expect(log.admit("h1", now: 0) == 0)
-        #expect(log.admit("h1", now: 1) == nil)
-        #expect(log.admit("h1", now: 2) == nil)
-        #expect(log.admit("h2", now: 2) == 0)
-        #expect(log.admit("h1", now: 6) == 2)
-        #expect(log.admit("h1", now: 12) == 0)
+        let now = Mutex<Double>(0)
+        let log = LogThrottle(seconds: 5, clock: { now.withLock { $0 } })
+        func at(_ t: Double, _ key: String) -> Int? { now.withLock { $0 = t }; return log.admit(key) }
+        #expect(at(0, "h1") == 0)
+        #expect(at(1, "h1") == nil)
+        #expect(at(2, "h1") == nil)
+        #expect(at(2, "h2") == 0)
+        #expect(at(6, "h1") == 2)
+        #expect(at(12, "h1") == 0)
     }
 }

@@ -31,6 +31,7 @@ import TestSupport
         try (0..<fileLines).map { "Nov 29 00:00:\(String(format: "%02d", $0)) flp042 app[7]: file line \($0)\n" }.joined()
             .write(toFile: dir + "/app.log", atomically: true, encoding: .utf8)
         let tcpPort = freePort()
+        let metricsPort = freePort()
         let config = dir + "/logbridge.yaml"
         try """
             state_dir: \(dir)/state
@@ -42,6 +43,7 @@ import TestSupport
               retry: {initial_backoff: 100ms, max_backoff: 1s}
             patterns:
               catalogue_interval: 1s
+            metrics: {listen: "127.0.0.1:\(metricsPort)"}
             inputs:
               - type: journald
                 id: farm
@@ -84,6 +86,14 @@ import TestSupport
         #expect(waitUntil(30) { ((try? osmem.documents("logbridge-patterns-*")) ?? []).filter { doc in
             (doc.source["logbridge"] as? [String: Any])?["input"] as? String == "relay"
         }.reduce(0) { $0 + (pattern($1.source)?["count"] as? Int ?? 0) } == syslogCount })
+        // The miner's and the catalogue's numbers are on /metrics with the input's labels; none for the file input.
+        let metrics = try runProcess("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(metricsPort)/metrics"]).stdout
+        #expect(metrics.contains("logbridge_patterns_messages_total{input=\"farm\",type=\"journald\"} \(journalCount)"), "\(metrics)")
+        #expect(metrics.contains("logbridge_patterns_messages_total{input=\"relay\",type=\"syslog\"} \(syslogCount)"))
+        #expect(metrics.contains("logbridge_patterns{input=\"farm\",type=\"journald\"} 3"))
+        #expect(metrics.contains("logbridge_patterns_catalogue_written_total{input=\"farm\",type=\"journald\"} "))
+        #expect(metrics.contains("logbridge_patterns_catalogue_failures_total{input=\"relay\",type=\"syslog\"} 0"))
+        #expect(!metrics.contains("logbridge_patterns_messages_total{input=\"app\""))
         kill(ship.processIdentifier, SIGTERM)
         #expect(waitUntil(30) { !ship.isRunning })
 

@@ -1,4 +1,5 @@
 import Logging
+import Reporting
 import Synchronization
 import Testing
 @testable import Telemetry
@@ -33,7 +34,7 @@ final class FakeClock: Sendable {
     @Test func aStormFromOneCallSiteBecomesOneLinePerIntervalWithACount() {
         let sink = Collected()
         let clock = FakeClock()
-        let limiter = LogRateLimiter(interval: 5, clock: { clock.now.withLock { $0 } })
+        let limiter = LogThrottle(seconds: 5, clock: { clock.now.withLock { $0 } })
         let logger = Logger(label: "t", factory: { _ in CollectingHandler(sink: sink) }).rateLimited(limiter)
         func diskFull(_ i: Int) { logger.error("disk full \(i)") }  // one call site
         for i in 0..<1000 { diskFull(i) }
@@ -47,7 +48,7 @@ final class FakeClock: Sendable {
 
     @Test func differentCallSitesAndInputsAreLimitedSeparatelyAndInfoPasses() {
         let sink = Collected()
-        let limiter = LogRateLimiter(interval: 5, clock: { 0 })
+        let limiter = LogThrottle(seconds: 5, clock: { 0 })
         let base = Logger(label: "t", factory: { _ in CollectingHandler(sink: sink) }).rateLimited(limiter)
         var a = base; a[metadataKey: "input"] = "a"
         var b = base; b[metadataKey: "input"] = "b"

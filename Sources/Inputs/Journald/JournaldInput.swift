@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 import Logging
 import Pipeline
+import Reporting
 import Synchronization
 
 /// Reads a journal through libsystemd's sd-journal (no `journalctl` subprocess), encodes each entry as an
@@ -103,7 +104,7 @@ public final class JournaldInput: @unchecked Sendable {
         var idKey: [UInt8] = []
         var docID: [UInt8] = []
         let flushInterval = UInt64(max(0.01, context.output.batch.flushIntervalSeconds) * 1_000_000_000)
-        var batchStarted = Self.now()
+        var batchStarted = MonotonicClock.nanoseconds()
 
         func handOver() {
             guard !builder.isEmpty else { return }
@@ -123,7 +124,7 @@ public final class JournaldInput: @unchecked Sendable {
                 let index = namer.name(microseconds: time)
                 Self.identity(ofCursor: entry.cursor, into: &idKey)
                 idKey.withUnsafeBytes { DocumentID.make($0, into: &docID) }
-                if builder.isEmpty { batchStarted = Self.now() }
+                if builder.isEmpty { batchStarted = MonotonicClock.nanoseconds() }
                 builder.append(writeAction: { BulkAction.appendCreate(index: index, id: docID, to: &$0) },
                                writeDocument: { encoder.encode(entry, eventTime: time, into: &$0) })
                 if encoder.lastWasMalformed { counters.malformed.add(1, ordering: .relaxed) }
@@ -141,7 +142,7 @@ public final class JournaldInput: @unchecked Sendable {
             let isLast = block.isLast
             channel.putEmpty(block)
             if isLast { break }
-            if !builder.isEmpty && Self.now() &- batchStarted >= flushInterval { handOver() }
+            if !builder.isEmpty && MonotonicClock.nanoseconds() &- batchStarted >= flushInterval { handOver() }
         }
         handOver()
     }
@@ -208,12 +209,6 @@ public final class JournaldInput: @unchecked Sendable {
             if b == 0x3B { fields += 1; if fields == 3 { break } }
             key.append(b)
         }
-    }
-
-    @inline(__always) static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }
 
@@ -304,5 +299,17 @@ public enum JournaldError: Error, CustomStringConvertible {
         case let .open(what, e): return "cannot open journal \(what)" + (e != 0 ? ": \(errnoText(e))" : "")
         case let .match(m, e): return "invalid journal match \"\(m)\": \(errnoText(e))"
         }
+    }
+}
+
+extension JournaldInput: Input {
+    public var type: String { "journald" }
+
+    public func metrics() -> [Metric] {
+        let last = lastReadRealtime.load(ordering: .relaxed)
+        let lag = last > 0 ? [Metric("logbridge_journald_lag_seconds", .gauge,
+                                     help: "Seconds between now and the realtime timestamp of the last journal entry read.",
+                                     max(0, Date().timeIntervalSince1970 - Double(last) / 1e6))] : []
+        return counters.metrics() + lag
     }
 }
