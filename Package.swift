@@ -65,10 +65,12 @@ let package = Package(
             "Telemetry", "Listeners", "Instrumentation", "Patterns", logging,
         ]),
         .target(name: "Demo"),
+        // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, and their renderers.
+        .target(name: "Reports", dependencies: ["Bulk", "Config", "Setup"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
         .target(name: "Patterns", swiftSettings: hotPath),
         .executableTarget(name: "logbridge", dependencies: [
-            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "Listeners", "Patterns",
+            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "Listeners", "Patterns", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.
@@ -107,6 +109,7 @@ let package = Package(
             // InputMetricsTests sets every counter of every input and reads it back from /metrics.
             "ECS", "FileInput", "InfoLoggerInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
         ]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),
 
         // Fuzz targets for the parsers that take bytes from outside (`make fuzz`; Tests/Fuzz/README.md).

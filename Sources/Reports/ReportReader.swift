@@ -1,0 +1,555 @@
+import Bulk
+import Foundation
+import Setup
+
+/// Reads one `Report` from the cluster in two `_msearch` requests, whatever the farm's size:
+/// 1. this period's and the previous period's log aggregations, the alarm events, the catalogue's candidate new
+///    patterns and the dead letters (six searches);
+/// 2. for the pattern ids found: their templates and first-seen times in the catalogue, the previous period's
+///    counts of the top messages and this period's counts of the new patterns (three searches).
+/// Per-host figures come from `terms` buckets (up to `maxHosts` hosts), never from a search per host.
+///
+/// A search that fails marks its sections `unreadable`; an index pattern that matches no index (the search
+/// answers with `_shards.total` 0) marks them `missing_index`; a period without documents marks them `empty`.
+public struct ReportReader {
+    public struct Options: Sendable {
+        public var from: Double
+        public var to: Double
+        public var top: Int = 10
+        public var maxHosts: Int = 2000
+        public var opensearchDashboardsURL: String?
+        public var kibanaURL: String?
+        public var logsIndex = "logs-*"
+        public var alarmsIndex = "logbridge-alarms-2*"
+        public var patternsIndex = "logbridge-patterns-*"
+        public var deadLetterIndex = "logbridge-dlq-*"
+        /// Alarm events this long before the period are read too, so an alarm raised earlier and still active
+        /// is seen: at least 7 days, or the period's length.
+        public var alarmLookback: Double { max(7 * 86400, to - from) }
+
+        public init(from: Double, to: Double) { self.from = from; self.to = to }
+    }
+
+    public static let errorLevels = ["emerg", "alert", "crit", "err"]
+    /// A host's error rate is "far above the farm's" at this many times the farm's rate...
+    public static let errorRateFactor = 3.0
+    /// ...with at least this many errors (a host with 2 errors in 10 documents is noise, not a finding).
+    public static let errorRateMinimum = 10
+
+    let client: ClusterClient
+    let options: Options
+
+    public init(client: ClusterClient, options: Options) {
+        self.client = client
+        self.options = options
+    }
+
+    var length: Double { options.to - options.from }
+    var previousFrom: Double { options.from - length }
+    /// The last quarter of a period is its "last part" for the silent-host rule.
+    var tailFrom: Double { options.to - length / 4 }
+    var previousTailFrom: Double { options.from - length / 4 }
+    var bucket: Int { ReportTime.bucketSeconds(forPeriod: length) }
+
+    public func read() -> Report {
+        var requests = 0
+        let links = LinkBuilder(opensearchDashboardsURL: options.opensearchDashboardsURL, kibanaURL: options.kibanaURL,
+                                from: ReportTime.format(options.from), to: ReportTime.format(options.to))
+        let first = [
+            SearchRequest(index: options.logsIndex, body: logsBody(options.from, options.to, tail: tailFrom, histogram: true)),
+            SearchRequest(index: options.logsIndex, body: logsBody(previousFrom, options.from, tail: previousTailFrom, histogram: false)),
+            SearchRequest(index: options.alarmsIndex, body: alarmsBody()),
+            SearchRequest(index: options.patternsIndex, body: newPatternCandidatesBody()),
+            SearchRequest(index: options.deadLetterIndex, body: deadLetterBody(options.from, options.to)),
+            SearchRequest(index: options.deadLetterIndex, body: deadLetterBody(previousFrom, options.from)),
+        ]
+        requests += 1
+        let answers = msearch(first)
+        let current = answers[0], previous = answers[1]
+
+        var report = Report(period: periodInfo(), volume: .failed(.unreadable, ""), errors: .failed(.unreadable, ""),
+                            hosts: .failed(.unreadable, ""), alarms: .failed(.unreadable, ""),
+                            newPatterns: .failed(.unreadable, ""), infologger: .failed(.unreadable, ""),
+                            deadLetters: .failed(.unreadable, ""), requests: 0)
+
+        // Log sections: both periods must be read for the changes to mean anything.
+        let logs = LogFigures(current: current, previous: previous, index: options.logsIndex)
+        report.volume = logs.section { volume($0, $1, links) }
+        report.hosts = logs.section { hostHealth($0, $1, links) }
+        report.infologger = logs.section(emptyNote: "no InfoLogger message in the period") { c, p in
+            let s = infologger(c, p, links)
+            return s.severities.isEmpty ? nil : s
+        }
+
+        // Round two: templates of the top messages and of the new patterns, and their counts.
+        let topIDs = logs.ok ? topMessageIDs(current.value!) : []
+        let candidates: [String] = {
+            guard case .ok(let v) = answers[3] else { return [] }
+            return buckets(v[path: "aggregations.ids"]).map(\.key)
+        }()
+        var catalogue: SearchAnswer = .missing
+        var previousMessages: SearchAnswer = .missing
+        var newCounts: SearchAnswer = .missing
+        let ids = Array(Set(topIDs + candidates)).sorted()
+        if !ids.isEmpty {
+            var second: [SearchRequest] = []
+            second.append(SearchRequest(index: options.patternsIndex, body: catalogueBody(ids)))
+            second.append(SearchRequest(index: options.logsIndex, body: idCountsBody(previousFrom, options.from, topIDs, errorsOnly: true)))
+            second.append(SearchRequest(index: options.logsIndex, body: idCountsBody(options.from, options.to, candidates, errorsOnly: false)))
+            requests += 1
+            let more = msearch(second)
+            catalogue = more[0]; previousMessages = more[1]; newCounts = more[2]
+        }
+        let patternInfo = catalogueInfo(catalogue)
+        report.errors = logs.section(emptyNote: "no error or critical message in the period") { c, p in
+            let e = errors(c, p, previousMessages, patternInfo, links)
+            return e.total.count == 0 && e.total.previous == 0 ? nil : e
+        }
+        if logs.ok, case .unreadable(let why) = previousMessages {
+            report.errors.note = "previous counts of the top messages could not be read: \(why)"
+        }
+
+        report.alarms = alarmSection(answers[2], links)
+        report.newPatterns = newPatternSection(answers[3], catalogue, newCounts, patternInfo, links)
+        report.deadLetters = deadLetterSection(answers[4], answers[5], links)
+        report.requests = requests
+        return report
+    }
+
+    func periodInfo() -> PeriodInfo {
+        let start = (options.from / Double(bucket)).rounded(.down) * Double(bucket)
+        let buckets = stride(from: start, to: options.to, by: Double(bucket)).map(ReportTime.format)
+        return PeriodInfo(from: ReportTime.format(options.from), to: ReportTime.format(options.to),
+                          previousFrom: ReportTime.format(previousFrom), previousTo: ReportTime.format(options.from),
+                          tailFrom: ReportTime.format(tailFrom), generatedAt: ReportTime.format(Date().timeIntervalSince1970),
+                          bucketSeconds: bucket, buckets: buckets)
+    }
+
+    // MARK: - Requests
+
+    struct SearchRequest {
+        var index: String
+        var body: [String: Any]
+    }
+
+    enum SearchAnswer {
+        case ok(JSONValue)
+        /// No index matches the pattern.
+        case missing
+        case unreadable(String)
+
+        var value: JSONValue? { if case .ok(let v) = self { return v } else { return nil } }
+    }
+
+    /// One `_msearch`: a failure of the whole request (cluster down) is every search's failure.
+    func msearch(_ searches: [SearchRequest]) -> [SearchAnswer] {
+        var body = ""
+        for s in searches {
+            let header: [String: Any] = ["index": s.index, "ignore_unavailable": true, "allow_no_indices": true]
+            body += Self.json(header) + "\n" + Self.json(s.body) + "\n"
+        }
+        let response: HTTPResponse
+        do {
+            response = try client.request("POST", "/_msearch", body: Array(body.utf8), contentType: "application/x-ndjson")
+        } catch {
+            return searches.map { _ in .unreadable("the cluster did not answer: \(error)") }
+        }
+        guard response.isSuccess else {
+            let why = "_msearch answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+            return searches.map { _ in .unreadable(why) }
+        }
+        guard let parsed = try? JSONValue(parsing: response.body), let list = parsed["responses"]?.arrayValue,
+              list.count == searches.count else {
+            return searches.map { _ in .unreadable("_msearch answer could not be read") }
+        }
+        return list.map { answer in
+            if let error = answer["error"] {
+                let reason = error[path: "root_cause"]?.arrayValue?.first?["reason"]?.stringValue ?? error["reason"]?.stringValue
+                    ?? error.stringValue ?? "error"
+                return .unreadable("search failed: \(reason)")
+            }
+            if answer[path: "_shards.total"]?.intValue == 0 { return .missing }
+            return .ok(answer)
+        }
+    }
+
+    static func json(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func range(_ from: Double, _ to: Double, field: String = "@timestamp") -> [String: Any] {
+        ["range": [field: ["gte": ReportTime.format(from), "lt": ReportTime.format(to)]]]
+    }
+
+    static var errorFilter: [String: Any] { ["terms": ["log.level": errorLevels]] }
+
+    /// Services: `systemd.unit` where a document has one, else `process.name`, else `log.syslog.appname` —
+    /// three disjoint filters, so each error counts once.
+    static var serviceAggs: [String: Any] {
+        func missing(_ fields: [String]) -> [[String: Any]] { fields.map { ["exists": ["field": $0]] } }
+        return [
+            "svc_unit": ["filter": ["exists": ["field": "systemd.unit"]],
+                         "aggs": ["k": ["terms": ["field": "systemd.unit", "size": 500]]]],
+            "svc_process": ["filter": ["bool": ["must": [["exists": ["field": "process.name"]]], "must_not": missing(["systemd.unit"])]],
+                            "aggs": ["k": ["terms": ["field": "process.name", "size": 500]]]],
+            "svc_app": ["filter": ["bool": ["must": [["exists": ["field": "log.syslog.appname"]]],
+                                            "must_not": missing(["systemd.unit", "process.name"])]],
+                        "aggs": ["k": ["terms": ["field": "log.syslog.appname", "size": 500]]]],
+        ]
+    }
+
+    func logsBody(_ from: Double, _ to: Double, tail: Double, histogram: Bool) -> [String: Any] {
+        let hosts = options.maxHosts
+        var errorAggs: [String: Any] = [
+            "levels": ["terms": ["field": "log.level", "size": 10]],
+            "hosts": ["terms": ["field": "host.name", "size": hosts]],
+            "messages": ["terms": ["field": "log.pattern.id", "size": options.top]],
+        ]
+        errorAggs.merge(Self.serviceAggs) { a, _ in a }
+        var aggs: [String: Any] = [
+            "datasets": ["terms": ["field": "event.dataset", "size": 200]],
+            "hosts": ["terms": ["field": "host.name", "size": hosts],
+                      "aggs": ["errors": ["filter": Self.errorFilter],
+                               "tail": ["filter": range(tail, to)],
+                               "last": ["max": ["field": "@timestamp"]]]],
+            "errors": ["filter": Self.errorFilter, "aggs": errorAggs],
+            "infologger": ["filter": ["exists": ["field": "infologger.severity"]],
+                           "aggs": ["severities": ["terms": ["field": "infologger.severity", "size": 10]],
+                                    "detectors": ["terms": ["field": "infologger.detector", "size": 200],
+                                                  "aggs": ["severities": ["terms": ["field": "infologger.severity", "size": 10]]]]]],
+        ]
+        if histogram {
+            let bounds: [String: Any] = ["min": ReportTime.format(from), "max": ReportTime.format(to - 0.001)]
+            let histogram: [String: Any] = ["field": "@timestamp", "fixed_interval": "\(bucket)s", "min_doc_count": 0,
+                                            "extended_bounds": bounds]
+            aggs["datasets"] = ["terms": ["field": "event.dataset", "size": 200],
+                                "aggs": ["time": ["date_histogram": histogram]]]
+            var withHeat = errorAggs
+            withHeat["hosts"] = ["terms": ["field": "host.name", "size": hosts], "aggs": ["time": ["date_histogram": histogram]]]
+            aggs["errors"] = ["filter": Self.errorFilter, "aggs": withHeat]
+        }
+        return ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": [range(from, to)]]], "aggs": aggs]
+    }
+
+    func alarmsBody() -> [String: Any] {
+        ["size": 10000, "sort": [["@timestamp": ["order": "asc"]]],
+         "query": ["bool": ["filter": [range(options.from - options.alarmLookback, options.to)]]],
+         "_source": ["@timestamp", "rule.name", "alarm.key", "alarm.state", "alarm.severity", "alarm.raised_at", "alarm.notification"]]
+    }
+
+    func newPatternCandidatesBody() -> [String: Any] {
+        ["size": 0, "query": ["bool": ["filter": [range(options.from, options.to, field: "log.pattern.first_seen")]]],
+         "aggs": ["ids": ["terms": ["field": "log.pattern.id", "size": 500]]]]
+    }
+
+    func catalogueBody(_ ids: [String]) -> [String: Any] {
+        ["size": 10000, "query": ["bool": ["filter": [["terms": ["log.pattern.id": ids]]]]],
+         "_source": ["@timestamp", "log.pattern.id", "log.pattern.template", "log.pattern.first_seen", "host.name"]]
+    }
+
+    func idCountsBody(_ from: Double, _ to: Double, _ ids: [String], errorsOnly: Bool) -> [String: Any] {
+        var filters: [[String: Any]] = [range(from, to), ["terms": ["log.pattern.id": ids]]]
+        if errorsOnly { filters.append(Self.errorFilter) }
+        return ["size": 0, "query": ["bool": ["filter": filters]],
+                "aggs": ["ids": ["terms": ["field": "log.pattern.id", "size": max(1, ids.count)]]]]
+    }
+
+    func deadLetterBody(_ from: Double, _ to: Double) -> [String: Any] {
+        ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": [range(from, to)]]],
+         "aggs": ["inputs": ["terms": ["field": "logbridge.input", "size": 100]],
+                  "types": ["terms": ["field": "error.type", "size": 100]]]]
+    }
+
+    // MARK: - Reading answers
+
+    struct Bucket {
+        var key: String
+        var count: Int
+        var node: JSONValue
+    }
+
+    func buckets(_ agg: JSONValue?) -> [Bucket] {
+        (agg?["buckets"]?.arrayValue ?? []).map { b in
+            let key = b["key"]?.stringValue ?? b["key"]?.intValue.map(String.init) ?? "\(b["key"] ?? .null)"
+            return Bucket(key: key, count: b["doc_count"]?.intValue ?? 0, node: b)
+        }
+    }
+
+    func counts(_ agg: JSONValue?) -> [String: Int] {
+        Dictionary(buckets(agg).map { ($0.key, $0.count) }, uniquingKeysWith: +)
+    }
+
+    func total(_ v: JSONValue) -> Int { v[path: "hits.total.value"]?.intValue ?? v[path: "hits.total"]?.intValue ?? 0 }
+
+    /// Items for every key of either period, most first, ties by key.
+    func items(_ current: [String: Int], _ previous: [String: Int], link: (String) -> DashboardLink?) -> [Item] {
+        Set(current.keys).union(previous.keys)
+            .map { Item(key: $0, count: current[$0] ?? 0, previous: previous[$0] ?? 0, link: link($0)) }
+            .sorted(by: Self.order)
+    }
+
+    static func order(_ a: Item, _ b: Item) -> Bool { a.count != b.count ? a.count > b.count : a.key < b.key }
+
+    /// Documents per bucket of `PeriodInfo.buckets`, zero where the cluster sent no bucket.
+    func series(_ agg: JSONValue?) -> [Int] {
+        let starts = periodInfo().buckets
+        var byKey: [String: Int] = [:]
+        for b in agg?["buckets"]?.arrayValue ?? [] {
+            if let ms = b["key"]?.intValue { byKey[ReportTime.format(Double(ms) / 1000)] = b["doc_count"]?.intValue ?? 0 }
+        }
+        return starts.map { byKey[$0] ?? 0 }
+    }
+
+    func volume(_ c: JSONValue, _ p: JSONValue, _ links: LinkBuilder) -> Volume? {
+        if total(c) == 0 && total(p) == 0 { return nil }
+        let datasets = items(counts(c[path: "aggregations.datasets"]), counts(p[path: "aggregations.datasets"])) {
+            links.link(.farmOverview, LinkBuilder.term("event.dataset", $0))
+        }
+        let hosts = items(counts(c[path: "aggregations.hosts"]), counts(p[path: "aggregations.hosts"])) {
+            links.link(.hostDrilldown, LinkBuilder.term("host.name", $0))
+        }
+        let overTime = buckets(c[path: "aggregations.datasets"]).map { Series(key: $0.key, counts: series($0.node["time"])) }
+            .sorted { $0.key < $1.key }
+        return Volume(total: Item(key: "all", count: total(c), previous: total(p), link: links.link(.farmOverview, "*")),
+                      datasets: datasets, hosts: hosts, overTime: overTime)
+    }
+
+    func topMessageIDs(_ c: JSONValue) -> [String] {
+        buckets(c[path: "aggregations.errors.messages"]).prefix(options.top).map(\.key)
+    }
+
+    struct PatternInfo {
+        var template: String
+        var firstSeen: String
+        var hosts: Set<String>
+        var lastWrite: String
+    }
+
+    /// Per pattern id farm-wide: the earliest first-seen over hosts and the latest-written template.
+    func catalogueInfo(_ answer: SearchAnswer) -> [String: PatternInfo] {
+        guard case .ok(let v) = answer else { return [:] }
+        var out: [String: PatternInfo] = [:]
+        for hit in v[path: "hits.hits"]?.arrayValue ?? [] {
+            guard let s = hit["_source"], let id = s[path: "log.pattern.id"]?.stringValue ?? s["log.pattern.id"]?.stringValue else { continue }
+            let template = s[path: "log.pattern.template"]?.stringValue ?? ""
+            let first = s[path: "log.pattern.first_seen"]?.stringValue ?? ""
+            let written = s["@timestamp"]?.stringValue ?? ""
+            let host = s[path: "host.name"]?.stringValue ?? ""
+            var info = out[id] ?? PatternInfo(template: template, firstSeen: first, hosts: [], lastWrite: written)
+            if !first.isEmpty && (info.firstSeen.isEmpty || first < info.firstSeen) { info.firstSeen = first }
+            if written >= info.lastWrite { info.lastWrite = written; info.template = template }
+            if !host.isEmpty { info.hosts.insert(host) }
+            out[id] = info
+        }
+        return out
+    }
+
+    func errors(_ c: JSONValue, _ p: JSONValue, _ previousMessages: SearchAnswer, _ patterns: [String: PatternInfo],
+                _ links: LinkBuilder) -> Errors {
+        let ce = c[path: "aggregations.errors"], pe = p[path: "aggregations.errors"]
+        let total = Item(key: "errors", count: ce?["doc_count"]?.intValue ?? 0, previous: pe?["doc_count"]?.intValue ?? 0,
+                         link: links.link(.farmOverview, LinkBuilder.errorLevels))
+        let levels = items(counts(ce?["levels"]), counts(pe?["levels"])) {
+            links.link(.farmOverview, LinkBuilder.term("log.level", $0))
+        }
+        let hostsAll = items(counts(ce?["hosts"]), counts(pe?["hosts"])) {
+            links.link(.hostDrilldown, LinkBuilder.term("host.name", $0) + " and " + LinkBuilder.errorLevels)
+        }
+        var services: [Service] = []
+        for (agg, field) in [("svc_unit", "systemd.unit"), ("svc_process", "process.name"), ("svc_app", "log.syslog.appname")] {
+            let list = items(counts(ce?[agg]?["k"]), counts(pe?[agg]?["k"])) {
+                links.link(.farmOverview, LinkBuilder.term(field, $0) + " and " + LinkBuilder.errorLevels)
+            }
+            services += list.map { Service(field: field, item: $0) }
+        }
+        services.sort { Self.order($0.item, $1.item) || ($0.item == $1.item && $0.field < $1.field) }
+        let previousIDs = counts(previousMessages.value?[path: "aggregations.ids"])
+        let messages = buckets(ce?["messages"]).prefix(options.top).map { b in
+            Message(item: Item(key: b.key, count: b.count, previous: previousIDs[b.key] ?? 0,
+                               link: links.link(.patterns, LinkBuilder.term("log.pattern.id", b.key) + " and " + LinkBuilder.errorLevels)),
+                    template: patterns[b.key]?.template)
+        }.sorted { Self.order($0.item, $1.item) }
+        let heat = buckets(ce?["hosts"]).map { Series(key: $0.key, counts: series($0.node["time"])) }
+        return Errors(total: total, levels: levels, topHosts: Array(hostsAll.filter { $0.count > 0 }.prefix(options.top)),
+                      topServices: Array(services.filter { $0.item.count > 0 }.prefix(options.top)),
+                      topMessages: messages, perHostOverTime: heat)
+    }
+
+    func hostHealth(_ c: JSONValue, _ p: JSONValue, _ links: LinkBuilder) -> HostHealth? {
+        let cur = buckets(c[path: "aggregations.hosts"]), prev = buckets(p[path: "aggregations.hosts"])
+        if cur.isEmpty && prev.isEmpty { return nil }
+        let curBy = Dictionary(cur.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let prevBy = Dictionary(prev.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        func tail(_ b: Bucket?) -> Int { b?.node["tail"]?["doc_count"]?.intValue ?? 0 }
+        func last(_ b: Bucket?) -> String? {
+            // The max's numeric value (epoch milliseconds): `value_as_string`'s precision follows the field's type.
+            switch b?.node["last"]?["value"] {
+            case .int(let ms)?: return ReportTime.format(Double(ms) / 1000)
+            case .double(let ms)?: return ReportTime.format(ms / 1000)
+            default: return nil
+            }
+        }
+        func host(_ name: String) -> SilentHost {
+            SilentHost(host: name, previous: prevBy[name]?.count ?? 0, count: curBy[name]?.count ?? 0, lastSeen: last(curBy[name]),
+                       link: links.link(.hostDrilldown, LinkBuilder.term("host.name", name)))
+        }
+        let silent = prev.filter { $0.count > 0 && tail(curBy[$0.key]) == 0 }.map { host($0.key) }.sorted { $0.host < $1.host }
+        let back = cur.filter { tail($0) > 0 && tail(prevBy[$0.key]) == 0 }.map { host($0.key) }.sorted { $0.host < $1.host }
+        let documents = cur.reduce(0) { $0 + $1.count }
+        let errors = cur.reduce(0) { $0 + ($1.node["errors"]?["doc_count"]?.intValue ?? 0) }
+        let farmRate = documents == 0 ? 0 : Double(errors) / Double(documents)
+        let outliers: [ErrorRateHost] = cur.compactMap { b in
+            let e = b.node["errors"]?["doc_count"]?.intValue ?? 0
+            guard e >= Self.errorRateMinimum, b.count > 0 else { return nil }
+            let rate = Double(e) / Double(b.count)
+            guard farmRate > 0, rate >= Self.errorRateFactor * farmRate else { return nil }
+            return ErrorRateHost(host: b.key, documents: b.count, errors: e, rate: Self.round4(rate), farmRate: Self.round4(farmRate),
+                                 ratio: (rate / farmRate * 100).rounded() / 100,
+                                 link: links.link(.hostDrilldown, LinkBuilder.term("host.name", b.key) + " and " + LinkBuilder.errorLevels))
+        }.sorted { $0.ratio != $1.ratio ? $0.ratio > $1.ratio : $0.host < $1.host }
+        let rules = [
+            "silent: documents in the previous period, none in the last quarter of this one (from \(ReportTime.format(tailFrom)))",
+            "came back: none in the last quarter of the previous period, documents in the last quarter of this one",
+            "error rate: at least \(Self.errorRateMinimum) errors and an error rate (emerg..err / all documents) at least "
+                + "\(Int(Self.errorRateFactor))x the farm's",
+        ]
+        return HostHealth(silent: silent, cameBack: back, errorRate: outliers, rules: rules)
+    }
+
+    static func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
+
+    func infologger(_ c: JSONValue, _ p: JSONValue, _ links: LinkBuilder) -> InfoLoggerSummary {
+        let ci = c[path: "aggregations.infologger"], pi = p[path: "aggregations.infologger"]
+        let severities = items(counts(ci?["severities"]), counts(pi?["severities"])) {
+            links.link(.infologger, LinkBuilder.term("infologger.severity", $0))
+        }
+        let cd = buckets(ci?["detectors"])
+        let detectors = items(counts(ci?["detectors"]), counts(pi?["detectors"])) {
+            links.link(.infologger, LinkBuilder.term("infologger.detector", $0))
+        }.map { item in
+            Detector(item: item, severities: counts(cd.first { $0.key == item.key }?.node["severities"]))
+        }
+        return InfoLoggerSummary(severities: severities, detectors: detectors)
+    }
+
+    func alarmSection(_ answer: SearchAnswer, _ links: LinkBuilder) -> Section<AlarmSummary> {
+        switch answer {
+        case .missing:
+            return .failed(.missingIndex, "no alarm index (\(options.alarmsIndex)): `logbridge alarms` has never written an alarm to this cluster")
+        case .unreadable(let why):
+            return .failed(.unreadable, "alarms could not be read: \(why)")
+        case .ok(let v):
+            let summary = alarms(v, links)
+            if summary.episodes.isEmpty { return Section(status: .empty, note: "no alarm raised, active or cleared in the period", data: summary) }
+            return Section(status: .ok, data: summary)
+        }
+    }
+
+    func alarms(_ v: JSONValue, _ links: LinkBuilder) -> AlarmSummary {
+        struct Episode { var rule = "", key = "", severity = "", raised = 0.0, cleared: Double?, renotifications = 0 }
+        var episodes: [String: Episode] = [:]
+        for hit in v[path: "hits.hits"]?.arrayValue ?? [] {
+            guard let s = hit["_source"], let at = s["@timestamp"]?.stringValue.flatMap(ReportTime.parse),
+                  let raisedText = s[path: "alarm.raised_at"]?.stringValue, let raised = ReportTime.parse(raisedText) else { continue }
+            let rule = s[path: "rule.name"]?.stringValue ?? "?"
+            let key = s[path: "alarm.key"]?.stringValue ?? ""
+            let id = rule + "\u{0}" + key + "\u{0}" + raisedText
+            var e = episodes[id] ?? Episode(rule: rule, key: key, severity: s[path: "alarm.severity"]?.stringValue ?? "", raised: raised)
+            if s[path: "alarm.state"]?.stringValue == "cleared" {
+                if at < options.to { e.cleared = at }
+            } else if (s[path: "alarm.notification"]?.intValue ?? 1) >= 2, at >= options.from, at < options.to {
+                e.renotifications += 1
+            }
+            episodes[id] = e
+        }
+        let from = options.from, to = options.to
+        let list: [AlarmEpisode] = episodes.values.compactMap { e in
+            if e.raised >= to { return nil }
+            if let c = e.cleared, c < from { return nil }
+            let clearedIn = e.cleared.map { $0 >= from && $0 < to } ?? false
+            return AlarmEpisode(rule: e.rule, key: e.key, severity: e.severity, raisedAt: ReportTime.format(e.raised),
+                                clearedAt: e.cleared.map(ReportTime.format), raisedInPeriod: e.raised >= from,
+                                clearedInPeriod: clearedIn, activeAtEnd: e.cleared == nil,
+                                durationSeconds: (e.cleared ?? to) - e.raised,
+                                timeToClearSeconds: clearedIn ? e.cleared! - e.raised : nil,
+                                renotifications: e.renotifications,
+                                link: links.link(.alarms, LinkBuilder.term("rule.name", e.rule) + " and " + LinkBuilder.term("alarm.key", e.key)))
+        }.sorted { ($0.rule, $0.key, $0.raisedAt) < ($1.rule, $1.key, $1.raisedAt) }
+        let rules = Dictionary(grouping: list, by: \.rule).map { rule, eps in
+            AlarmRuleSummary(rule: rule, raised: eps.filter(\.raisedInPeriod).count, cleared: eps.filter(\.clearedInPeriod).count,
+                             activeAtEnd: eps.filter(\.activeAtEnd).count, renotifications: eps.reduce(0) { $0 + $1.renotifications },
+                             link: links.link(.alarms, LinkBuilder.term("rule.name", rule)))
+        }.sorted { $0.rule < $1.rule }
+        return AlarmSummary(rules: rules, episodes: list)
+    }
+
+    func newPatternSection(_ candidates: SearchAnswer, _ catalogue: SearchAnswer, _ counts: SearchAnswer,
+                           _ info: [String: PatternInfo], _ links: LinkBuilder) -> Section<[NewPattern]> {
+        switch candidates {
+        case .missing:
+            return .failed(.missingIndex, "no pattern catalogue (\(options.patternsIndex)): no shipper has written one (patterns off?)")
+        case .unreadable(let why):
+            return .failed(.unreadable, "the pattern catalogue could not be read: \(why)")
+        case .ok: break
+        }
+        if case .unreadable(let why) = catalogue { return .failed(.unreadable, "the pattern catalogue could not be read: \(why)") }
+        let periodCounts = self.counts(counts.value?[path: "aggregations.ids"])
+        // New farm-wide: the earliest first-seen over every host is inside the period.
+        let list = info.compactMap { id, p -> NewPattern? in
+            guard ReportTime.parse(p.firstSeen).map({ $0 >= options.from && $0 < options.to }) ?? false else { return nil }
+            return NewPattern(id: id, template: p.template, firstSeen: ReportTime.format(ReportTime.parse(p.firstSeen)!),
+                              hosts: p.hosts.count, count: periodCounts[id] ?? 0,
+                              link: links.link(.patterns, LinkBuilder.term("log.pattern.id", id)))
+        }.sorted { ($0.firstSeen, $0.id) < ($1.firstSeen, $1.id) }
+        if list.isEmpty { return Section(status: .empty, note: "no pattern seen for the first time in the period", data: []) }
+        return Section(status: .ok, data: list)
+    }
+
+    func deadLetterSection(_ current: SearchAnswer, _ previous: SearchAnswer, _ links: LinkBuilder) -> Section<DeadLetters> {
+        switch (current, previous) {
+        case (.unreadable(let why), _), (_, .unreadable(let why)):
+            return .failed(.unreadable, "dead letters could not be read: \(why)")
+        case (.missing, _):
+            return .failed(.missingIndex, "no dead-letter index (\(options.deadLetterIndex)): nothing was ever dead-lettered to this cluster")
+        case (.ok(let c), _):
+            let p = previous.value
+            let d = DeadLetters(
+                total: Item(key: "dead_letters", count: total(c), previous: p.map(total) ?? 0,
+                            link: links.link(.shipperHealth, "*")),
+                inputs: items(counts(c[path: "aggregations.inputs"]), counts(p?[path: "aggregations.inputs"])) {
+                    links.link(.shipperHealth, LinkBuilder.term("logbridge.input", $0))
+                },
+                errorTypes: items(counts(c[path: "aggregations.types"]), counts(p?[path: "aggregations.types"])) {
+                    links.link(.shipperHealth, LinkBuilder.term("error.type", $0))
+                })
+            if d.total.count == 0 { return Section(status: .empty, note: "no document dead-lettered in the period", data: d) }
+            return Section(status: .ok, data: d)
+        }
+    }
+}
+
+/// This period's and the previous period's log searches, judged together.
+struct LogFigures {
+    let current: ReportReader.SearchAnswer
+    let previous: ReportReader.SearchAnswer
+    let index: String
+
+    var ok: Bool { current.value != nil && previous.value != nil }
+
+    /// `make` returns nil for "nothing in the period".
+    func section<T: Sendable & Codable & Equatable>(emptyNote: String = "no document in the period or the previous one",
+                    _ make: (JSONValue, JSONValue) -> T?) -> Section<T> {
+        switch (current, previous) {
+        case (.unreadable(let why), _), (_, .unreadable(let why)):
+            return .failed(.unreadable, "\(index) could not be read: \(why)")
+        case (.missing, _):
+            return .failed(.missingIndex, "no log index matches \(index): nothing was shipped to this cluster yet")
+        case (.ok(let c), let p):
+            // The previous period may predate the first index: an empty answer stands for it.
+            let prev = p.value ?? JSONValue.object([:])
+            guard let data = make(c, prev) else { return Section(status: .empty, note: emptyNote) }
+            return Section(status: .ok, data: data)
+        }
+    }
+}

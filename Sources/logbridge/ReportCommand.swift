@@ -1,0 +1,113 @@
+import ArgumentParser
+import Bulk
+import Config
+import Foundation
+import Reports
+
+/// `logbridge report`: one period's report, read from the cluster of the configuration, written as JSON,
+/// Markdown and/or HTML files.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a report of a period: volume, errors, silent hosts, alarms, new patterns, InfoLogger, dead letters.",
+        discussion: """
+            Every figure is compared with the previous period of equal length. The report costs the cluster two \
+            _msearch requests. A section the cluster could not answer is marked in the report, and the command \
+            then exits with status 2 after writing it. Reference: docs/reports.md. Examples:
+              logbridge report --last 8h --format html --format md --out /var/tmp/shift
+              logbridge report --from 2026-12-01T06:00:00Z --to 2026-12-01T14:00:00Z --format json --out day.json
+            """)
+
+    @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
+    var config: String = "/etc/logbridge/logbridge.yaml"
+    @Option(help: "Start of the period (RFC 3339, e.g. 2026-12-01T06:00:00Z); with --to.") var from: String?
+    @Option(help: "End of the period, excluded (RFC 3339); with --from.") var to: String?
+    @Option(help: "The period ending now (e.g. 30m, 8h, 7d); instead of --from/--to.") var last: String?
+    @Option(help: "json, md or html; repeat or separate with commas for several.") var format: [String] = ["html"]
+    @Option(help: "Where to write: a file (name ending in .json/.md/.html, one format) or a stem the extensions are added to.")
+    var out: String?
+    @Option(help: "Length of the top lists (hosts, services, messages).") var top: Int = 10
+    @Option(help: "OpenSearch Dashboards base URL for the links, e.g. https://dashboards.example.org") var dashboardsURL: String?
+    @Option(help: "Kibana base URL for the links, e.g. https://kibana.example.org") var kibanaURL: String?
+
+    enum Format: String, CaseIterable { case json, md, html }
+
+    func validate() throws {
+        _ = try formats()
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+    }
+
+    func formats() throws -> [Format] {
+        var list: [Format] = []
+        for part in format.flatMap({ $0.split(separator: ",") }) {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let f = Format(rawValue: name == "markdown" ? "md" : name) else {
+                throw ValidationError("--format: expected json, md or html, got \(name)")
+            }
+            if !list.contains(f) { list.append(f) }
+        }
+        if list.isEmpty { throw ValidationError("--format: at least one of json, md, html") }
+        return list
+    }
+
+    func period(now: Double) throws -> (Double, Double) {
+        switch (from, to, last) {
+        case (nil, nil, let last?):
+            guard let span = ReportTime.span(last) else { throw ValidationError("--last: expected e.g. 30m, 8h or 7d, got \(last)") }
+            return (now - span, now)
+        case (let f?, let t?, nil):
+            guard let a = ReportTime.parse(f) else { throw ValidationError("--from: expected an RFC 3339 time like 2026-12-01T06:00:00Z, got \(f)") }
+            guard let b = ReportTime.parse(t) else { throw ValidationError("--to: expected an RFC 3339 time like 2026-12-01T14:00:00Z, got \(t)") }
+            guard b > a else { throw ValidationError("--to must be after --from") }
+            return (a, b)
+        case (nil, nil, nil):
+            throw ValidationError("give the period: --last 8h, or --from and --to")
+        default:
+            throw ValidationError("give either --last, or both --from and --to")
+        }
+    }
+
+    /// File per format: `--out x.html` is that file (one format); otherwise `--out` is a stem.
+    func paths(_ formats: [Format], start: Double) throws -> [(Format, String)] {
+        let stem: String
+        if let out, let ext = Format(rawValue: (out as NSString).pathExtension.lowercased()) {
+            guard formats == [ext] else {
+                throw ValidationError("--out \(out) names a .\(ext.rawValue) file, but --format asks for \(formats.map(\.rawValue).joined(separator: ",")); give a stem instead")
+            }
+            return [(ext, out)]
+        } else if let out {
+            stem = out
+        } else {
+            stem = "logbridge-report-" + ReportTime.format(start).prefix(16).replacingOccurrences(of: ":", with: "")
+        }
+        return formats.map { ($0, "\(stem).\($0.rawValue)") }
+    }
+
+    func run() throws {
+        let formats = try formats()
+        let (start, end) = try period(now: Date().timeIntervalSince1970)
+        let files = try paths(formats, start: start)
+        let cfg = try loadConfig(config, purpose: .clusterOnly)
+        var options = ReportReader.Options(from: start, to: end)
+        options.top = top
+        options.opensearchDashboardsURL = dashboardsURL
+        options.kibanaURL = kibanaURL
+        let report = ReportReader(client: ClusterClient(settings: cfg.output), options: options).read()
+        for (format, path) in files {
+            let text: String
+            switch format {
+            case .json: text = try ReportJSON.render(report)
+            case .md: text = ReportMarkdown.render(report)
+            case .html: text = ReportHTML.render(report)
+            }
+            do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                throw ValidationFailure("cannot write \(path): \(error.localizedDescription)")
+            }
+            print("wrote \(path)")
+        }
+        for s in report.sectionStatuses where s.status != .ok {
+            FileHandle.standardError.write(Data("report: \(s.name): \(s.status.rawValue)\(s.note.map { ": " + $0 } ?? "")\n".utf8))
+        }
+        if !report.unreadableSections.isEmpty { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Reports
+import TestSupport
+import Testing
+
+/// `logbridge report` as an operator runs it: the built binary, a configuration file, files written.
+@Suite(.serialized) struct ReportCommandTests {
+    @discardableResult
+    func logbridge(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func config(_ dir: String, url: String) throws -> String {
+        let path = dir + "/logbridge.yaml"
+        try "output:\n  hosts: [\"\(url)\"]\n  compression: none\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func writesEveryFormatWithTheLibrarysFigures() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        try cluster.loadFarm()
+        let dir = try temporaryDirectory("lb-report")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cfg = try config(dir, url: cluster.server.url)
+
+        let run = try logbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "json,md",
+                                 "--format", "html", "--out", dir + "/shift", "--dashboards-url", "https://osd.example.org"])
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout == "wrote \(dir)/shift.json\nwrote \(dir)/shift.md\nwrote \(dir)/shift.html\n")
+        var fromFile = try ReportJSON.parse(String(contentsOfFile: dir + "/shift.json", encoding: .utf8))
+        let expected = cluster.report(osd: "https://osd.example.org")
+        fromFile.period.generatedAt = expected.period.generatedAt
+        #expect(fromFile == expected)
+        let md = try String(contentsOfFile: dir + "/shift.md", encoding: .utf8)
+        #expect(md.hasPrefix("# LogBridge report 2026-12-01T08:00:00.000Z → 2026-12-01T16:00:00.000Z"))
+        #expect(md.contains("[OpenSearch Dashboards](https://osd.example.org/app/dashboards#/view/"))
+        let html = try String(contentsOfFile: dir + "/shift.html", encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>") && html.hasSuffix("</html>\n"))
+
+        // A single file named by its extension.
+        let one = try logbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "md", "--out", dir + "/night.md"])
+        #expect(one.status == 0 && one.stdout == "wrote \(dir)/night.md\n")
+        // --last reads the period ending now: the farm is in 2026-12-01, so an hour ago nothing was logged.
+        let last = try logbridge(["report", "--config", cfg, "--last", "1h", "--format", "json", "--out", dir + "/last"])
+        #expect(last.status == 0, "\(last.stderr)")
+        let recent = try ReportJSON.parse(String(contentsOfFile: dir + "/last.json", encoding: .utf8))
+        #expect(recent.volume.status == .empty)
+        #expect(last.stderr.contains("report: volume: empty: "))
+        let length = ReportTime.parse(recent.period.to)! - ReportTime.parse(recent.period.from)!
+        #expect(abs(length - 3600) < 0.01)
+    }
+
+    @Test func aDownClusterIsReportedAndExitsTwo() throws {
+        let dir = try temporaryDirectory("lb-report-down")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cfg = try config(dir, url: "http://127.0.0.1:\(freePort())")
+        let run = try logbridge(["report", "--config", cfg, "--last", "8h", "--format", "md", "--out", dir + "/r"])
+        #expect(run.status == 2)
+        #expect(run.stdout == "wrote \(dir)/r.md\n")
+        #expect(run.stderr.contains("report: alarms: unreadable: alarms could not be read: the cluster did not answer"))
+        #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Stack"))
+        let md = try String(contentsOfFile: dir + "/r.md", encoding: .utf8)
+        #expect(md.contains("**Could not be read:**"))
+    }
+
+    @Test func wrongPeriodsAndFormatsAreRefusedWithAMessage() throws {
+        let cases: [([String], String)] = [
+            (["--from", "2026-12-01T08:00:00Z"], "give either --last, or both --from and --to"),
+            (["--from", "yesterday", "--to", "2026-12-01T08:00:00Z"], "--from: expected an RFC 3339 time"),
+            (["--from", "2026-12-01T08:00:00Z", "--to", "2026-12-01T07:00:00Z"], "--to must be after --from"),
+            (["--last", "8x"], "--last: expected e.g. 30m, 8h or 7d"),
+            (["--last", "8h", "--format", "pdf"], "--format: expected json, md or html, got pdf"),
+            (["--last", "8h", "--format", "json,md", "--out", "x.md"], "names a .md file"),
+            ([], "give the period"),
+        ]
+        for (args, message) in cases {
+            let run = try logbridge(["report", "--config", "/nonexistent/logbridge.yaml"] + args)
+            #expect(run.status == 64, "\(args): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(args): \(run.stderr)")
+        }
+    }
+}
