@@ -174,4 +174,7 @@ else
   echo "     logbridge dashboards import --url http://localhost:5601"
   echo "   or Stack Management → Saved objects → Import → Dashboards/*.ndjson; docs/dashboards.md"
 fi
-echo "Files: $DEMO_DIR (config, journal, state)."
+echo "== shift report of the demo period (logbridge report: what a shift leader reads; docs/reports.md)"
+"$BIN" report --config "$DEMO_DIR/logbridge.yaml" --last 2h --format html,md,json --out "$DEMO_DIR/report" || true
+echo "   open $DEMO_DIR/report.html in a browser; $DEMO_DIR/report.md is the Markdown for Mattermost or the logbook"
+echo "Files: $DEMO_DIR (config, journal, state, report)."
