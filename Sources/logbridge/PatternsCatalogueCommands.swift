@@ -2,6 +2,7 @@ import ArgumentParser
 import Bulk
 import Config
 import Foundation
+import Reports
 import Setup
 
 /// `patterns list` and `patterns show ID`: the catalogue the shippers write (`logbridge-patterns-*`, one document
@@ -26,7 +27,7 @@ struct PatternsList: ParsableCommand {
 
     func run() throws {
         let cfg = try loadConfig(config, purpose: .clusterOnly)
-        guard let seconds = parseSpan(since) else { throw ValidationError("--since: expected e.g. 30m, 8h or 7d, got \(since)") }
+        guard let seconds = ReportTime.span(since) else { throw ValidationError("--since: expected e.g. 30m, 8h or 7d, got \(since)") }
         let cutoff = Date().addingTimeInterval(-seconds)
         var filters: [String] = [#"{"range":{"log.pattern.last_seen":{"gte":"\#(isoSeconds(cutoff))Z"}}}"#]
         if let host { filters.append(#"{"term":{"host.name":\#(jsonString(host))}}"#) }
@@ -165,18 +166,6 @@ struct PatternCatalogueReader {
             byID[d.id] = p
         }
         return byID.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.id < $1.id }
-    }
-}
-
-/// `30s`, `15m`, `8h`, `7d` in seconds.
-func parseSpan(_ text: String) -> Double? {
-    guard let unit = text.last, let n = Double(text.dropLast()), n > 0 else { return nil }
-    switch unit {
-    case "s": return n
-    case "m": return n * 60
-    case "h": return n * 3600
-    case "d": return n * 86400
-    default: return nil
     }
 }
 
