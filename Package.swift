@@ -70,7 +70,7 @@ let package = Package(
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
         .target(name: "Patterns", swiftSettings: hotPath),
         .executableTarget(name: "logbridge", dependencies: [
-            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "Listeners", "Patterns", "Reports",
+            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "ECS", "Listeners", "Patterns", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.

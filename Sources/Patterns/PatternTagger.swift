@@ -37,19 +37,22 @@ public final class PatternTagger: @unchecked Sendable {
 
     public func template(of id: PatternID) -> String? { lock.withLock { _ in miner.template(of: id) } }
 
-    /// Patterns whose count moved since the last `markWritten`, most used first.
+    /// Patterns whose count moved since the last `markWritten`, most used first. Forgets the written counts of
+    /// patterns the miner no longer holds (evicted, merged), from the same read of the table.
     public func changedSinceLastWrite() -> [PatternInfo] {
         let all = lock.withLock { _ in miner.allPatterns() }
-        return flushed.withLock { seen in all.filter { seen[$0.id] != $0.count } }
+        return flushed.withLock { seen in
+            if seen.count > all.count {
+                let live = Set(all.map(\.id))
+                seen = seen.filter { live.contains($0.key) }
+            }
+            return all.filter { seen[$0.id] != $0.count }
+        }
     }
 
-    /// The catalogue acknowledged these; forget patterns the miner no longer holds.
+    /// The catalogue acknowledged these.
     public func markWritten(_ written: [PatternInfo]) {
-        let live = Set(lock.withLock { _ in miner.allPatterns() }.map(\.id))
-        flushed.withLock { seen in
-            for p in written { seen[p.id] = p.count }
-            if seen.count > live.count { seen = seen.filter { live.contains($0.key) } }
-        }
+        flushed.withLock { seen in for p in written { seen[p.id] = p.count } }
     }
 
     /// Saves the state file (encoded under the lock, written and fsynced outside it).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bulk
 import Config
+import ECS
 import Foundation
 import Reports
 import Setup
@@ -170,27 +171,12 @@ struct PatternCatalogueReader {
 }
 
 /// `2026-12-02T10:00:00`, the prefix the catalogue's timestamps are compared on.
-func isoSeconds(_ date: Date) -> String {
-    var t = time_t(date.timeIntervalSince1970)
-    var parts = tm()
-    gmtime_r(&t, &parts)
-    return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                  parts.tm_hour, parts.tm_min, parts.tm_sec)
-}
+func isoSeconds(_ date: Date) -> String { String(ReportTime.format(date.timeIntervalSince1970).prefix(19)) }
 
+/// A JSON string literal, escaped by the encoders' own writer.
 func jsonString(_ s: String) -> String {
-    var out: [UInt8] = [0x22]
-    for b in s.utf8 {
-        switch b {
-        case 0x22: out += [0x5C, 0x22]
-        case 0x5C: out += [0x5C, 0x5C]
-        case 0x0A: out += [0x5C, 0x6E]
-        case 0x09: out += [0x5C, 0x74]
-        case 0..<0x20: out += Array(String(format: "\\u%04x", b).utf8)
-        default: out.append(b)
-        }
-    }
-    out.append(0x22)
+    var out: [UInt8] = []
+    JSONBytes.appendString(s, to: &out)
     return String(decoding: out, as: UTF8.self)
 }
 
