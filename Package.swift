@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "PatternsTests", dependencies: ["Patterns"]),
+        .testTarget(name: "PatternsTests", dependencies: ["Patterns", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Instrumentation", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),

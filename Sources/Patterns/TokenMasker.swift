@@ -27,7 +27,7 @@ enum TokenMasker {
 
     /// Byte classes, one table look-up per byte in the scan that decides which rules can apply at all.
     static let digitClass: UInt8 = 1, letterClass: UInt8 = 2, delimiterClass: UInt8 = 4, slashClass: UInt8 = 8,
-        dotClass: UInt8 = 16, keyValueClass: UInt8 = 32
+        dotClass: UInt8 = 16, keyValueClass: UInt8 = 32, whitespaceClass: UInt8 = 64
     static let classes: [UInt8] = (0..<256).map { i in
         let b = UInt8(i)
         var c: UInt8 = 0
@@ -37,6 +37,7 @@ enum TokenMasker {
         if b == UInt8(ascii: "/") { c |= slashClass }
         if b == UInt8(ascii: ".") { c |= dotClass }
         if b == UInt8(ascii: "=") || b == UInt8(ascii: ":") { c |= keyValueClass }
+        if isWhitespace(b) { c |= whitespaceClass }
         return c
     }
 
@@ -88,6 +89,25 @@ enum TokenMasker {
             if pieceSeen & digitClass != 0 { sink.putWildcard() } else { sink.put(UnsafeRawBufferPointer(rebasing: token[i..<end])) }
             i = end
         }
+    }
+
+    /// The hash of a token from what the splitting scan already learnt of it (`seen`: the classes of its
+    /// bytes, `dots`, `rawHash`: FNV-1a of its bytes), when that is enough to know `mask`'s answer; nil when
+    /// `mask` must look at the token. Plain words and pure numbers, most tokens of most logs, end here.
+    /// It answers only where `mask`'s rules provably give the same bytes, so ids cannot differ.
+    @inline(__always)
+    static func quickHash(_ token: UnsafeRawBufferPointer, seen: UInt8, dots: Int, rawHash: UInt64) -> UInt64? {
+        // Paths, key=value and dotted names need their own rules.
+        if seen & (slashClass | keyValueClass) != 0 || dots >= 2 { return nil }
+        if seen & digitClass == 0 {
+            // A word: itself, unless it is one of the literals (checked only at their lengths).
+            if token.count >= 4 && token.count <= 6, token[0] == UInt8(ascii: "t") || token[0] == UInt8(ascii: "f") || token[0] == UInt8(ascii: "n"),
+               isLiteralValue(token) { return HashSink.wildcard }
+            return rawHash
+        }
+        // Digits and no letter: every piece holding a digit is `<*>` and no letter is outside them (rule 7).
+        if seen & letterClass == 0 { return HashSink.wildcard }
+        return nil
     }
 
     /// The end of the piece (run of non-delimiters) starting at `start`, and the classes of its bytes.
