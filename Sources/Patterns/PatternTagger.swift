@@ -11,6 +11,7 @@ public final class PatternTagger: @unchecked Sendable {
     /// Only touched under `lock` (hence `@unchecked Sendable`).
     private let miner: PatternMiner
     private let lock = Mutex<Void>(())
+    private let saving = Mutex<Void>(())
     /// Per pattern, the count the catalogue last received, so a flush sends only what moved.
     private let flushed = Mutex<[PatternID: UInt64]>([:])
 
@@ -55,10 +56,13 @@ public final class PatternTagger: @unchecked Sendable {
         flushed.withLock { seen in for p in written { seen[p.id] = p.count } }
     }
 
-    /// Saves the state file (encoded under the lock, written and fsynced outside it).
+    /// Saves the state file (encoded under the mining lock, written and fsynced outside it). Saves never
+    /// overlap: the catalogue's round and a stop that gave up waiting for it may both save.
     public func save() throws {
         guard let dir = stateDirectory else { return }
-        let bytes = lock.withLock { _ in miner.encodedState() }
-        try PatternMiner.writeState(bytes, directory: dir, name: inputID)
+        try saving.withLock { _ in
+            let bytes = lock.withLock { _ in miner.encodedState() }
+            try PatternMiner.writeState(bytes, directory: dir, name: inputID)
+        }
     }
 }

@@ -28,7 +28,12 @@ final class PatternCatalogue: @unchecked Sendable {
     private let logger: Logger
     private let condition = NSCondition()
     private var stopping = false
+    /// Whether the last round (at stop) still writes to the cluster: not when the output gave up on it.
+    private var writeAtStop = true
     private var thread: Thread?
+    /// One refused or failed write per input per round while the cluster is down is one line per input every
+    /// few seconds at most, with `suppressed=N`.
+    private let warnings = LogThrottle(seconds: 60)
     /// Per input: catalogue documents written and writes that failed, for /metrics.
     private let writes = Mutex<[String: (written: Int, failed: Int)]>([:])
 
@@ -49,14 +54,25 @@ final class PatternCatalogue: @unchecked Sendable {
         t.start()
     }
 
-    /// Writes and saves one last time, then returns.
-    func stop() {
+    /// The last round: writes the catalogue (unless `writeCatalogue` is false: the output already gave up on
+    /// the cluster) and saves the miners' state, then returns — by `deadline` (monotonic seconds) at the
+    /// latest. A round still waiting on a slow or black-holed cluster at the deadline is left behind: the state
+    /// is saved here instead, and the catalogue catches up on the next start (counts are cumulative).
+    func stop(writeCatalogue: Bool = true, deadline: Double = .infinity) {
         condition.lock()
         stopping = true
+        writeAtStop = writeCatalogue
         condition.broadcast()
         condition.unlock()
-        while let t = thread, !t.isFinished { usleep(2_000) }
-        if thread == nil { flush() }
+        guard let t = thread else {
+            flush(writing: writeCatalogue)
+            return
+        }
+        while !t.isFinished && MonotonicClock.seconds() < deadline { usleep(2_000) }
+        if !t.isFinished {
+            logger.warning("pattern catalogue: the cluster did not answer by the shutdown deadline; saved the pattern state, the catalogue is brought up to date at the next start")
+            saveStates()
+        }
     }
 
     private func loop() {
@@ -64,19 +80,29 @@ final class PatternCatalogue: @unchecked Sendable {
             condition.lock()
             if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
             let last = stopping
+            let writing = !last || writeAtStop
             condition.unlock()
-            flush()
+            flush(writing: writing)
             if last { return }
         }
     }
 
     /// One round: per input, the changed patterns in one `_bulk` request, then the state file.
-    func flush() {
+    func flush(writing: Bool = true) {
         for source in sources {
-            if let client { write(source, client) }
-            do { try source.tagger.save() } catch {
-                logger.warning("could not save the pattern state of input \(source.tagger.inputID): \(error); a restart will relearn the patterns seen since the last save")
-            }
+            if writing, let client { write(source, client) }
+            save(source)
+        }
+    }
+
+    private func saveStates() {
+        for source in sources { save(source) }
+    }
+
+    private func save(_ source: Source) {
+        do { try source.tagger.save() } catch {
+            warnings.log(logger, key: "save \(source.tagger.inputID)",
+                         "could not save the pattern state of input \(source.tagger.inputID): \(error); a restart will relearn the patterns seen since the last save")
         }
     }
 
@@ -96,14 +122,14 @@ final class PatternCatalogue: @unchecked Sendable {
                 let response = try client.request("POST", "/_bulk", body: body, contentType: "application/x-ndjson")
                 guard response.isSuccess, !Self.hasItemErrors(response.body) else {
                     count(source, failed: 1)
-                    logger.warning("pattern catalogue write for input \(source.tagger.inputID) was refused (HTTP \(response.status)): \(String(decoding: response.body.prefix(300), as: UTF8.self)); retried next round")
+                    warnings.log(logger, key: "write \(source.tagger.inputID)", "pattern catalogue write for input \(source.tagger.inputID) was refused (HTTP \(response.status)): \(String(decoding: response.body.prefix(300), as: UTF8.self)); retried next round")
                     return
                 }
                 source.tagger.markWritten(chunk)
                 count(source, written: chunk.count)
             } catch {
                 count(source, failed: 1)
-                logger.warning("pattern catalogue write for input \(source.tagger.inputID) failed: \(error); retried next round")
+                warnings.log(logger, key: "write \(source.tagger.inputID)", "pattern catalogue write for input \(source.tagger.inputID) failed: \(error); retried next round")
                 return
             }
         }

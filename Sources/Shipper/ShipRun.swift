@@ -96,15 +96,21 @@ public final class ShipRun: @unchecked Sendable {
             // Not rate-limited: every start (and reload) must say it.
             plainLogger.warning("TLS verification is OFF (output.tls.insecure: true): the cluster's identity is not checked")
         }
-        let client = try ClusterClient(settings: config.output)
-        do {
-            let info = try client.detect()
-            lock.withLock { clusterAnsweredAt = MonotonicClock.seconds() }
-            logger.info("cluster detected", metadata: ["flavor": "\(info.flavor)", "version": "\(info.version)"])
-        } catch {
-            // Not fatal: the output retries until the cluster answers, and nothing is acknowledged before.
-            logger.warning("cluster not reachable yet; will keep retrying", metadata: ["error": "\(error)"])
+        // Only said, never waited for: against a black-holed cluster `GET /` takes the whole request timeout
+        // (60 s by default), and the inputs (syslog listeners among them) must not open that much later, nor a
+        // stop wait for it. The output retries until the cluster answers, and nothing is acknowledged before.
+        let client = ClusterClient(settings: config.output)
+        let detection = Thread { [logger, weak self] in
+            do {
+                let info = try client.detect()
+                if let self { self.lock.withLock { self.clusterAnsweredAt = MonotonicClock.seconds() } }
+                logger.info("cluster detected", metadata: ["flavor": "\(info.flavor)", "version": "\(info.version)"])
+            } catch {
+                logger.warning("cluster not reachable yet; will keep retrying", metadata: ["error": "\(error)"])
+            }
         }
+        detection.name = "cluster-detect"
+        detection.start()
 
         // Bulk limits its own retry lines per host; it gets the plain logger.
         let output = try BulkOutput(settings: config.output, stateDirectory: config.stateDirectory, logger: plainLogger,
@@ -191,7 +197,10 @@ public final class ShipRun: @unchecked Sendable {
         }
         output.stop()
         flushCheckpoints()
-        catalogue.stop()
+        // The catalogue's last write shares the shutdown deadline (a `--once` run without a stop request gets
+        // the same allowance from now); after an abandoned output it is skipped, the state is still saved.
+        catalogue.stop(writeCatalogue: !abandoned,
+                       deadline: stopDeadline(shutdownTimeout) ?? MonotonicClock.seconds() + shutdownTimeout)
 
         var summary = lock.withLock { totals }
         for input in inputs {
