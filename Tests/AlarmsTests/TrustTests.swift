@@ -335,7 +335,7 @@ import TestSupport
                 index: logs-*
                 num_events: 5
                 timeframe: {minutes: 5}
-                aggregation: {minutes: 10}
+                top_count_keys: [host.name]
                 slack_webhook_url: https://hooks.slack.invalid/x
                 alert: [slack]
                 """,
@@ -345,7 +345,7 @@ import TestSupport
         #expect(status == 1, "\(output)")
         #expect(output.contains("as-is.yaml: loads as it is"), "\(output)")
         #expect(output.contains("to-change.yaml: 3 change(s) needed"), "\(output)")
-        #expect(output.contains("to-change.yaml:6: aggregation:"), "\(output)")
+        #expect(output.contains("to-change.yaml:6: top_count_keys:"), "\(output)")
         #expect(output.contains("to-change.yaml:7: slack_webhook_url: not a LogBridge option"), "\(output)")
         #expect(output.contains("to-change.yaml:8: alert[0]: unknown alerter \"slack\""), "\(output)")
         #expect(output.contains("1 of 2 rule file(s) load as they are"), "\(output)")
