@@ -40,6 +40,8 @@ public final class AlarmJob: @unchecked Sendable {
         public var queries = 0
         public var searches = 0
         public var responseBytes = 0
+        /// The cluster's time for the searches (sum of their `took`, milliseconds).
+        public var tookMillis = 0
         public var sinkErrors: [String] = []
         public var events: [AlarmEvent] { rules.flatMap(\.events) }
     }
@@ -65,6 +67,7 @@ public final class AlarmJob: @unchecked Sendable {
         let ledgersBefore = state.ledgers
         var report = CycleReport()
         let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes, searchesBefore = searcher.searches
+        let tookBefore = searcher.tookMillis
 
         // Leases: one conditional write per due rule, in one request. A 409 means another instance has it.
         var due: [Rule] = []
@@ -128,6 +131,7 @@ public final class AlarmJob: @unchecked Sendable {
             report.queries = searcher.requests - queriesBefore
             report.searches = searcher.searches - searchesBefore
             report.responseBytes = searcher.responseBytes - bytesBefore
+            report.tookMillis = searcher.tookMillis - tookBefore
             return report
         }
 
@@ -219,6 +223,7 @@ public final class AlarmJob: @unchecked Sendable {
         report.queries = searcher.requests - queriesBefore
         report.searches = searcher.searches - searchesBefore
         report.responseBytes = searcher.responseBytes - bytesBefore
+        report.tookMillis = searcher.tookMillis - tookBefore
         return report
     }
 
@@ -497,7 +502,7 @@ public final class AlarmJob: @unchecked Sendable {
         var state = AlarmState()
         var windows: [String: [String: AlarmRecord]] = [:]
         var changed = Set<String>()
-        let before = (searcher.requests, searcher.responseBytes, searcher.searches)
+        let before = (searcher.requests, searcher.responseBytes, searcher.searches, searcher.tookMillis)
         // Windows on each rule's bucket grid, so the counting rules are answered from a few bucketed searches.
         let plans = rules.map { rule -> (rule: Rule, previous: Double, ends: [Double]) in
             let (start, end) = ReplaySeries.aligned(rule, from: from, to: to)
@@ -511,6 +516,7 @@ public final class AlarmJob: @unchecked Sendable {
         report.queries = searcher.requests - before.0
         report.responseBytes = searcher.responseBytes - before.1
         report.searches = searcher.searches - before.2
+        report.tookMillis = searcher.tookMillis - before.3
         return report
     }
 }

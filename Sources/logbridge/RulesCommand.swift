@@ -89,7 +89,7 @@ struct RulesCommand: ParsableCommand {
             for r in report.rules where r.error != nil { print("error: \(r.rule): \(r.error!)") }
             let raised = report.events.filter { $0.state == .raised }.count
             print("\(raised) raise(s), \(report.events.count - raised) clear(s) over \(report.rules.map(\.steps).reduce(0, +)) run(s) of \(rules.count) rule(s); "
-                  + "\(report.queries) request(s), \(report.responseBytes) response bytes")
+                  + "\(report.queries) request(s) of \(report.searches) search(es), \(report.responseBytes) response bytes, \(report.tookMillis) ms searching in the cluster")
         }
     }
 }
