@@ -6,8 +6,9 @@
 /// returns each key's documents in buckets (a `date_histogram` under the key aggregation), and every window's
 /// answer is added up from the buckets in the shape of its own search, so the evaluation — `MatchLedger`
 /// included — is exactly that of the window-by-window run. This works for the types that only count documents
-/// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`) whose window
-/// edges all fall on bucket edges; the others, and windows off the grid, are searched window by window as before.
+/// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`, `pattern_rate`)
+/// and for `new_pattern` in logs mode (`PatternRules.newPatternSeriesProbe`), whose window edges all fall on
+/// bucket edges; the others, and windows off the grid, are searched window by window as before.
 enum ReplaySeries {
     /// Windows per search: bounds a search's answer (keys × buckets) and its time, so each request stays far
     /// below `request_timeout` however long the replay.
