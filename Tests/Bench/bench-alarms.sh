@@ -138,7 +138,7 @@ PY
         --start "$START" --end "$NOW" "$f" > "$RUN/replay-ea-$(basename "$f" .yaml).out" 2>&1 || true
     done
     ended=$(date +%s.%N)
-    EA_REPLAY_LINE=$(python3 -c "import sys; print(f'ElastAlert 2 replay: {float(sys.argv[2]) - float(sys.argv[1]):.2f} s wall for 7 elastalert-test-rule runs, one per rule file (outputs in replay-ea-*.out)')" "$began" "$ended")
+    EA_REPLAY_LINE=$(python3 -c "import sys; print(f'ElastAlert 2 replay: {float(sys.argv[2]) - float(sys.argv[1]):.2f} s wall for {sys.argv[3]} elastalert-test-rule runs, one per rule file; ElastAlert has no new_pattern/pattern_rate, so those files stop at loading (outputs in replay-ea-*.out)')" "$began" "$ended" "$(ls "$RUN"/replay-ea/*.yaml | wc -l)")
   fi
   echo "$REPLAY_LINE"; echo "$EA_REPLAY_LINE"
 fi
