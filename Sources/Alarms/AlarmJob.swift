@@ -26,6 +26,9 @@ public final class AlarmJob: @unchecked Sendable {
         public var rule: String
         public var steps = 0
         public var events: [AlarmEvent] = []
+        /// Aggregation summaries this run sent (or, in a replay, would send) to the notification sinks instead of
+        /// the events (`Aggregation`).
+        public var summaries: [AlarmEvent] = []
         public var skipped: (from: Double, to: Double)? = nil
         public var error: String? = nil
         public var leasedElsewhere = false
@@ -37,6 +40,8 @@ public final class AlarmJob: @unchecked Sendable {
         public var queries = 0
         public var searches = 0
         public var responseBytes = 0
+        /// The cluster's time for the searches (sum of their `took`, milliseconds).
+        public var tookMillis = 0
         public var sinkErrors: [String] = []
         public var events: [AlarmEvent] { rules.flatMap(\.events) }
     }
@@ -62,6 +67,7 @@ public final class AlarmJob: @unchecked Sendable {
         let ledgersBefore = state.ledgers
         var report = CycleReport()
         let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes, searchesBefore = searcher.searches
+        let tookBefore = searcher.tookMillis
 
         // Leases: one conditional write per due rule, in one request. A 409 means another instance has it.
         var due: [Rule] = []
@@ -117,12 +123,15 @@ public final class AlarmJob: @unchecked Sendable {
             }
         }
         try addMatchDetails(&results, active: &windows, rules: plans.map(\.rule))
+        let aggregationsBefore = state.aggregations
+        aggregate(plans.map { ($0.rule, $0.ends) }, results: &results, state: &state, now: now)
         report.rules += plans.compactMap { results[$0.rule.name] }
 
         if options.dryRun {
             report.queries = searcher.requests - queriesBefore
             report.searches = searcher.searches - searchesBefore
             report.responseBytes = searcher.responseBytes - bytesBefore
+            report.tookMillis = searcher.tookMillis - tookBefore
             return report
         }
 
@@ -130,8 +139,15 @@ public final class AlarmJob: @unchecked Sendable {
         var perSink: [String: (sink: any AlarmSink, events: [AlarmEvent])] = [:]
         for (id, events) in state.pending { if let spec = sinkSpec(id: id) { perSink[id] = (Sinks.make(spec), events) } }
         for plan in plans {
+            // An aggregating rule's notification sinks get its summaries instead of its events (`Aggregation`).
+            for summary in results[plan.rule.name]?.summaries ?? [] {
+                for spec in plan.rule.sinks where !spec.holdsState {
+                    let sink = Sinks.make(spec)
+                    perSink[sink.id, default: (sink, [])].events.append(summary)
+                }
+            }
             for event in results[plan.rule.name]?.events ?? [] where !state.isSilenced(event.rule, event.key, at: now) {
-                for spec in plan.rule.sinks {
+                for spec in plan.rule.sinks where plan.rule.aggregation == nil || spec.holdsState {
                     let sink = Sinks.make(spec)
                     perSink[sink.id, default: (sink, [])].events.append(event)
                 }
@@ -184,6 +200,12 @@ public final class AlarmJob: @unchecked Sendable {
                 try emit(.init(id: AlarmState.ledgerID(name), index: StateStore.stateIndex,
                                source: ledger.isEmpty ? nil : ["kind": "ledger", "rule": name, "entries": ledger.entries]))
             }
+            // Open periods, written before the progress that ends the windows which filled them (like the alarms).
+            if results[name]?.error == nil, state.aggregations[name] != aggregationsBefore[name] {
+                let groups = state.aggregations[name] ?? []
+                try emit(.init(id: AlarmState.aggregationID(name), index: StateStore.stateIndex,
+                               source: groups.isEmpty ? nil : Aggregation.document(name, groups)))
+            }
             for event in results[name]?.events ?? [] {
                 try emit(.init(id: StateStore.historyID(event), index: Timestamps.monthIndex(StateStore.historyPrefix, event.time),
                                     source: StateStore.historyDoc(event, silenced: state.isSilenced(event.rule, event.key, at: now))))
@@ -201,7 +223,26 @@ public final class AlarmJob: @unchecked Sendable {
         report.queries = searcher.requests - queriesBefore
         report.searches = searcher.searches - searchesBefore
         report.responseBytes = searcher.responseBytes - bytesBefore
+        report.tookMillis = searcher.tookMillis - tookBefore
         return report
+    }
+
+    /// Holds the events of aggregating rules for their periods and makes the summaries due (`Aggregation`),
+    /// window by window. Silenced events reach only the alarm index, so they are not held either. A failed rule
+    /// keeps its periods as stored: its windows run again.
+    private func aggregate(_ plans: [(rule: Rule, ends: [Double])], results: inout [String: RuleReport],
+                           state: inout AlarmState, now: Double) {
+        for plan in plans where results[plan.rule.name]?.error == nil {
+            let name = plan.rule.name
+            guard plan.rule.aggregation != nil || state.aggregations[name] != nil, var report = results[name] else { continue }
+            var groups = state.aggregations[name] ?? []
+            for end in plan.ends {
+                let held = report.events.filter { $0.time == end && !state.isSilenced($0.rule, $0.key, at: now) }
+                report.summaries += Aggregation.step(plan.rule, groups: &groups, events: held, at: end)
+            }
+            state.aggregations[name] = groups.isEmpty ? nil : groups
+            results[name] = report
+        }
     }
 
     /// Window ends every `every` seconds after `from`, the last one exactly at `to`.
@@ -461,7 +502,7 @@ public final class AlarmJob: @unchecked Sendable {
         var state = AlarmState()
         var windows: [String: [String: AlarmRecord]] = [:]
         var changed = Set<String>()
-        let before = (searcher.requests, searcher.responseBytes, searcher.searches)
+        let before = (searcher.requests, searcher.responseBytes, searcher.searches, searcher.tookMillis)
         // Windows on each rule's bucket grid, so the counting rules are answered from a few bucketed searches.
         let plans = rules.map { rule -> (rule: Rule, previous: Double, ends: [Double]) in
             let (start, end) = ReplaySeries.aligned(rule, from: from, to: to)
@@ -469,11 +510,13 @@ public final class AlarmJob: @unchecked Sendable {
         }
         var results = try evaluate(plans, state: &state, active: &windows, termsChanged: &changed, series: true)
         try addMatchDetails(&results, active: &windows, rules: rules)
+        aggregate(plans.map { ($0.rule, $0.ends) }, results: &results, state: &state, now: to)
         var report = CycleReport()
         report.rules = rules.compactMap { results[$0.name] }
         report.queries = searcher.requests - before.0
         report.responseBytes = searcher.responseBytes - before.1
         report.searches = searcher.searches - before.2
+        report.tookMillis = searcher.tookMillis - before.3
         return report
     }
 }

@@ -34,10 +34,13 @@ public struct AlarmEvent: Sendable, Codable, Equatable {
     public var notification: Int
     /// Why the condition holds ("3 matching event(s)"); absent in events stored by earlier versions.
     public var reason: String?
+    /// An aggregation summary (`Aggregation`): the alarm events it stands for, oldest first (at most
+    /// `Aggregation.keptEvents`); nil for an alarm's own event.
+    public var aggregated: [AlarmEvent]? = nil
     public var host: String? { fields["host.name"] }
 
     enum CodingKeys: String, CodingKey {
-        case state, rule, key, fields, severity, time, value, subject, text, notification, reason
+        case state, rule, key, fields, severity, time, value, subject, text, notification, reason, aggregated
         case raisedAt = "raised_at"
     }
 }

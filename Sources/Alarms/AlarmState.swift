@@ -27,6 +27,8 @@ public struct AlarmState: Sendable {
     public var terms: [String: Set<String>] = [:]
     /// Rule → matching documents already counted per key and bucket (`any`, `blacklist`, `whitelist`).
     var ledgers: [String: MatchLedger] = [:]
+    /// Rule → its open aggregation periods (`Aggregation`): notifications held until their summary is due.
+    var aggregations: [String: [AggregationGroup]] = [:]
     /// Sink id → events not yet delivered.
     public var pending: [String: [AlarmEvent]] = [:]
     /// Rule → ids of one-document-per-alarm state written by earlier versions; replaced by the rule's
@@ -47,4 +49,5 @@ public struct AlarmState: Sendable {
     static func termsID(_ rule: String) -> String { "terms:" + rule }
     static func pendingID(_ sink: String) -> String { "pending:" + sink }
     static func ledgerID(_ rule: String) -> String { "ledger:" + rule }
+    static func aggregationID(_ rule: String) -> String { "aggregation:" + rule }
 }

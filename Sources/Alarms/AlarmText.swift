@@ -5,10 +5,11 @@ enum AlarmText {
         // The key, then what the matches say that the key does not (`MatchDetails`): "kernel-io-oom: host flp004,
         // process kernel: 1 matching event(s)", "infologger-fatal: TPC (host flp001): …".
         let culprit = MatchDetails.culprit(record.fields, keyFields: QueryBuilder.groupingFields(rule))
-        let named = record.key == Rule.wholeRuleKey ? culprit : culprit.isEmpty ? record.key : record.key + " (" + culprit + ")"
+        let key = keyLabel(rule, key: record.key, fields: record.fields)
+        let named = record.key == Rule.wholeRuleKey ? culprit : culprit.isEmpty ? key : key + " (" + culprit + ")"
         let defaultSubject = "\(rule.name): \(named.isEmpty ? "" : named + ": ")\(record.reason)"
-        let subject = rule.alertSubject.map { format($0, args: rule.alertSubjectArgs, record: record) } ?? defaultSubject
-        var text = rule.alertText.map { format($0, args: rule.alertTextArgs, record: record) } ?? rule.description
+        let subject = rule.alertSubject.map { format($0, args: rule.alertSubjectArgs, rule: rule, record: record) } ?? defaultSubject
+        var text = rule.alertText.map { format($0, args: rule.alertTextArgs, rule: rule, record: record) } ?? rule.description
         if text.isEmpty { text = record.reason }
         var subjectText = subject
         switch rule.kind {
@@ -37,11 +38,26 @@ enum AlarmText {
         return out
     }
 
-    static func format(_ template: String, args: [String], record: AlarmRecord) -> String {
+    /// How an alarm's key reads in subjects and texts. A composite key (several grouping fields: `query_key`
+    /// lists, `new_term`'s `fields`) is its values joined by `/` in field-name order, e.g. `321/src/TaskRunner.cxx/o2-qc`,
+    /// which no one can read back (which part is the file, and where does a path end?); it reads
+    /// `process.name=o2-qc, log.origin.file.name=src/TaskRunner.cxx, log.origin.file.line=321`, in the rule's
+    /// field order. Only the text: the key stays the alarm's identity in the state, the history, Alertmanager's
+    /// `key` label and InfluxDB's `key` tag, so existing alarms still match.
+    static func keyLabel(_ rule: Rule, key: String, fields: [String: String]) -> String {
+        let keyFields = QueryBuilder.groupingFields(rule)
+        guard keyFields.count > 1 else { return key }
+        var values: [String: String] = [:]
+        for f in keyFields { guard let v = fields[f] else { return key }; values[f] = v }
+        guard Evaluator.keyText(values) == key else { return key }
+        return keyFields.map { $0 + "=" + values[$0]! }.joined(separator: ", ")
+    }
+
+    static func format(_ template: String, args: [String], rule: Rule, record: AlarmRecord) -> String {
         let values = args.map { arg -> String in
             switch arg {
             case "rule", "name": return record.rule
-            case "key": return record.key
+            case "key": return keyLabel(rule, key: record.key, fields: record.fields)
             case "value", "num_hits", "num_matches": return record.value == record.value.rounded() ? String(Int(record.value)) : String(record.value)
             case "reason": return record.reason
             case "severity": return record.severity

@@ -18,7 +18,10 @@ struct CommandSink: AlarmSink {
     }
 
     private func run(_ event: AlarmEvent) throws {
-        let match = Self.match(event)
+        // An aggregation summary runs the command once for its period, as ElastAlert does: the arguments from the
+        // first held event's match, all of them piped as the JSON list.
+        let matches = event.aggregated.map { $0.map(Self.match) } ?? [Self.match(event)]
+        let match = matches.first ?? Self.match(event)
         let argv = spec.shell ? ["/bin/sh", "-c", spec.argv[0]] : spec.argv.map { Self.resolve($0, match) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
@@ -38,7 +41,7 @@ struct CommandSink: AlarmSink {
             drained.signal()
         }
         var payload: [UInt8] = []
-        if spec.pipeMatchJSON { payload = Array((JSONText.encode([match]) + "\n").utf8) }
+        if spec.pipeMatchJSON { payload = Array((JSONText.encode(matches) + "\n").utf8) }
         else if spec.pipeAlertText { payload = Array((event.subject + "\n\n" + event.text + "\n").utf8) }
         Self.writeWithoutPipeSignal(input.fileHandleForWriting.fileDescriptor, payload)
         try? input.fileHandleForWriting.close()

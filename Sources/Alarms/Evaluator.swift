@@ -27,6 +27,12 @@ public enum Evaluator {
         }
     }
 
+    /// A new term as its alarm reads it: `"o2-qc"`, or a composite one as `process.name=o2-qc, log.origin.file.line=321`.
+    static func termText(_ rule: Rule, _ g: Group) -> String {
+        let label = AlarmText.keyLabel(rule, key: g.key, fields: g.fields)
+        return label == g.key ? "\"" + g.key + "\"" : label
+    }
+
     /// Values in `query_key` order would need the rule; sorted field names give the same key on every run.
     static func keyText(_ fields: [String: String]) -> String {
         fields.keys.sorted().map { fields[$0]! }.joined(separator: "/")
@@ -95,7 +101,7 @@ public enum Evaluator {
                     out.append(f)
                 }
             case .newTerm:
-                if let known = knownTerms, !known.contains(g.key) { hit(Double(g.count), "new term \"\(g.key)\" (\(g.count) event(s))") }
+                if let known = knownTerms, !known.contains(g.key) { hit(Double(g.count), "new term \(termText(rule, g)) (\(g.count) event(s))") }
             case .cardinality(let field, let max, let min):
                 guard g.count > 0 || min != nil, let c = subValue(g.aggs, "c") ?? (g.count == 0 ? 0 : nil) else { continue }
                 if let max, c > Double(max) { hit(c, "\(Int(c)) distinct \(field) in \(window), more than \(max)") }

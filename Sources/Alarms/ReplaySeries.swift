@@ -6,8 +6,9 @@
 /// returns each key's documents in buckets (a `date_histogram` under the key aggregation), and every window's
 /// answer is added up from the buckets in the shape of its own search, so the evaluation — `MatchLedger`
 /// included — is exactly that of the window-by-window run. This works for the types that only count documents
-/// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`) whose window
-/// edges all fall on bucket edges; the others, and windows off the grid, are searched window by window as before.
+/// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`, `pattern_rate`)
+/// and for `new_pattern` in logs mode (`PatternRules.newPatternSeriesProbe`), whose window edges all fall on
+/// bucket edges; the others, and windows off the grid, are searched window by window as before.
 enum ReplaySeries {
     /// Windows per search: bounds a search's answer (keys × buckets) and its time, so each request stays far
     /// below `request_timeout` however long the replay.
@@ -23,6 +24,13 @@ enum ReplaySeries {
         case .frequency, .newTerm: return gcd(run, tf)
         case .flatline: return rule.queryKey.isEmpty ? gcd(run, tf) : gcd(gcd(run, tf), history)
         case .spike: return gcd(gcd(run, tf), history)
+        // Every window edge (end − i × timeframe) is on the grid of gcd(run_every, timeframe).
+        case .patternRate: return gcd(run, tf)
+        // Logs mode: window edges, the new zone (buffer_time back) and the history edge on the run_every grid.
+        case .newPattern(let o):
+            guard !PatternRules.usesCatalogue(rule, o), let h = whole(o.history), let b = whole(rule.bufferTime),
+                  h % run == 0, b % run == 0 else { return nil }
+            return run
         default: return nil
         }
     }
@@ -50,7 +58,12 @@ enum ReplaySeries {
             let steps = first..<min(first + windowsPerSearch, ends.count)
             let previousEnd = first == 0 ? previous : ends[first - 1]
             let from = QueryBuilder.windowStart(rule, previousEnd: previousEnd, end: ends[first])
-            out.append(Chunk(probe: QueryBuilder.series(rule, from: from, to: ends[steps.upperBound - 1], seconds: width), steps: steps))
+            let to = ends[steps.upperBound - 1]
+            if case .newPattern(let o) = rule.kind {
+                out.append(Chunk(probe: PatternRules.newPatternSeriesProbe(rule, o, zoneStart: from, to: to, seconds: width), steps: steps))
+            } else {
+                out.append(Chunk(probe: QueryBuilder.series(rule, from: from, to: to, seconds: width), steps: steps))
+            }
         }
         return out
     }
@@ -59,9 +72,12 @@ enum ReplaySeries {
     struct Series {
         var fields: [String: String]
         var buckets: [Int: Int]
+        /// `new_pattern`: the key's patterns (`PatternRules.NewPatternSeries`).
+        var patterns: [String: PatternRules.PatternSeries] = [:]
     }
 
     static func series(_ rule: Rule, response: [String: Any]) -> [String: Series] {
+        if case .newPattern = rule.kind { return PatternRules.newPatternSeries(rule, response: response) }
         var out: [String: Series] = [:]
         for g in Evaluator.groups(response, keys: QueryBuilder.groupingFields(rule)) {
             var buckets: [Int: Int] = [:]
@@ -77,6 +93,8 @@ enum ReplaySeries {
 
     /// The answer the window's own search (`QueryBuilder.probe`) would have given, added up from the buckets.
     static func answer(_ rule: Rule, _ series: [String: Series], previousEnd: Double, end: Double) -> [String: Any] {
+        if case .patternRate(let o) = rule.kind { return rateAnswer(rule, o, series, end: end) }
+        if case .newPattern(let o) = rule.kind { return PatternRules.newPatternAnswer(rule, o, series, previousEnd: previousEnd, end: end) }
         let keys = QueryBuilder.groupingFields(rule)
         let tf = rule.timeframe ?? rule.bufferTime
         let from = QueryBuilder.windowStart(rule, previousEnd: previousEnd, end: end)
@@ -115,6 +133,43 @@ enum ReplaySeries {
             // The shapes `Evaluator.groups` reads: a `terms` bucket's key is the value, a `composite` one's the fields.
             bucket["key"] = keys.count == 1 ? (s.fields[keys[0]] ?? key) as Any : s.fields as Any
             buckets.append(bucket)
+        }
+        return ["aggregations": ["keys": ["buckets": buckets]]]
+    }
+
+    /// `pattern_rate`'s answer (`PatternRules.rateProbe`): per key, the patterns with at least `min_count` documents
+    /// in the current and the `history_windows` earlier windows together (the probe's `min_doc_count`), each with
+    /// its count per window. The series is keyed by (query_key fields, pattern id), its buckets on the timeframe grid.
+    static func rateAnswer(_ rule: Rule, _ o: Rule.PatternRateOptions, _ series: [String: Series], end: Double) -> [String: Any] {
+        let tf = rule.timeframe ?? rule.bufferTime
+        let endMs = (end * 1000).rounded(), tfMs = tf * 1000
+        var order: [String] = []
+        var groups: [String: (fields: [String: String], count: Int, patterns: [[String: Any]])] = [:]
+        for key in series.keys.sorted() {
+            let s = series[key]!
+            var counts = Array(repeating: 0, count: o.historyWindows + 1)
+            for (start, n) in s.buckets {
+                let i = Int(((endMs - Double(start)) / tfMs).rounded(.up)) - 1   // window i = [end − (i+1)·tf, end − i·tf)
+                if i >= 0, i < counts.count { counts[i] += n }
+            }
+            let total = counts.reduce(0, +)
+            guard total >= o.minCount else { continue }
+            var fields = s.fields
+            let pattern = fields.removeValue(forKey: PatternRules.idField) ?? ""
+            let groupKey = rule.queryKey.isEmpty ? Rule.wholeRuleKey : Evaluator.keyText(fields)
+            if groups[groupKey] == nil { groups[groupKey] = (fields, 0, []); order.append(groupKey) }
+            var windows: [String: Any] = [:]
+            for (i, c) in counts.enumerated() { windows["w\(i)"] = ["doc_count": c] }
+            groups[groupKey]!.count += total
+            groups[groupKey]!.patterns.append(["key": pattern, "doc_count": total, "w": ["buckets": windows]])
+        }
+        if rule.queryKey.isEmpty {
+            return ["aggregations": ["p": ["buckets": groups[Rule.wholeRuleKey]?.patterns ?? []]]]
+        }
+        let buckets: [[String: Any]] = order.map { k in
+            let g = groups[k]!
+            return ["key": rule.queryKey.count == 1 ? (g.fields[rule.queryKey[0]] ?? k) as Any : g.fields as Any,
+                    "doc_count": g.count, "p": ["buckets": g.patterns]]
         }
         return ["aggregations": ["keys": ["buckets": buckets]]]
     }

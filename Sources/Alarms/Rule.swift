@@ -22,6 +22,8 @@ public struct Rule: Sendable {
     public var description: String = ""
     public var severity: Severity = .warning
     public var sinks: [SinkSpec] = []
+    /// ElastAlert's `aggregation`: the notification sinks get one summary per period (`Aggregation`).
+    public var aggregation: AggregationSpec? = nil
 
     public enum Severity: String, Sendable, CaseIterable { case critical, error, warning, info }
 
@@ -107,6 +109,22 @@ public struct Rule: Sendable {
     static let wholeRuleKey = "all"
 }
 
+/// ElastAlert's `aggregation` and its `aggregation_key` / `summary_*` options, as a rule states them.
+public struct AggregationSpec: Sendable, Equatable {
+    public enum TableType: String, Sendable, CaseIterable { case ascii, markdown }
+    /// Seconds from a period's first held event to its summary.
+    public var period: Double
+    /// `aggregation_key`: one period (and summary) per value of this alarm field; nil: one for the rule.
+    public var key: String? = nil
+    /// `summary_table_fields`: the columns of the summary table (a count column is added); empty: no table.
+    public var tableFields: [String] = []
+    public var tableType: TableType = .ascii
+    /// `summary_table_max_rows`: the most frequent rows only.
+    public var maxRows: Int? = nil
+    public var prefix = ""
+    public var suffix = ""
+}
+
 /// Where a rule's alarms go, besides the alarm index (which always gets every raise and clear).
 public enum SinkSpec: Sendable, Equatable {
     /// O² monitoring: InfluxDB line protocol over a unixgram socket, UDP or HTTP.
@@ -132,6 +150,15 @@ public enum SinkSpec: Sendable, Equatable {
         case udp(host: String, port: Int)
         /// `url` is the full write URL, e.g. `http://influx:8086/write?db=o2` or `…/api/v2/write?org=o&bucket=b`.
         case http(url: String)
+    }
+
+    /// Whether the sink holds a monitoring state per alarm (raised until cleared), rather than telling a person.
+    /// `aggregation` groups only the notifications: a state sink must still see each key raised and cleared.
+    public var holdsState: Bool {
+        switch self {
+        case .o2Monitoring, .alertmanager: true
+        case .webhook, .infoLogger, .command: false
+        }
     }
 
     public var name: String {

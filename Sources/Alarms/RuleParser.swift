@@ -10,6 +10,8 @@ enum RuleParser {
         "alert_text", "alert_text_args", "description", "severity", "alert", "is_enabled", "owner",
         "alertmanager_hosts", "http_post_url", "mattermost_webhook_url", "o2_monitoring", "infologger_socket",
         "use_keyword_postfix", "command", "pipe_match_json", "pipe_alert_text", "fail_on_non_zero_exit", "command_timeout",
+        "aggregation", "aggregation_key", "summary_table_fields", "summary_table_type", "summary_table_max_rows",
+        "summary_prefix", "summary_suffix", "aggregate_by_match_time",
     ]
     /// Options that belong to one type only.
     static let typeKeys: [String: [String]] = [
@@ -27,9 +29,6 @@ enum RuleParser {
         "use_count_query": "not needed: LogBridge always counts with aggregations and never downloads documents to count them",
         "use_terms_query": "not needed: query_key rules are always counted with a terms/composite aggregation",
         "doc_type": "mapping types were removed in Elasticsearch 7; drop this option",
-        "aggregation": "alert aggregation is not supported; alarms are per rule and key, re-notified per realert",
-        "aggregation_key": "alert aggregation is not supported; alarms are per rule and key",
-        "summary_table_fields": "alert aggregation is not supported",
         "top_count_keys": "not supported: it downloads documents for every alert; use include for the fields to show",
         "scan_entire_timeframe": "not needed: count rules always evaluate the whole timeframe ending at the window's end",
         "use_local_time": "not supported: times are always UTC (RFC 3339)",
@@ -78,9 +77,6 @@ enum RuleParser {
         "min_doc_count": "not supported", "use_run_every_query_size": "not needed: the window is always timeframe (or buffer_time)",
         "allow_buffer_time_overlap": "not needed", "bucket_interval": "not supported: one value per window", "sync_bucket_interval": "not supported",
         "metric_format_string": "not supported", "percentage_format_string": "not supported",
-        "aggregate_by_match_time": "alert aggregation is not supported",
-        "summary_table_type": "alert aggregation is not supported", "summary_table_max_rows": "alert aggregation is not supported",
-        "summary_prefix": "alert aggregation is not supported", "summary_suffix": "alert aggregation is not supported",
     ]
     static let alertNames = ["o2_monitoring", "alertmanager", "post", "webhook", "mattermost", "infologger", "command", "debug"]
     /// Options that configure one alerter: set without that alerter in `alert:`, they would do nothing.
@@ -157,8 +153,65 @@ enum RuleParser {
         rule.sinks = try sinks(options, doc: doc)
         rule.kind = try kind(typeName, required: required, options: options,
                              missing: { doc.error("missing required option \"\($0)\" for type \(typeName)") })
+        rule.aggregation = try aggregation(options, rule: rule)
         try checkTiming(rule, options: options, doc: doc)
         return rule
+    }
+
+    static let aggregationOptions = ["aggregation_key", "summary_table_fields", "summary_table_type", "summary_table_max_rows",
+                                     "summary_prefix", "summary_suffix", "aggregate_by_match_time"]
+
+    /// ElastAlert's `aggregation: {minutes: 10}` (or `10m`) and its companions. `{schedule: cron}` is refused, and
+    /// so is an aggregation with no notification sink to group (it would change nothing).
+    private static func aggregation(_ options: [String: RuleNode], rule: Rule) throws(ConfigError) -> AggregationSpec? {
+        guard let node = options["aggregation"] else {
+            for key in aggregationOptions { if let n = options[key] { throw n.error("set, but the rule has no aggregation") } }
+            return nil
+        }
+        if case .mapping(let m) = node.node, m.contains(where: { $0.key.string == "schedule" }) {
+            throw node.error("aggregation by cron schedule is not supported: give a period, e.g. {minutes: 10}; each period starts with its first alarm event")
+        }
+        var spec = AggregationSpec(period: try node.positiveDuration())
+        guard rule.sinks.contains(where: { !$0.holdsState }) else {
+            throw node.error("aggregation groups the notifications of post/webhook, mattermost, command and infologger; "
+                                  + "this rule's alert has none (o2_monitoring and alertmanager always get each alarm)")
+        }
+        // Both read the alarm's fields: a field the alarm does not carry would read <MISSING VALUE> in every row.
+        let carried = ["rule", "name", "key", "state", "severity", "num_hits", "value", "subject"] + QueryBuilder.groupingFields(rule)
+            + rule.include + MatchDetails.identifying.map { $0.field }
+        func checkCarried(_ field: String, _ n: RuleNode) throws(ConfigError) {
+            guard !field.isEmpty else { throw n.error("expected a field name, got an empty one") }
+            guard carried.contains(field) else {
+                throw n.error("\"\(field)\" is not a field of the alarm: use a query_key field, an include field (add it to include), "
+                              + "one of " + MatchDetails.identifying.map { $0.field }.joined(separator: ", ") + ", or rule, key, severity, num_hits")
+            }
+        }
+        if let n = options["aggregation_key"] {
+            let keys = try n.ruleStringList()
+            guard keys.count == 1 else { throw n.error("expected one field name") }
+            try checkCarried(keys[0], n)
+            spec.key = keys[0]
+        }
+        if let n = options["summary_table_fields"] {
+            spec.tableFields = try n.ruleStringList()
+            for f in spec.tableFields { try checkCarried(f, n) }
+        }
+        if let n = options["summary_table_type"] {
+            let text = try n.nonEmptyString()
+            guard let type = AggregationSpec.TableType(rawValue: text) else { throw n.error("expected ascii or markdown, got \"\(text)\"") }
+            spec.tableType = type
+        }
+        if let n = options["summary_table_max_rows"] { spec.maxRows = try n.int(min: 1) }
+        if let n = options["summary_prefix"] { spec.prefix = try n.string() }
+        if let n = options["summary_suffix"] { spec.suffix = try n.string() }
+        for key in ["summary_table_type", "summary_table_max_rows"] where spec.tableFields.isEmpty {
+            if let n = options[key] { throw n.error("set, but summary_table_fields is not") }
+        }
+        if let n = options["aggregate_by_match_time"], try n.bool() {
+            throw n.error("only false is accepted: periods are timed on the evaluated windows' ends (the data's time, in live runs and replays alike); "
+                          + "a matching document's own timestamp is not kept with the alarm")
+        }
+        return spec
     }
 
     private static func kind(_ type: String, required: (String) throws(ConfigError) -> RuleNode,

@@ -11,6 +11,9 @@ public final class Searcher: @unchecked Sendable {
     public private(set) var responseBytes = 0
     /// Searches sent (inside the `_msearch` requests).
     public private(set) var searches = 0
+    /// The cluster's own time for them: the sum of each search's `took` (milliseconds), which says how much of a
+    /// slow replay is the cluster answering rather than LogBridge.
+    public private(set) var tookMillis = 0
     private let clients: [ClusterClient]
     private let batchSize: Int
     private let merge: Bool
@@ -61,6 +64,7 @@ public final class Searcher: @unchecked Sendable {
             while let b = next.take(below: batches.count) {
                 let (answers, errs, bytes) = run(batches[b].map { probes[$0] }, client: clients[worker])
                 lock.lock()
+                tookMillis += answers.reduce(0) { $0 + (($1?["took"] as? Int) ?? 0) }
                 requests += 1
                 searches += batches[b].count
                 responseBytes += bytes

@@ -62,6 +62,8 @@ public struct StateStore: Sendable {
                 state.terms[rule] = Set(source.terms ?? [])
             case "ledger":
                 state.ledgers[rule] = MatchLedger(entries: source.entries ?? [])
+            case "aggregation":
+                state.aggregations[rule] = source.groups ?? []
             case "pending":
                 state.pending[String(hit._id.dropFirst("pending:".count))] = source.events ?? []
             default: continue
@@ -92,6 +94,7 @@ public struct StateStore: Sendable {
             var terms: [String]?
             var events: [AlarmEvent]?
             var entries: [MatchLedger.Entry]?
+            var groups: [AggregationGroup]?
         }
         var hits: Hits?
     }
@@ -198,6 +201,7 @@ public struct StateStore: Sendable {
             "state": e.state.rawValue, "rule": e.rule, "key": e.key, "fields": e.fields, "severity": e.severity, "time": e.time,
             "raised_at": e.raisedAt, "value": e.value, "subject": e.subject, "text": e.text, "notification": e.notification]
         if let reason = e.reason { o["reason"] = reason }
+        if let aggregated = e.aggregated { o["aggregated"] = aggregated.map(object) }
         return o
     }
 }

@@ -10,11 +10,17 @@ struct WebhookSink: AlarmSink {
         let client = Sinks.httpClient(baseURLs: [base])
         for e in events {
             let icon = e.state == .raised ? ":rotating_light:" : ":white_check_mark:"
-            let body: [String: Any] = [
+            var body: [String: Any] = [
                 "text": "\(icon) **\(e.subject)**\n\(e.text)", "username": "LogBridge",
                 "rule": e.rule, "key": e.key, "state": e.state.rawValue, "severity": e.severity, "value": e.value,
                 "time": Timestamps.format(e.time), "fields": e.fields,
             ]
+            if let held = e.aggregated {
+                // An aggregation summary: the period and the alarms it stands for.
+                var keys: [String] = []
+                for h in held where !keys.contains(h.key) { keys.append(h.key) }
+                body["aggregation"] = ["events": Int(e.value), "keys": keys, "from": Timestamps.format(e.raisedAt)] as [String: Any]
+            }
             try Sinks.post(client, path, Array(JSONText.encode(body).utf8), contentType: "application/json", what: "webhook \(url)")
         }
     }

@@ -45,6 +45,7 @@ struct AlarmsCommand: ParsableCommand {
                 let started = Date()
                 let report = try job.runCycle(now: fixedNow ?? Date().timeIntervalSince1970)
                 printEvents(report.events)
+                printSummaries(report.rules.flatMap(\.summaries))
                 for r in report.rules {
                     if let e = r.error { print("error: \(r.rule): \(e)") }
                     if let s = r.skipped { print("skipped: \(r.rule): \(Timestamps.format(s.from)) – \(Timestamps.format(s.to)) (beyond --max-catchup)") }

@@ -82,11 +82,19 @@ struct RulesCommand: ParsableCommand {
             }
             let report = try job.backtest(from: start, to: end)
             printEvents(report.events)
+            printSummaries(report.rules.flatMap(\.summaries))
             for r in report.rules where r.error != nil { print("error: \(r.rule): \(r.error!)") }
             let raised = report.events.filter { $0.state == .raised }.count
             print("\(raised) raise(s), \(report.events.count - raised) clear(s) over \(report.rules.map(\.steps).reduce(0, +)) run(s) of \(rules.count) rule(s); "
-                  + "\(report.queries) request(s), \(report.responseBytes) response bytes")
+                  + "\(report.queries) request(s) of \(report.searches) search(es), \(report.responseBytes) response bytes, \(report.tookMillis) ms searching in the cluster")
         }
+    }
+}
+
+/// What aggregating rules' notification sinks received (or, in a replay, would have) instead of the events.
+func printSummaries(_ summaries: [AlarmEvent]) {
+    for e in summaries {
+        print("\(Timestamps.format(e.time))  SUMMARY  [\(e.severity)] \(e.rule) key=\(e.key)  \(e.subject)")
     }
 }
 

@@ -28,7 +28,7 @@ echo "   $URL"
 echo "== generating a sample farm journal: $HOSTS FLP hosts, $ENTRIES entries, one incident per shipped alarm rule (systemd-journal-remote)"
 "$BIN" demo generate --hosts "$HOSTS" --entries "$ENTRIES" --seed 7 --recent --incidents --out "$DEMO_DIR/farm.export" > "$DEMO_DIR/incidents"
 # The InfoLogger records sent below hold the incident of infologger-fatal: Fatal messages from TOF.
-echo "incident infologger-fatal TOF" >> "$DEMO_DIR/incidents"
+"$ROOT/deploy/demo/live-traffic.sh" incidents >> "$DEMO_DIR/incidents"
 sed 's/^incident /   /' "$DEMO_DIR/incidents"
 /lib/systemd/systemd-journal-remote --split-mode=none -o "$DEMO_DIR/journal/farm.journal" "$DEMO_DIR/farm.export" 2>/dev/null
 
@@ -36,22 +36,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 SYSLOG_PORT=$(free_port); ILG_PORT=$(free_port)
 # A classic /var/log/messages-style file (RFC 3164 without PRI), tailed by the file input.
 mkdir -p "$DEMO_DIR/logs"
-python3 - "$DEMO_DIR/logs/messages.log" "$HOSTS" <<'PY'
-import sys, time, random
-random.seed(3)
-path, hosts = sys.argv[1], int(sys.argv[2])
-msgs = ["Connection from 10.161.%d.%d port %d", "session opened for user alice", "CRON[%d]: (root) CMD (run-parts /etc/cron.hourly)",
-        "kernel: nvme0: I/O timeout, aborting", "dhclient[%d]: DHCPACK from 10.161.0.1"]
-with open(path, "w") as f:
-    t = time.time() - 600
-    for i in range(500):
-        t += 1.2
-        host = "flp%03d" % (1 + i % hosts)
-        m = random.choice(msgs)
-        m = m % tuple(random.randint(1, 65000) for _ in range(m.count("%d")))
-        f.write("%s %s %s\n" % (time.strftime("%b %e %H:%M:%S", time.localtime(t)), host,
-                                  m if ":" in m.split(" ")[0] else "sshd[%d]: %s" % (1000 + i % 7, m)))
-PY
+"$ROOT/deploy/demo/live-traffic.sh" file "$DEMO_DIR/logs/messages.log" "$HOSTS"
 
 cat > "$DEMO_DIR/logbridge.yaml" <<YAML
 state_dir: $DEMO_DIR/state
@@ -83,36 +68,8 @@ echo "== logbridge ship: the journal, a tailed log file, syslog over TCP/UDP and
 "$BIN" ship --config "$DEMO_DIR/logbridge.yaml" > "$DEMO_DIR/ship.out" 2> "$DEMO_DIR/ship.log" &
 SHIP_PID=$!
 sleep 1
-# syslog: util-linux logger over TCP (octet-counted RFC 5424) and UDP (RFC 3164), as farm services and devices send it
-for i in $(seq 1 100); do echo "readout[4242]: demo syslog message $i"; done |
-  logger --server 127.0.0.1 --port "$SYSLOG_PORT" --tcp --octet-count --rfc5424 --tag readout -p local0.warning
-# At warning, not err: 50 err lines from one host within 5 minutes is itself an error burst, and the demo's
-# alarms are to be exactly its injected incidents.
-for i in $(seq 1 50); do logger --server 127.0.0.1 --port "$SYSLOG_PORT" --udp --rfc3164 -t pdu -p daemon.warning "PDU outlet $i load above 80%"; done
-# InfoLogger: the infoLoggerD → infoLoggerServer protocol (INI, File frames, cumulative ACK), as the real daemon speaks it
-python3 - 127.0.0.1 "$ILG_PORT" <<'PY'
-import socket, sys, time
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
-s.sendall(b"INI demo-infoLoggerD 0\n")
-assert s.recv(64).startswith(b"READY")
-now = time.time()
-sev = "IIIIWWEF"
-# E and F only in the first eight records of every forty (5 each): E lands on flp007, F on flp008 from TOF (the
-# infologger-fatal incident). One record in eight, as before, made 25 err lines per host within the 5-minute
-# window: an error burst the demo did not mean to inject.
-for i in range(1, 201):
-    rec = "*1.4#%s#%d#%.6f#flp%03d#readout#%d#flp#FLP#readout#%s#2rXyZ7abc#551234#%d#%d#ReadoutEquipment.cxx#demo InfoLogger message %d" % (
-        sev[i % 8] if i % 40 < 8 or sev[i % 8] not in "EF" else "I", 1 + i % 21, now - 300 + i, 1 + i % 8, 30000 + i % 8, ["TPC", "ITS", "MFT", "TOF"][i % 4], 3000 + i % 5, 200 + i, i)
-    body = rec.encode() + b"\0"
-    s.sendall(b"File infoLoggerD %d 1 %d\n" % (i, len(body)) + body + b"END\n")
-acked, buf = 0, b""
-while acked < 200:
-    buf += s.recv(4096)
-    *lines, buf = buf.split(b"\n")
-    for l in lines:
-        if l.startswith(b"ACK "): acked = int(l.split()[1])
-print("   InfoLogger: 200 records sent, all acknowledged (only once durably spooled)")
-PY
+# syslog over TCP and UDP and InfoLogger frames (deploy/demo/live-traffic.sh: what ShippedRulesTests sends too)
+"$ROOT/deploy/demo/live-traffic.sh" send "$SYSLOG_PORT" "$ILG_PORT"
 expect() { # dataset count: wait until the engine holds them
   for _ in $(seq 1 120); do
     n=$(curl -s -XPOST "$URL/logs-$1-*/_count" -H 'Content-Type: application/json' | python3 -c 'import json,sys; print(json.load(sys.stdin).get("count",0))' 2>/dev/null || echo 0)
