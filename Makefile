@@ -5,7 +5,7 @@ VENV := $(CURDIR)/.venv
 OSMEM := $(VENV)/bin/osmem-server
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libisal-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp
 # Building, inspecting and linting the .deb and .rpm, and running the Ansible role (docs/packaging.md).
-PACKAGE_APT_PACKAGES := dpkg-dev rpm patchelf lintian rpmlint man-db util-linux ansible-core python3-apt
+PACKAGE_APT_PACKAGES := dpkg-dev rpm patchelf binutils lintian rpmlint man-db util-linux ansible-core python3-apt
 export OSMEM_SERVER := $(OSMEM)
 # The version the packages carry: the binary's own (`logbridge --version`).
 VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/logbridge/LogBridgeCommand.swift)
