@@ -67,7 +67,8 @@ package: deps package-deps
 # upgraded and purged on this machine, then the Ansible role run twice (docs/packaging.md).
 package-test: deps package-deps
 	$(SWIFT) build $(STATIC_LINK) --product logbridge
-	bash Tests/Packaging/package-test.sh .build/debug/logbridge
+	@# It installs and purges the package: as root, like apt above.
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) env OSMEM_SERVER=$(OSMEM) bash Tests/Packaging/package-test.sh .build/debug/logbridge
 
 demo: release
 	bash deploy/demo/demo.sh
