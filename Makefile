@@ -58,7 +58,7 @@ STATIC_LINK := --static-swift-stdlib $(foreach l,--start-group -lFoundation -lFo
 	-lswift_Builtin_float -lswiftSynchronization -lswiftCore -lstdc++ --end-group,-Xlinker $(l))
 
 # The release packages, in dist/: logbridge_$(VERSION)-1_amd64.deb and logbridge-$(VERSION)-1.x86_64.rpm, the
-# Swift runtime linked in so a node needs only Debian's/Alma's libcurl, libsystemd and ISA-L.
+# Swift runtime linked in so a node needs only the distribution's libcurl, libsystemd and ISA-L (docs/packaging.md).
 package: deps package-deps
 	$(SWIFT) build -c release $(STATIC_LINK) --product logbridge
 	bash deploy/packaging/build-packages.sh .build/release/logbridge dist $(VERSION) 1
