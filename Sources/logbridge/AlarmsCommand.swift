@@ -21,7 +21,8 @@ struct AlarmsCommand: ParsableCommand {
                 """)
         @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
         var config: String = "/etc/logbridge/logbridge.yaml"
-        @Option(help: "Rules directory.") var rules: String = "/etc/logbridge/rules"
+        @Option(help: "Rules directory (default: /etc/logbridge/rules if it exists, else the shipped /usr/share/logbridge/rules).")
+        var rules: String?
         @Flag(help: "Run the rules that are due once, print what was raised and cleared, and exit.") var once = false
         @Option(help: "Longest downtime caught up after a restart (e.g. 1h, 6h).") var maxCatchup: String = "1h"
         @Option(help: "Parallel search workers.") var workers: Int = 2
@@ -31,7 +32,7 @@ struct AlarmsCommand: ParsableCommand {
             let cfg = try loadConfig(config, purpose: .clusterOnly)
             let logger = makeLogger(cfg.logging)
             let ruleSet: RuleSet
-            do { ruleSet = try RuleSet.load(directory: rules) } catch { throw ValidationFailure("\(error)") }
+            do { ruleSet = try RuleSet.load(directory: try locateRules(rules)) } catch { throw ValidationFailure("\(error)") }
             var options = AlarmJob.Options()
             guard let catchup = parseDurationSeconds(maxCatchup) else { throw ValidationError("--max-catchup: expected a duration like 1h") }
             options.maxCatchup = catchup

@@ -3,6 +3,7 @@ import ArgumentParser
 import Bulk
 import Config
 import Foundation
+import Setup
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,8 @@ struct RulesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate every rule of a directory (or one file), including that the fields exist in Mappings/.",
             discussion: "Prints file:line: key: problem for each error and exits 1 when there is any.")
-        @Argument(help: "Rules directory or one rule file.") var path: String
+        @Argument(help: "Rules directory or one rule file (default: /etc/logbridge/rules if it exists, else the shipped /usr/share/logbridge/rules).")
+        var path: String?
         @Option(help: "Directory holding the Mappings (default: next to the installation, or /usr/share/logbridge/Mappings).")
         var mappings: String?
         @Flag(help: "The rules are ElastAlert 2 rule files: say per file whether it loads as it is, and list every option to change.")
@@ -22,7 +24,7 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             if elastalert {
-                let reports = try ElastAlertCheck.check(directory: path)
+                let reports = try ElastAlertCheck.check(directory: try locateRules(path))
                 for r in reports {
                     if r.changes.isEmpty { print("\(r.file): loads as it is" + (r.disabled ? " (is_enabled: false: skipped)" : "")) }
                     else {
@@ -37,7 +39,7 @@ struct RulesCommand: ParsableCommand {
             }
             var problems: [String] = []
             var rules: [Rule] = []
-            do { rules = try RuleSet.load(directory: path).rules } catch let e as RuleErrors {
+            do { rules = try RuleSet.load(directory: try locateRules(path)).rules } catch let e as RuleErrors {
                 problems += e.errors.map(\.description)
             } catch { problems.append("\(error)") }
             let catalog = try FieldCatalog.load(mappingsDirectory: try locateMappings(mappings))
@@ -104,10 +106,22 @@ func printEvents(_ events: [AlarmEvent]) {
     }
 }
 
+/// The rules `alarms run` and `rules lint` use when none are named: the operator's `/etc/logbridge/rules` (as the
+/// alarms unit runs), else the set the package ships in `/usr/share/logbridge/rules` (deploy/rules).
+let rulesDirectories = ["/etc/logbridge/rules", "/usr/share/logbridge/rules"]
+
+func locateRules(_ explicit: String?) throws -> String {
+    if let explicit { return explicit }
+    var isDirectory: ObjCBool = false
+    guard let found = rulesDirectories.first(where: { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue })
+    else { throw ValidationError("no rules directory (tried \(rulesDirectories.joined(separator: ", "))); pass one") }
+    return found
+}
+
 /// `--mappings`, else `Mappings/` beside the binary's package or the working directory, else the installed copy.
 func locateMappings(_ explicit: String?) throws -> String {
     if let explicit { return explicit }
-    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let exe = URL(fileURLWithPath: MappingsLocator.executablePath).resolvingSymlinksInPath()
     var candidates = [FileManager.default.currentDirectoryPath + "/Mappings"]
     var dir = exe.deletingLastPathComponent()
     for _ in 0..<4 { candidates.append(dir.path + "/Mappings"); dir = dir.deletingLastPathComponent() }

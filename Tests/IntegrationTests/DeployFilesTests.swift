@@ -11,7 +11,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Point the unit at the binary under test; everything else is verified as shipped.
         let path = dir + "/" + name
-        try unit.replacingOccurrences(of: "/usr/local/bin/logbridge", with: try TestPaths.logbridgeBinary())
+        try unit.replacingOccurrences(of: "/usr/bin/logbridge", with: try TestPaths.logbridgeBinary())
             .write(toFile: path, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")

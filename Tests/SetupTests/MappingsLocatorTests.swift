@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 @testable import Setup
@@ -15,6 +16,14 @@ import Testing
     @Test func findsThePackagesMappingsFromABuiltExecutable() throws {
         let found = try MappingsLocator.defaultDirectory(executablePath: TestPaths.packageRoot + "/.build/debug/logbridge")
         #expect(found == TestPaths.packageRoot + "/Mappings")
+    }
+
+    /// A shell that finds the packaged binary on PATH passes argv[0] = "logbridge"; the search must still start
+    /// at the file itself (the package test runs `logbridge rules lint` from / to prove the installed case).
+    @Test func theExecutablePathIsTheRunningFileNotArgv0() {
+        let path = MappingsLocator.executablePath
+        #expect(path.hasPrefix("/"), "\(path)")
+        #expect(FileManager.default.isExecutableFile(atPath: path), "\(path)")
     }
 
     @Test(.enabled(if: !MappingsLocator.isMappingsDirectory(MappingsLocator.installedDirectory)))
