@@ -45,11 +45,13 @@ let package = Package(
         .target(name: "Listeners", dependencies: ["Instrumentation"]),
         .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
+        // The syslog wire format (parse a line, write its ECS document, time zones), shared by the syslog and file inputs.
+        .target(name: "SyslogFormat", dependencies: ["ECS", "Patterns"], swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
-            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging,
+            "Inputs", "SyslogFormat", "ECS", "Config", "Spool", "Listeners", "Instrumentation", logging,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ] + nio, swiftSettings: hotPath),
-        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
+        .target(name: "FileInput", dependencies: ["Inputs", "SyslogFormat", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
         .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
@@ -85,6 +87,7 @@ let package = Package(
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Instrumentation", "TestSupport"]),
         .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline", "TestSupport"]),
+        .testTarget(name: "SyslogFormatTests", dependencies: ["SyslogFormat", "ECS"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
             "SyslogInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
         ] + nio),
@@ -119,7 +122,7 @@ let package = Package(
         .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-config"),
         .executableTarget(name: "fuzz-bulk-response", dependencies: ["Bulk", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-bulk-response"),
-        .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "ECS", "FuzzSupport"],
+        .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "SyslogFormat", "ECS", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-syslog"),
         .executableTarget(name: "fuzz-infologger", dependencies: ["InfoLoggerInput", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-infologger"),
