@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", "Instrumentation", logging]),
         // Connection limits, idle timeouts and accept back-off shared by every listener.
         .target(name: "Listeners", dependencies: ["Instrumentation"]),
-        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
+        .target(name: "Inputs", dependencies: ["ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
+                swiftSettings: hotPath),
+        .target(name: "JournaldInput", dependencies: ["CSystemd", "Inputs", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
         // The syslog wire format (parse a line, write its ECS document, time zones), shared by the syslog and file inputs.
         .target(name: "SyslogFormat", dependencies: ["ECS", "Patterns"], swiftSettings: hotPath),
@@ -63,7 +65,7 @@ let package = Package(
             "Bulk", "Config", "ECS", "Patterns", logging, .product(name: "Yams", package: "Yams"),
         ] + nio),
         .target(name: "Shipper", dependencies: [
-            "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
+            "Inputs", "JournaldInput", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
             "Telemetry", "Listeners", "Instrumentation", "Patterns", logging,
         ]),
         .target(name: "Demo"),
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(name: "PatternsTests", dependencies: ["Patterns"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Instrumentation", "TestSupport"]),
-        .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
+        .testTarget(name: "JournaldInputTests", dependencies: ["JournaldInput", "Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline", "TestSupport"]),
         .testTarget(name: "SyslogFormatTests", dependencies: ["SyslogFormat", "ECS"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: [
             "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
             // InputMetricsTests sets every counter of every input and reads it back from /metrics.
-            "ECS", "FileInput", "InfoLoggerInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
+            "ECS", "FileInput", "InfoLoggerInput", "JournaldInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),
