@@ -80,7 +80,7 @@ let package = Package(
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.
         .executableTarget(name: "BenchSink", dependencies: ["CIgzip"], path: "Sources/BenchSink"),
 
-        // Real components for tests: osmem-server, journal files from systemd-journal-remote, free ports.
+        // Real components for tests: osmem-server, journal files from systemd-journal-remote, free ports, running programs.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
