@@ -92,11 +92,11 @@ let package = Package(
         .testTarget(name: "SyslogFormatTests", dependencies: ["SyslogFormat", "ECS"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
             "SyslogInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
-        ] + nio),
+        ]),
         .testTarget(name: "FileInputTests", dependencies: ["FileInput", "Inputs", "Pipeline", "ECS", "Config", "TestSupport", logging]),
         .testTarget(name: "InfoLoggerInputTests", dependencies: [
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
-        ] + nio),
+        ]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Instrumentation", "TestSupport", logging]),
         .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "SavedObjectsTests", dependencies: [
@@ -115,7 +115,7 @@ let package = Package(
             "ECS", "FileInput", "InfoLoggerInput", "JournaldInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "TestSupport", logging]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),
+        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging]),
 
         // Fuzz targets for the parsers that take bytes from outside (`make fuzz`; Tests/Fuzz/README.md).
         // A plain `swift build` builds them as corpus replayers; `make fuzz` rebuilds them with coverage
