@@ -43,13 +43,17 @@ let package = Package(
         .target(name: "Spool", dependencies: ["Pipeline", "CRC32CHardware", "Instrumentation", logging]),
         // Connection limits, idle timeouts and accept back-off shared by every listener.
         .target(name: "Listeners", dependencies: ["Instrumentation"]),
-        .target(name: "Inputs", dependencies: ["CSystemd", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
+        .target(name: "Inputs", dependencies: ["ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
+        .target(name: "JournaldInput", dependencies: ["CSystemd", "Inputs", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
+                swiftSettings: hotPath),
+        // The syslog wire format (parse a line, write its ECS document, time zones), shared by the syslog and file inputs.
+        .target(name: "SyslogFormat", dependencies: ["ECS", "Patterns"], swiftSettings: hotPath),
         .target(name: "SyslogInput", dependencies: [
-            "Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging,
+            "Inputs", "SyslogFormat", "ECS", "Config", "Spool", "Listeners", "Instrumentation", logging,
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ] + nio, swiftSettings: hotPath),
-        .target(name: "FileInput", dependencies: ["Inputs", "SyslogInput", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
+        .target(name: "FileInput", dependencies: ["Inputs", "SyslogFormat", "ECS", "Config", "Pipeline", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
         .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
@@ -61,7 +65,7 @@ let package = Package(
             "Bulk", "Config", "ECS", "Patterns", logging, .product(name: "Yams", package: "Yams"),
         ] + nio),
         .target(name: "Shipper", dependencies: [
-            "Inputs", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
+            "Inputs", "JournaldInput", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
             "Telemetry", "Listeners", "Instrumentation", "Patterns", logging,
         ]),
         .target(name: "Demo"),
@@ -76,22 +80,23 @@ let package = Package(
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.
         .executableTarget(name: "BenchSink", dependencies: ["CIgzip"], path: "Sources/BenchSink"),
 
-        // Real components for tests: osmem-server, journal files from systemd-journal-remote, free ports.
+        // Real components for tests: osmem-server, journal files from systemd-journal-remote, free ports, running programs.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PatternsTests", dependencies: ["Patterns", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "BulkTests", dependencies: ["Bulk", "Pipeline", "ECS", "Instrumentation", "TestSupport"]),
-        .testTarget(name: "InputsTests", dependencies: ["Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
+        .testTarget(name: "JournaldInputTests", dependencies: ["JournaldInput", "Inputs", "Pipeline", "ECS", "Config", "TestSupport"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Pipeline", "TestSupport"]),
+        .testTarget(name: "SyslogFormatTests", dependencies: ["SyslogFormat", "ECS"]),
         .testTarget(name: "SyslogInputTests", dependencies: [
             "SyslogInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
-        ] + nio),
+        ]),
         .testTarget(name: "FileInputTests", dependencies: ["FileInput", "Inputs", "Pipeline", "ECS", "Config", "TestSupport", logging]),
         .testTarget(name: "InfoLoggerInputTests", dependencies: [
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
-        ] + nio),
+        ]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Instrumentation", "TestSupport", logging]),
         .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
         .testTarget(name: "SavedObjectsTests", dependencies: [
@@ -107,10 +112,10 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: [
             "Shipper", "Setup", "Demo", "Bulk", "Config", "Inputs", "TestSupport",
             // InputMetricsTests sets every counter of every input and reads it back from /metrics.
-            "ECS", "FileInput", "InfoLoggerInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
+            "ECS", "FileInput", "InfoLoggerInput", "JournaldInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
         ]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "TestSupport", logging]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging] + nio),
+        .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging]),
 
         // Fuzz targets for the parsers that take bytes from outside (`make fuzz`; Tests/Fuzz/README.md).
         // A plain `swift build` builds them as corpus replayers; `make fuzz` rebuilds them with coverage
@@ -119,7 +124,7 @@ let package = Package(
         .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-config"),
         .executableTarget(name: "fuzz-bulk-response", dependencies: ["Bulk", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-bulk-response"),
-        .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "ECS", "FuzzSupport"],
+        .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "SyslogFormat", "ECS", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-syslog"),
         .executableTarget(name: "fuzz-infologger", dependencies: ["InfoLoggerInput", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-infologger"),

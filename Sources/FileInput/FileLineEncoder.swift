@@ -2,7 +2,7 @@ import Config
 import ECS
 import Patterns
 import Pipeline
-import SyslogInput
+import SyslogFormat
 
 /// Turns one event (a line, or a multiline group) of a file into a bulk item in the batch, in the input's format.
 struct FileLineEncoder {

@@ -5,7 +5,7 @@ import Inputs
 import Logging
 import Pipeline
 import Instrumentation
-import SyslogInput
+import SyslogFormat
 
 /// `type: file`: follows every file its globs match, through rotation, and ships each line (or multiline
 /// group) once. Files are re-readable, so there is no spool: the checkpoint lists every file's position, and

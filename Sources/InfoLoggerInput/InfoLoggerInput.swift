@@ -1,16 +1,14 @@
 import Config
 import Inputs
 import Instrumentation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// InfoLoggerInput owns `type: infologger`: ALICE InfoLogger messages into the spool, in one of three modes —
 /// `server` (infoLoggerD daemons connect; a frame is ACKed only once durably spooled), `stream` (subscriber of
 /// infoLoggerServer's online port) and `local` (infoLoggerD's Unix socket on a node). Records of protocol 1.2,
 /// 1.3 and 1.4 become ECS documents with a deterministic `_id` from the record's content. See docs/infologger.md.
 public enum InfoLoggerInput {
-    /// The running input: a `SpooledInput` whose receiver is the configured mode.
+    /// The running input: a `SpooledInput` whose receiver is the configured mode. The spool creates only its own
+    /// directory: its parent (`<state_dir>/spool`) is the caller's (`InputFactory.makeAll`).
     public static func make(_ settings: InfoLoggerInputSettings, spoolDirectory: String,
                             counters: InfoLoggerCounters = InfoLoggerCounters()) -> SpooledInput {
         let shared = InfoLoggerReceiverSettings(input: settings, counters: counters)
@@ -20,9 +18,6 @@ public enum InfoLoggerInput {
         case .stream: receiver = StreamModeReceiver(settings: shared)
         case .local: receiver = LocalModeReceiver(settings: shared)
         }
-        // The spool creates only its own directory; `<state_dir>/spool` may not exist yet on a first start.
-        let parent = String(spoolDirectory[..<(spoolDirectory.lastIndex(of: "/") ?? spoolDirectory.endIndex)])
-        if !parent.isEmpty { mkdir(parent, 0o700) }
         let input = SpooledInput(id: settings.id, directory: spoolDirectory, settings: settings.spool, receiver: receiver)
         shared.inputCounters = input.counters
         return input

@@ -6,7 +6,7 @@
 /// acknowledged by the cluster (indexed, already present, or dead-lettered).
 
 /// A position in an input that can be resumed from, opaque to everything but the input that made it
-/// (a journald cursor; later a file's device/inode/offset).
+/// (a journald cursor, the file input's list of files and offsets, a spool position).
 public struct Checkpoint: Sendable, Equatable {
     public var value: String
     public init(_ value: String) { self.value = value }

@@ -2,6 +2,7 @@ import Config
 import FileInput
 import Foundation
 import InfoLoggerInput
+import JournaldInput
 import Inputs
 import Pipeline
 import SyslogInput

@@ -2,6 +2,7 @@ import ECS
 import Inputs
 import Logging
 import Spool
+import SyslogFormat
 import NIOCore
 import Instrumentation
 

@@ -1,3 +1,5 @@
+import SyslogFormat
+
 /// Cuts a TCP byte stream into syslog messages per RFC 6587: octet counting (`LEN SP MSG`) or
 /// LF-delimited. The method is chosen on a connection's first frame and kept; in octet-counting mode a frame
 /// that does not start with `digits SP` (a sender's wrong count) is read up to the next LF instead.

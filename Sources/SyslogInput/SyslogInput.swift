@@ -1,4 +1,4 @@
-/// SyslogInput owns `type: syslog`: RFC 3164/5424 parsing (`SyslogParser`, also used by the file input),
-/// the ECS document (`SyslogDocumentEncoder`), RFC 6587 framing, and the UDP/TCP/TLS listeners (SwiftNIO)
-/// whose messages are appended to the input's durable spool off the event loop (`SyslogReceiver`).
+/// SyslogInput owns `type: syslog`: RFC 6587 framing (`SyslogFramer`) and the UDP/TCP/TLS listeners (SwiftNIO)
+/// whose messages are parsed and encoded with `SyslogFormat` and appended to the input's durable spool off the
+/// event loop (`SyslogReceiver`, `SyslogRecordEncoder`).
 enum SyslogInputModule {}

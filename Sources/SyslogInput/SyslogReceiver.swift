@@ -8,6 +8,7 @@ import NIOPosix
 import NIOSSL
 import Instrumentation
 import Spool
+import SyslogFormat
 import Synchronization
 
 /// The network half of `type: syslog`: one SwiftNIO listener per `listen` address, all writing into the

@@ -1,5 +1,6 @@
 import ECS
 import Spool
+import SyslogFormat
 import Synchronization
 #if canImport(Glibc)
 import Glibc

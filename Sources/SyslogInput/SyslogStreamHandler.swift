@@ -3,6 +3,7 @@ import Inputs
 import Listeners
 import Logging
 import Spool
+import SyslogFormat
 import NIOCore
 import Synchronization
 import Instrumentation

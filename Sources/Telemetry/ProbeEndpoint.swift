@@ -5,6 +5,13 @@ import NIOPosix
 /// The HTTP listener for `/metrics`, `/health` and `/ready`. Deliberately tiny: `GET` (and `HEAD`) of a
 /// path, one answer, connection closed. Scrapers and kubelet-style probes need nothing more, and a parser
 /// this small leaves little to attack on a port that is reachable from the monitoring network.
+///
+/// Why not NIOHTTP1's decoder (it is in the swift-nio package already): this endpoint's memory bound is its own
+/// 8 KiB request head × 64 connections (`ProbeRequestHandler.maxHeadBytes`, `limits`, a 431 past it). NIOHTTP1's
+/// header limits are not: swift-nio 2.42–2.99 enforced none (apple/swift-nio#3608), 2.100 allowed 2 MB per
+/// connection, 80 KB came back after that, and `Package.swift` accepts any swift-nio from 2.80. Configuring
+/// `NIOHTTPDecoderLimitConfiguration` down to 8 KiB would need swift-nio ≥ 2.100 and would put the bound in a
+/// dependency's accounting, which has changed three times, for ~30 lines of request-line parsing.
 public final class ProbeEndpoint: Sendable {
     /// What one path answers: status, content type, body.
     public struct Answer: Sendable, Equatable {

@@ -1,6 +1,7 @@
 @testable import Bulk
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct DeadLetterTests {
     @Test func documentIsValidJSONAndKeepsTheOriginalByteForByte() throws {
@@ -66,11 +67,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/x.gz"
         try Data(data).write(to: URL(fileURLWithPath: path))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        p.arguments = ["-d", path]
-        try p.run()
-        p.waitUntilExit()
+        try #require(try runCommand("/bin/gzip", ["-d", path]).status == 0)
         return Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/x")))
     }
 }

@@ -13,34 +13,20 @@ import TestSupport
         let path = dir + "/" + name
         try unit.replacingOccurrences(of: "/usr/bin/logbridge", with: try TestPaths.logbridgeBinary())
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        p.arguments = ["verify", path]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = err
-        try p.run()
-        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let verify = try runCommand("/usr/bin/systemd-analyze", ["verify", path])
+        let output = verify.output
         // Lines about other units on this machine are not ours; anything naming our unit is a finding.
         let findings = output.split(separator: "\n").filter { $0.contains(name) }
-        #expect(p.terminationStatus == 0 || findings.isEmpty, "\(output)")
+        #expect(verify.status == 0 || findings.isEmpty, "\(output)")
         #expect(findings.isEmpty, "\(findings)")
     }
 
     @Test func sampleConfigurationLoadsWithTheBinary() throws {
         // `logbridge ship` on the sample must fail only for reasons outside the file (no password file here),
         // never for a syntax or key error in the file itself.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        p.arguments = ["ship", "--once", "--config", TestPaths.packageRoot + "/deploy/logbridge.yaml"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = err
-        try p.run()
-        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus != 0)
+        let ship = try runLogbridge(["ship", "--once", "--config", TestPaths.packageRoot + "/deploy/logbridge.yaml"])
+        let output = ship.output
+        #expect(ship.status != 0)
         #expect(output.contains("password_file") || output.contains("ca_file"), "\(output)")
         #expect(!output.contains("unknown key"), "\(output)")
     }

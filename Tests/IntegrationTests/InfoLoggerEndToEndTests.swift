@@ -34,7 +34,7 @@ struct InfoLoggerEndToEndTests {
         let records = (0..<n).map { i in
             "*1.4#\(["I", "W", "E"][i % 3])#\(1 + i % 30)#1795912022.\(String(format: "%06d", i))#flp\(String(format: "%03d", 1 + i % 4))#readout#\(4000 + i % 4)#flp#FLP#readout#TPC#PHYSICS_1#551234#\(i % 7 == 0 ? "3004" : "")#\(i)#Readout.cxx#message \(i) with # inside"
         }
-        var (process, _, _) = try harness.start(["ship", "--config", harness.configPath])
+        var process = try harness.start(["ship", "--config", harness.configPath])
         let peer = InfoLoggerDaemonPeer(port: port)
         try peer.connect(timeout: 20)
         try peer.send(Array(records[0..<200]))
@@ -47,7 +47,7 @@ struct InfoLoggerEndToEndTests {
         peer.disconnect()
         let unacknowledgedAtCrash = peer.unacknowledged.count
 
-        (process, _, _) = try harness.start(["ship", "--config", harness.configPath])
+        process = try harness.start(["ship", "--config", harness.configPath])
         defer { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
         try peer.connect(timeout: 20)
         try peer.send(Array(records[400..<n]))
@@ -315,15 +315,7 @@ private func waitForCount(_ osmem: OsmemServer, _ index: String, _ expected: Int
 
 /// `/metrics` as `name/input` → value (samples without an input label are left out), fetched with curl.
 private func prometheusSamples(port: Int) -> [String: Double] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    p.arguments = ["-s", "-m", "3", "http://127.0.0.1:\(port)/metrics"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return [:] }
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
+    guard let text = try? runCommand("/usr/bin/curl", ["-s", "-m", "3", "http://127.0.0.1:\(port)/metrics"]).stdout else { return [:] }
     var samples: [String: Double] = [:]
     for row in text.split(separator: "\n") where !row.hasPrefix("#") {
         guard let brace = row.firstIndex(of: "{"), let input = row.firstMatch(of: /input="([^"]*)"/)?.1,
@@ -336,19 +328,14 @@ private func prometheusSamples(port: Int) -> [String: Double] {
 /// `logbridge ship` with a configuration, stdout and stderr collected in files (so nothing blocks on a pipe);
 /// `stop()` sends SIGTERM and parses the final `summary:` line.
 private final class ShipProcess {
-    let process = Process()
+    let process: Process
     let directory: String
 
     init(directory: String, yaml: String) throws {
         self.directory = directory
         try yaml.write(toFile: directory + "/logbridge.yaml", atomically: true, encoding: .utf8)
-        _ = FileManager.default.createFile(atPath: directory + "/stdout", contents: nil)
-        _ = FileManager.default.createFile(atPath: directory + "/stderr", contents: nil)
-        process.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        process.arguments = ["ship", "--config", directory + "/logbridge.yaml"]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/stdout"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/stderr"))
-        try process.run()
+        process = try startLogbridge(["ship", "--config", directory + "/logbridge.yaml"],
+                                     stdout: outputFile(directory + "/stdout"), stderr: outputFile(directory + "/stderr"))
     }
 
     var stderr: String { (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? "" }

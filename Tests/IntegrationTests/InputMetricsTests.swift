@@ -3,6 +3,7 @@ import ECS
 import FileInput
 import Foundation
 import InfoLoggerInput
+import JournaldInput
 import Inputs
 import Listeners
 import Logging

@@ -60,20 +60,15 @@ import TestSupport
                 patterns: false
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let binary = try TestPaths.logbridgeBinary()
-        let setup = try runProcess(binary, ["setup", "--config", config, "--mappings", TestPaths.packageRoot + "/Mappings"])
+        let setup = try runCommand(binary, ["setup", "--config", config, "--mappings", TestPaths.packageRoot + "/Mappings"])
         #expect(setup.status == 0, "\(setup.output)")
 
-        let ship = Process()
-        ship.executableURL = URL(fileURLWithPath: binary)
-        ship.arguments = ["ship", "--config", config]
-        ship.standardOutput = FileHandle.nullDevice
-        ship.standardError = FileHandle.nullDevice
-        try ship.run()
+        let ship = try startCommand(binary, ["ship", "--config", config])
         defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
         #expect(waitUntil(20) { tcpConnectable(tcpPort) })
         let syslogCount = 30
         for i in 0..<syslogCount {
-            let sent = try runProcess("/usr/bin/logger", ["-n", "127.0.0.1", "-T", "-P", "\(tcpPort)", "--rfc5424", "--octet-count",
+            let sent = try runCommand("/usr/bin/logger", ["-n", "127.0.0.1", "-T", "-P", "\(tcpPort)", "--rfc5424", "--octet-count",
                                                          "-t", "sshd", kinds[i % 3](i + 1000)])
             #expect(sent.status == 0)
         }
@@ -87,7 +82,7 @@ import TestSupport
             (doc.source["logbridge"] as? [String: Any])?["input"] as? String == "relay"
         }.reduce(0) { $0 + (pattern($1.source)?["count"] as? Int ?? 0) } == syslogCount })
         // The miner's and the catalogue's numbers are on /metrics with the input's labels; none for the file input.
-        let metrics = try runProcess("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(metricsPort)/metrics"]).stdout
+        let metrics = try runCommand("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(metricsPort)/metrics"]).stdout
         #expect(metrics.contains("logbridge_patterns_messages_total{input=\"farm\",type=\"journald\"} \(journalCount)"), "\(metrics)")
         #expect(metrics.contains("logbridge_patterns_messages_total{input=\"relay\",type=\"syslog\"} \(syslogCount)"))
         #expect(metrics.contains("logbridge_patterns{input=\"farm\",type=\"journald\"} 3"))
@@ -142,7 +137,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: dir + "/state/patterns/app.patterns"))
 
         // The CLI reads the same catalogue back, merged over inputs.
-        let list = try runProcess(binary, ["patterns", "list", "--config", config, "--since", "3650d", "--json"])
+        let list = try runCommand(binary, ["patterns", "list", "--config", config, "--since", "3650d", "--json"])
         #expect(list.status == 0, "\(list.output)")
         let rows = list.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -150,17 +145,17 @@ import TestSupport
         let acceptedRow = try #require(rows.first { $0["pattern_id"] as? String == acceptedID })
         #expect(acceptedRow["count"] as? Int == journalCount / 3 + syslogCount / 3)
         #expect(rows.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == journalCount + syslogCount)
-        let show = try runProcess(binary, ["patterns", "show", acceptedID, "--config", config])
+        let show = try runCommand(binary, ["patterns", "show", acceptedID, "--config", config])
         #expect(show.status == 0, "\(show.output)")
         #expect(show.stdout.contains("Accepted publickey for root from <*> port <*> <*>"))
         #expect(show.stdout.contains("latest messages:"))
-        let unknown = try runProcess(binary, ["patterns", "show", "00000000000000ff", "--config", config])
+        let unknown = try runCommand(binary, ["patterns", "show", "00000000000000ff", "--config", config])
         #expect(unknown.status != 0 && unknown.output.contains("not in logbridge-patterns-*"))
 
         // A restart continues from the saved state: shipping the same journal again (checkpoint lost) creates no
         // pattern, and the counts in the catalogue only grow.
         try FileManager.default.removeItem(atPath: dir + "/state/checkpoints/farm")
-        let again = try runProcess(binary, ["ship", "--once", "--config", config])
+        let again = try runCommand(binary, ["ship", "--once", "--config", config])
         #expect(again.status == 0, "\(again.output)")
         let after = try osmem.documents("logbridge-patterns-*").filter {
             ($0.source["logbridge"] as? [String: Any])?["input"] as? String == "farm"
@@ -191,25 +186,4 @@ private func tcpConnectable(_ port: Int) -> Bool {
     return withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     } == 0
-}
-
-private struct Ran {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var output: String { stdout + stderr }
-}
-
-private func runProcess(_ path: String, _ args: [String]) throws -> Ran {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Ran(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }

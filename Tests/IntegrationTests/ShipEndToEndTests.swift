@@ -56,7 +56,7 @@ import TestSupport
         defer { h.remove() }
 
         // Kill -9 once a checkpoint is on disk, i.e. part of the journal was acknowledged and part was not.
-        let (p, _, _) = try h.start(["ship", "--once", "--config", h.configPath])
+        let p = try h.start(["ship", "--once", "--config", h.configPath])
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: h.checkpointPath) && p.isRunning && Date() < deadline { usleep(5_000) }
         kill(p.processIdentifier, SIGKILL)
@@ -108,7 +108,7 @@ import TestSupport
         let h = try ShipperHarness(clusterURL: "http://127.0.0.1:\(port)", journalDirectory: fx.directory, batchDocs: 40)
         defer { h.remove() }
 
-        let (p, out, _) = try h.start(["ship", "--once", "--config", h.configPath])
+        let p = try h.start(["ship", "--once", "--config", h.configPath])
         sleep(3)
         #expect(p.isRunning, "the shipper waits for the cluster instead of giving up")
         #expect(!FileManager.default.fileExists(atPath: h.checkpointPath), "nothing acknowledged, nothing checkpointed")
@@ -118,7 +118,7 @@ import TestSupport
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = h.startedStdout
         #expect(text.contains("indexed=120"))
         #expect(try osmem.count("logs-system.journal-*") == 120)
     }

@@ -31,50 +31,32 @@ struct ShipperHarness {
 
     var checkpointPath: String { directory + "/state/checkpoints/farm" }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        /// `summary: read=… indexed=…` parsed into numbers.
-        var summary: [String: Int] { shipSummary(fromOutput: stdout) }
+    /// `logbridge <args>` started in the background, its stdout and stderr in files (nothing blocks on a
+    /// pipe nobody reads); the caller stops it. `startedStdout` reads what the last one wrote.
+    func start(_ args: [String]) throws -> Process {
+        try startLogbridge(args, stdout: outputFile(directory + "/stdout.log"), stderr: outputFile(directory + "/stderr.log"))
     }
 
-    func start(_ args: [String]) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        return (p, out, err)
+    var startedStdout: String { (try? String(contentsOfFile: directory + "/stdout.log", encoding: .utf8)) ?? "" }
+
+    func run(_ args: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+        try runLogbridge(args, timeout: timeout)
     }
 
-    func run(_ args: [String], timeout: TimeInterval = 120) throws -> Result {
-        let (p, out, err) = try start(args)
-        // Drain both pipes while waiting so a chatty process never blocks on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit(); throw TestError("logbridge \(args) timed out") }
-        p.waitUntilExit()
-        group.wait()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    func shipOnce(timeout: TimeInterval = 120) throws -> Result {
+    func shipOnce(timeout: TimeInterval = 120) throws -> CommandResult {
         try run(["ship", "--once", "--config", configPath], timeout: timeout)
     }
 
-    func setup() throws -> Result {
+    func setup() throws -> CommandResult {
         try run(["setup", "--config", configPath, "--mappings", TestPaths.packageRoot + "/Mappings"])
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+extension CommandResult {
+    /// `summary: read=… indexed=…` of a `ship` run, parsed into numbers.
+    var summary: [String: Int] { shipSummary(fromOutput: stdout) }
 }
 
 /// Journal entries for the integration tests: `count` numbered messages over a few hosts.

@@ -34,19 +34,10 @@ import TestSupport
                 scan_interval: 1s
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let binary = try TestPaths.logbridgeBinary()
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: binary)
-        setup.arguments = ["setup", "--config", config, "--mappings", TestPaths.packageRoot + "/Mappings"]
-        try setup.run(); setup.waitUntilExit()
-        #expect(setup.terminationStatus == 0)
+        let setup = try runCommand(binary, ["setup", "--config", config, "--mappings", TestPaths.packageRoot + "/Mappings"])
+        #expect(setup.status == 0, "\(setup.output)")
 
-        let ship = Process()
-        ship.executableURL = URL(fileURLWithPath: binary)
-        ship.arguments = ["ship", "--config", config]
-        let out = Pipe()
-        ship.standardOutput = out
-        ship.standardError = FileHandle.nullDevice
-        try ship.run()
+        let ship = try startCommand(binary, ["ship", "--config", config])
         defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -60,11 +51,9 @@ import TestSupport
         }
         let syslogCount = 100
         for i in 0..<syslogCount {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/logger")
-            p.arguments = ["-n", "127.0.0.1", "-T", "-P", "\(tcpPort)", "--rfc5424", "--octet-count", "-t", "e2e", "-p", "user.err", "syslog line \(i)"]
-            try p.run(); p.waitUntilExit()
-            #expect(p.terminationStatus == 0)
+            let sent = try runCommand("/usr/bin/logger", ["-n", "127.0.0.1", "-T", "-P", "\(tcpPort)", "--rfc5424", "--octet-count",
+                                                         "-t", "e2e", "-p", "user.err", "syslog line \(i)"])
+            #expect(sent.status == 0)
         }
         let total = syslogCount + fileLines
         let wait = Date().addingTimeInterval(60)
@@ -119,13 +108,7 @@ import TestSupport
                 spool: {max_bytes: 128KiB, segment_bytes: 64KiB, fsync: never, when_full: block}
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let logPath = dir + "/stderr.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let ship = Process()
-        ship.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        ship.arguments = ["ship", "--config", config]
-        ship.standardOutput = FileHandle.nullDevice
-        ship.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try ship.run()
+        let ship = try startLogbridge(["ship", "--config", config], stderr: outputFile(logPath))
         defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
         let listening = Date().addingTimeInterval(20)
         while !tcpConnectable(tcpPort) && Date() < listening { usleep(50_000) }
@@ -167,16 +150,9 @@ import TestSupport
 
         // The same condition for UDP: datagrams cannot be paused, so they are dropped and counted.
         let udpCount = 50
-        let logger = Process()
-        logger.executableURL = URL(fileURLWithPath: "/usr/bin/logger")
-        logger.arguments = ["-d", "-n", "127.0.0.1", "-P", "\(udpPort)", "--rfc5424", "-t", "bp-udp"]
-        let stdin = Pipe()
-        logger.standardInput = stdin
-        try logger.run()
-        stdin.fileHandleForWriting.write(Data((0..<udpCount).map { "udp message \($0)\n" }.joined().utf8))
-        try stdin.fileHandleForWriting.close()
-        logger.waitUntilExit()
-        #expect(logger.terminationStatus == 0)
+        let logger = try runCommand("/usr/bin/logger", ["-d", "-n", "127.0.0.1", "-P", "\(udpPort)", "--rfc5424", "-t", "bp-udp"],
+                                    stdin: Data((0..<udpCount).map { "udp message \($0)\n" }.joined().utf8))
+        #expect(logger.status == 0)
         var dropped = -1.0
         let countDeadline = Date().addingTimeInterval(10)
         repeat {

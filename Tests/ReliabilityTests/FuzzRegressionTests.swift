@@ -18,16 +18,9 @@ import TestSupport
             }
         }
         #expect(!files.isEmpty)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = files
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text.suffix(2000))")
+        let replay = try runCommand(binary, files, timeout: 600)
+        let text = replay.output
+        #expect(replay.status == 0, "\(text.suffix(2000))")
         #expect(text.components(separatedBy: "replayed ").count - 1 == files.count)
     }
 }

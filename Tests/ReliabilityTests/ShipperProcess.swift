@@ -84,16 +84,9 @@ final class ShipperProcess: @unchecked Sendable {
     @discardableResult
     func start(once: Bool = false, extraArgs: [String] = []) throws -> Process {
         starts += 1
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        let p = Process()
         let command = launcher + [try TestPaths.logbridgeBinary(), "ship", "--config", configPath]
             + (once ? ["--once"] : []) + extraArgs
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        p.standardError = FileHandle(forWritingAtPath: stderrPath)
-        p.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        try p.run()
+        let p = try startCommand(command[0], Array(command.dropFirst()), stdout: outputFile(stdoutPath), stderr: outputFile(stderrPath))
         process = p
         return p
     }

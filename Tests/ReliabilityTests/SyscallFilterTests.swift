@@ -15,12 +15,7 @@ import TestSupport
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else {
             throw TestError("systemd-analyze missing (Debian package systemd; `make deps`)")
         }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: python)
-        probe.arguments = ["-c", "import seccomp"]
-        try probe.run()
-        probe.waitUntilExit()
-        guard probe.terminationStatus == 0 else { throw TestError("python3-seccomp missing (`make deps`)") }
+        guard try runCommand(python, ["-c", "import seccomp"]).status == 0 else { throw TestError("python3-seccomp missing (`make deps`)") }
         return [python, launcherScript, unit]
     }
 
@@ -121,13 +116,8 @@ import TestSupport
 
         let command = try Self.launcher(unit: Self.unitPath("logbridge-alarms.service"))
             + [try TestPaths.logbridgeBinary(), "alarms", "run", "--config", dir + "/logbridge.yaml", "--rules", dir + "/rules"]
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        _ = FileManager.default.createFile(atPath: dir + "/stderr.log", contents: nil)
-        p.standardError = FileHandle(forWritingAtPath: dir + "/stderr.log")
-        p.standardOutput = FileHandle(forWritingAtPath: dir + "/stderr.log")
-        try p.run()
+        let output = try outputFile(dir + "/stderr.log")
+        let p = try startCommand(command[0], Array(command.dropFirst()), stdout: output, stderr: output)
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
         let log = { (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? "" }
 

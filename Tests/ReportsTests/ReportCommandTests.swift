@@ -5,20 +5,6 @@ import Testing
 
 /// `logbridge report` as an operator runs it: the built binary, a configuration file, files written.
 @Suite(.serialized) struct ReportCommandTests {
-    @discardableResult
-    func logbridge(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try TestPaths.logbridgeBinary())
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     func config(_ dir: String, url: String) throws -> String {
         let path = dir + "/logbridge.yaml"
         try "output:\n  hosts: [\"\(url)\"]\n  compression: none\n".write(toFile: path, atomically: true, encoding: .utf8)
@@ -33,7 +19,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cfg = try config(dir, url: cluster.server.url)
 
-        let run = try logbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "json,md",
+        let run = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "json,md",
                                  "--format", "html", "--out", dir + "/shift", "--dashboards-url", "https://osd.example.org"])
         #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout == "wrote \(dir)/shift.json\nwrote \(dir)/shift.md\nwrote \(dir)/shift.html\n")
@@ -48,10 +34,10 @@ import Testing
         #expect(html.hasPrefix("<!doctype html>") && html.hasSuffix("</html>\n"))
 
         // A single file named by its extension.
-        let one = try logbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "md", "--out", dir + "/night.md"])
+        let one = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "md", "--out", dir + "/night.md"])
         #expect(one.status == 0 && one.stdout == "wrote \(dir)/night.md\n")
         // --last reads the period ending now: the farm is in 2026-12-01, so an hour ago nothing was logged.
-        let last = try logbridge(["report", "--config", cfg, "--last", "1h", "--format", "json", "--out", dir + "/last"])
+        let last = try runLogbridge(["report", "--config", cfg, "--last", "1h", "--format", "json", "--out", dir + "/last"])
         #expect(last.status == 0, "\(last.stderr)")
         let recent = try ReportJSON.parse(String(contentsOfFile: dir + "/last.json", encoding: .utf8))
         #expect(recent.volume.status == .empty)
@@ -64,7 +50,7 @@ import Testing
         let dir = try temporaryDirectory("lb-report-down")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cfg = try config(dir, url: "http://127.0.0.1:\(freePort())")
-        let run = try logbridge(["report", "--config", cfg, "--last", "8h", "--format", "md", "--out", dir + "/r"])
+        let run = try runLogbridge(["report", "--config", cfg, "--last", "8h", "--format", "md", "--out", dir + "/r"])
         #expect(run.status == 2)
         #expect(run.stdout == "wrote \(dir)/r.md\n")
         #expect(run.stderr.contains("report: alarms: unreadable: alarms could not be read: the cluster did not answer"))
@@ -84,7 +70,7 @@ import Testing
             ([], "give the period"),
         ]
         for (args, message) in cases {
-            let run = try logbridge(["report", "--config", "/nonexistent/logbridge.yaml"] + args)
+            let run = try runLogbridge(["report", "--config", "/nonexistent/logbridge.yaml"] + args)
             #expect(run.status == 64, "\(args): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(args): \(run.stderr)")
         }

@@ -8,7 +8,7 @@ import TestSupport
 /// server that answers as the saved-objects API does and records what it received.
 @Suite(.serialized) struct DashboardsClientTests {
     final class StandIn {
-        let process = Process()
+        let process: Process
         let port = freePort()
         let record: String
 
@@ -28,9 +28,7 @@ import TestSupport
                     def log_message(self, *a): pass
                 http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
                 """
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = ["-c", script, "\(port)", record, "\(status)", answer]
-            try process.run()
+            process = try startCommand("/usr/bin/python3", ["-c", script, "\(port)", record, "\(status)", answer])
             for _ in 0..<100 where !Self.listening(port) { usleep(50_000) }
         }
 

@@ -38,17 +38,9 @@ final class DemoFarm: @unchecked Sendable {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestError("\(executable) \(arguments) failed: \(text)") }
-        return text
+        let ran = try runCommand(executable, arguments)
+        guard ran.status == 0 else { throw TestError("\(executable) \(arguments) failed: \(ran.output)") }
+        return ran.output
     }
 
     private func shipSampleJournal(entries: Int) throws {

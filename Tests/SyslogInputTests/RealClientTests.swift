@@ -19,9 +19,9 @@ import TestSupport
             ("tcp-3164-oc", ["-T", "--rfc3164", "--octet-count", "-P", "\(h.tcpPort)"]),
         ]
         for (name, args) in cases {
-            let (rc, out) = try runTool(Self.logger, ["-n", "127.0.0.1", "-t", "flp-readout", "-p", "local3.err", "-i"]
-                                        + args + (name.contains("5424") ? ["--msgid", "M1"] : []) + ["msg \(name) ünïcode"])
-            #expect(rc == 0, "\(name): \(out)")
+            let sent = try runCommand(Self.logger, ["-n", "127.0.0.1", "-t", "flp-readout", "-p", "local3.err", "-i"]
+                                      + args + (name.contains("5424") ? ["--msgid", "M1"] : []) + ["msg \(name) ünïcode"], timeout: 20)
+            #expect(sent.status == 0, "\(name): \(sent.output)")
         }
         let docs = h.waitFor(cases.count)
         #expect(docs.count == cases.count)
@@ -60,13 +60,7 @@ import TestSupport
             """
         try conf.write(toFile: dir + "/rsyslog.conf", atomically: true, encoding: .utf8)
         let rsyslogd = "/usr/sbin/rsyslogd"
-        guard FileManager.default.isExecutableFile(atPath: rsyslogd) else { throw TestError("rsyslogd is not installed (make test installs rsyslog)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: rsyslogd)
-        p.arguments = ["-n", "-f", dir + "/rsyslog.conf", "-i", dir + "/rsyslogd.pid"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try startCommand(rsyslogd, ["-n", "-f", dir + "/rsyslog.conf", "-i", dir + "/rsyslogd.pid"])
         defer {
             // rsyslogd may take its time over SIGTERM while omfwd retries; it is ours, so SIGKILL after a grace period.
             p.terminate()
@@ -79,7 +73,8 @@ import TestSupport
         while !canConnect(inPort) && Date() < deadline { usleep(50_000) }
         let count = 50
         for i in 0..<count {
-            try runTool(Self.logger, ["-n", "127.0.0.1", "-T", "-P", "\(inPort)", "--rfc3164", "-t", "rs", "-p", "daemon.warning", "fwd \(i)"])
+            try runCommand(Self.logger, ["-n", "127.0.0.1", "-T", "-P", "\(inPort)", "--rfc3164", "-t", "rs", "-p", "daemon.warning", "fwd \(i)"],
+                           timeout: 20)
         }
         // Each message arrives twice: once over TCP (RFC 5424 octet-counted), once over UDP (RFC 3164).
         let docs = h.waitFor(2 * count, timeout: 30)
@@ -96,9 +91,10 @@ import TestSupport
         let dir = try temporaryDirectory("lb-tls"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let openssl = "/usr/bin/openssl"
         for name in ["server", "client"] {
-            let (rc, out) = try runTool(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(dir)/\(name).key",
-                                                  "-out", "\(dir)/\(name).pem", "-days", "1", "-subj", "/CN=\(name == "server" ? "localhost" : "flp001")"])
-            #expect(rc == 0, "\(out)")
+            let made = try runCommand(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(dir)/\(name).key",
+                                                "-out", "\(dir)/\(name).pem", "-days", "1", "-subj", "/CN=\(name == "server" ? "localhost" : "flp001")"],
+                                      timeout: 20)
+            #expect(made.status == 0, "\(made.output)")
         }
         var tls = SyslogInputSettings.TLS()
         tls.certificate = dir + "/server.pem"; tls.key = dir + "/server.key"
@@ -107,16 +103,16 @@ import TestSupport
 
         let lines = (0..<20).map { "<14>1 2026-11-29T00:00:0\($0 % 10).000Z flp001 tls-app - - - over tls \($0)" }
         let payload = Data(lines.map { "\($0.utf8.count) \($0)" }.joined().utf8)
-        let (rc, out) = try runTool(openssl, ["s_client", "-connect", "127.0.0.1:\(h.tlsPort)", "-quiet", "-no_ign_eof",
-                                              "-cert", dir + "/client.pem", "-key", dir + "/client.key"], stdin: payload)
-        #expect(rc == 0, "\(out)")
+        let client = try runCommand(openssl, ["s_client", "-connect", "127.0.0.1:\(h.tlsPort)", "-quiet", "-no_ign_eof",
+                                              "-cert", dir + "/client.pem", "-key", dir + "/client.key"], stdin: payload, timeout: 20)
+        #expect(client.status == 0, "\(client.output)")
         let docs = h.waitFor(20)
         #expect(docs.count == 20)
         #expect(Set(docs.compactMap { $0["message"] as? String }) == Set((0..<20).map { "over tls \($0)" }))
 
         // Without a client certificate the handshake is refused and nothing is indexed.
-        _ = try runTool(openssl, ["s_client", "-connect", "127.0.0.1:\(h.tlsPort)", "-quiet", "-no_ign_eof"],
-                        stdin: Data("5 hello".utf8))
+        try runCommand(openssl, ["s_client", "-connect", "127.0.0.1:\(h.tlsPort)", "-quiet", "-no_ign_eof"],
+                       stdin: Data("5 hello".utf8), timeout: 20)
         usleep(300_000)
         #expect(h.documents.count == 20)
     }

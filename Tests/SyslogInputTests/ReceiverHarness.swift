@@ -90,29 +90,6 @@ func canConnect(_ port: Int) -> Bool {
     return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }
 
-/// Runs a program to completion; throws when it is missing (a missing component is a failure, not a skip).
-@discardableResult
-func runTool(_ path: String, _ args: [String], stdin: Data? = nil, timeout: Double = 20) throws -> (Int32, String) {
-    guard FileManager.default.isExecutableFile(atPath: path) else { throw TestError("\(path) is not installed (make test installs it)") }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    let input = Pipe()
-    p.standardInput = input
-    try p.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try? input.fileHandleForWriting.close()
-    let deadline = Date().addingTimeInterval(timeout)
-    while p.isRunning && Date() < deadline { usleep(10_000) }
-    if p.isRunning { p.terminate() }
-    p.waitUntilExit()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (p.terminationStatus, text)
-}
-
 /// Raw bytes over one TCP connection, for hostile input no client library would send.
 func sendRaw(_ port: Int, _ chunks: [[UInt8]], closeWrite: Bool = true) throws {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -40,13 +40,8 @@ public struct JournalFixture {
         let exportPath = directory + "/\(name).export"
         try Data(export).write(to: URL(fileURLWithPath: exportPath))
         let out = directory + "/\(name).journal"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.journalRemote)
-        p.arguments = ["--split-mode=none", "-o", out, exportPath]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw FixtureError("systemd-journal-remote exited \(p.terminationStatus)") }
+        let written = try runCommand(Self.journalRemote, ["--split-mode=none", "-o", out, exportPath])
+        guard written.status == 0 else { throw FixtureError("systemd-journal-remote exited \(written.status): \(written.stderr)") }
         try FileManager.default.removeItem(atPath: exportPath)
         return out
     }

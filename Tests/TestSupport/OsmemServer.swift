@@ -55,17 +55,9 @@ public final class OsmemServer: @unchecked Sendable {
     // MARK: - Asking the engine what it holds (plain HTTP through curl's command line, independent of our client)
 
     public func request(_ method: String, _ path: String, body: String? = nil) throws -> (status: Int, json: Any?) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url + path, "-H", "Content-Type: application/json"]
         if let body { args += ["--data-binary", body] }
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try runCommand("/usr/bin/curl", args).stdout
         guard let nl = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: nl)...]) else {
             throw TestError("curl \(method) \(path) failed: \(text)")
         }

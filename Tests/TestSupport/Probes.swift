@@ -2,16 +2,8 @@ import Foundation
 
 /// Fetches `http://127.0.0.1:<port><path>` with curl (independent of our code); nil when nothing answers.
 public func httpGet(port: Int, _ path: String) -> (status: Int, body: String)? {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    p.arguments = ["-s", "-m", "3", "-o", "-", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return nil }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
+    guard let text = try? runCommand("/usr/bin/curl", ["-s", "-m", "3", "-o", "-", "-w", "\n%{http_code}",
+                                                        "http://127.0.0.1:\(port)\(path)"]).stdout else { return nil }
     guard let nl = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: nl)...]), status > 0 else { return nil }
     return (status, String(text[..<nl]))
 }

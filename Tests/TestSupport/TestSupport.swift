@@ -1,5 +1,6 @@
 /// TestSupport owns the real components tests start and stop themselves: an osmem-server (OpenSearch-compatible
-/// engine), journal files made by systemd-journal-remote, free ports, the built `logbridge` binary.
+/// engine), journal files made by systemd-journal-remote, free ports, the built `logbridge` binary and the one way
+/// to run it or any other program (`runLogbridge`, `runCommand`, `startLogbridge`, `startCommand` in Command.swift).
 import Foundation
 import Synchronization
 

@@ -1,5 +1,6 @@
 import ECS
 import FuzzSupport
+import SyslogFormat
 import SyslogInput
 
 // Syslog arrives from any device on the network (UDP, TCP, TLS) and from files: any bytes must become a

@@ -5,7 +5,8 @@ import Foundation
 import Logging
 import Pipeline
 import Testing
-@testable import Inputs
+import Inputs
+@testable import JournaldInput
 
 /// Reads real journal files and checks the ECS documents field by field.
 @Suite struct JournaldInputTests {

@@ -1,7 +1,7 @@
 import ECS
 import Foundation
 import Testing
-@testable import SyslogInput
+@testable import SyslogFormat
 
 /// Parsing as real senders write it; each case checks the fields the document is built from.
 struct ParserTests {
