@@ -17,6 +17,8 @@ public struct LogBridgeConfig: Sendable, Equatable {
     public var shutdownTimeoutSeconds: Double?
     /// `patterns:` (Settings+Patterns.swift); on by default.
     public var patterns = PatternSettings()
+    /// `reports:` (Settings+Reports.swift): shift times for `logbridge report --shift`.
+    public var reports = ReportSettings()
 
     public init(stateDirectory: String = "/var/lib/logbridge", output: OutputSettings = OutputSettings(),
                 inputs: [InputSettings] = [], logging: LoggingSettings = LoggingSettings(), sourcePath: String = "") {

@@ -16,6 +16,7 @@ struct ReportCommand: ParsableCommand {
             then exits with status 2 after writing it. Reference: docs/reports.md. Examples:
               logbridge report --last 8h --format html --format md --out /var/tmp/shift
               logbridge report --from 2026-12-01T06:00:00Z --to 2026-12-01T14:00:00Z --format json --out day.json
+              logbridge report --shift --format html,md --out /var/lib/logbridge/reports/shift
             """)
 
     @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
@@ -23,6 +24,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Start of the period (RFC 3339, e.g. 2026-12-01T06:00:00Z); with --to.") var from: String?
     @Option(help: "End of the period, excluded (RFC 3339); with --from.") var to: String?
     @Option(help: "The period ending now (e.g. 30m, 8h, 7d); instead of --from/--to.") var last: String?
+    @Flag(help: "The shift that ended last (the configuration's reports.shifts and reports.timezone; default 00:00, 08:00, 16:00 local time).")
+    var shift = false
     @Option(help: "json, md or html; repeat or separate with commas for several.") var format: [String] = ["html"]
     @Option(help: "Where to write: a file (name ending in .json/.md/.html, one format) or a stem the extensions are added to.")
     var out: String?
@@ -35,6 +38,9 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         _ = try formats()
         if top < 1 { throw ValidationError("--top must be at least 1") }
+        if shift && (from != nil || to != nil || last != nil) {
+            throw ValidationError("give either --shift, --last, or both --from and --to")
+        }
     }
 
     func formats() throws -> [Format] {
@@ -50,7 +56,11 @@ struct ReportCommand: ParsableCommand {
         return list
     }
 
-    func period(now: Double) throws -> (Double, Double) {
+    func period(now: Double, reports: ReportSettings) throws -> (Double, Double) {
+        if shift {
+            let zone = reports.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
+            return ReportShift.lastEnded(now: now, starts: reports.shiftStarts, timeZone: zone)
+        }
         switch (from, to, last) {
         case (nil, nil, let last?):
             guard let span = ReportTime.span(last) else { throw ValidationError("--last: expected e.g. 30m, 8h or 7d, got \(last)") }
@@ -61,7 +71,7 @@ struct ReportCommand: ParsableCommand {
             guard b > a else { throw ValidationError("--to must be after --from") }
             return (a, b)
         case (nil, nil, nil):
-            throw ValidationError("give the period: --last 8h, or --from and --to")
+            throw ValidationError("give the period: --last 8h, --shift, or --from and --to")
         default:
             throw ValidationError("give either --last, or both --from and --to")
         }
@@ -85,9 +95,13 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let formats = try formats()
-        let (start, end) = try period(now: Date().timeIntervalSince1970)
-        let files = try paths(formats, start: start)
+        let now = Date().timeIntervalSince1970
+        // A wrong period is said before the configuration is read; only --shift needs the configuration.
+        let given = shift ? nil : try period(now: now, reports: ReportSettings())
+        let givenFiles = try given.map { try paths(formats, start: $0.0) }
         let cfg = try loadConfig(config, purpose: .clusterOnly)
+        let (start, end) = try given ?? period(now: now, reports: cfg.reports)
+        let files = try givenFiles ?? paths(formats, start: start)
         var options = ReportReader.Options(from: start, to: end)
         options.top = top
         options.opensearchDashboardsURL = dashboardsURL

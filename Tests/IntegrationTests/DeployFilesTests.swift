@@ -4,7 +4,7 @@ import TestSupport
 
 /// The files in deploy/ are what an operator installs: they must be valid for the tools that read them.
 @Suite struct DeployFilesTests {
-    @Test(arguments: ["logbridge.service", "logbridge-alarms.service"])
+    @Test(arguments: ["logbridge.service", "logbridge-alarms.service", "logbridge-report.service"])
     func systemdUnitPassesSystemdAnalyzeVerify(name: String) throws {
         let unit = try String(contentsOfFile: TestPaths.packageRoot + "/deploy/systemd/" + name, encoding: .utf8)
         let dir = try temporaryDirectory("lb-unit")

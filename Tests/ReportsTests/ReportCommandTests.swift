@@ -59,6 +59,25 @@ import Testing
         #expect(md.contains("**Could not be read:**"))
     }
 
+    /// `--shift` takes its boundaries from the configuration: one start a day at 00:00 UTC is yesterday's report.
+    @Test func shiftReadsItsBoundariesFromTheConfiguration() throws {
+        let dir = try temporaryDirectory("lb-report-shift")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cfg = try config(dir, url: "http://127.0.0.1:\(freePort())")
+        try (String(contentsOfFile: cfg, encoding: .utf8) + "reports: {shifts: [\"00:00\"], timezone: UTC}\n")
+            .write(toFile: cfg, atomically: true, encoding: .utf8)
+        let run = try runLogbridge(["report", "--config", cfg, "--shift", "--format", "json", "--out", dir + "/s"])
+        #expect(run.status == 2, "\(run.stderr)")   // the cluster is down; the report is written all the same
+        let report = try ReportJSON.parse(String(contentsOfFile: dir + "/s.json", encoding: .utf8))
+        let midnight = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        #expect(report.period.from == ReportTime.format(midnight - 86_400))
+        #expect(report.period.to == ReportTime.format(midnight))
+        // A zone the machine does not know is a configuration error naming the key.
+        try "output:\n  hosts: [\"http://127.0.0.1:9\"]\nreports:\n  timezone: Mars/Olympus\n".write(toFile: cfg, atomically: true, encoding: .utf8)
+        let bad = try runLogbridge(["report", "--config", cfg, "--shift", "--format", "json", "--out", dir + "/s"])
+        #expect(bad.status != 0 && bad.stderr.contains("reports.timezone"), "\(bad.stderr)")
+    }
+
     @Test func wrongPeriodsAndFormatsAreRefusedWithAMessage() throws {
         let cases: [([String], String)] = [
             (["--from", "2026-12-01T08:00:00Z"], "give either --last, or both --from and --to"),
@@ -68,6 +87,7 @@ import Testing
             (["--last", "8h", "--format", "pdf"], "--format: expected json, md or html, got pdf"),
             (["--last", "8h", "--format", "json,md", "--out", "x.md"], "names a .md file"),
             ([], "give the period"),
+            (["--shift", "--last", "8h"], "give either --shift, --last, or both --from and --to"),
         ]
         for (args, message) in cases {
             let run = try runLogbridge(["report", "--config", "/nonexistent/logbridge.yaml"] + args)
