@@ -26,6 +26,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The period ending now (e.g. 30m, 8h, 7d); instead of --from/--to.") var last: String?
     @Flag(help: "The shift that ended last (the configuration's reports.shifts and reports.timezone; default 00:00, 08:00, 16:00 local time).")
     var shift = false
+    @Option(name: .customLong("run"), help: "The period of data-taking run N: from its first to its last InfoLogger message (infologger.run).")
+    var runNumber: Int?
     @Option(help: "json, md or html; repeat or separate with commas for several.") var format: [String] = ["html"]
     @Option(help: "Where to write: a file (name ending in .json/.md/.html, one format) or a stem the extensions are added to.")
     var out: String?
@@ -38,8 +40,8 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         _ = try formats()
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if shift && (from != nil || to != nil || last != nil) {
-            throw ValidationError("give either --shift, --last, or both --from and --to")
+        if [shift, runNumber != nil, last != nil, from != nil || to != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one period: --shift, --run N, --last, or both --from and --to")
         }
     }
 
@@ -71,7 +73,7 @@ struct ReportCommand: ParsableCommand {
             guard b > a else { throw ValidationError("--to must be after --from") }
             return (a, b)
         case (nil, nil, nil):
-            throw ValidationError("give the period: --last 8h, --shift, or --from and --to")
+            throw ValidationError("give the period: --last 8h, --shift, --run N, or --from and --to")
         default:
             throw ValidationError("give either --last, or both --from and --to")
         }
@@ -97,16 +99,24 @@ struct ReportCommand: ParsableCommand {
         let formats = try formats()
         let now = Date().timeIntervalSince1970
         // A wrong period is said before the configuration is read; only --shift needs the configuration.
-        let given = shift ? nil : try period(now: now, reports: ReportSettings())
+        let given = shift || runNumber != nil ? nil : try period(now: now, reports: ReportSettings())
         let givenFiles = try given.map { try paths(formats, start: $0.0) }
         let cfg = try loadConfig(config, purpose: .clusterOnly)
-        let (start, end) = try given ?? period(now: now, reports: cfg.reports)
+        let client = ClusterClient(settings: cfg.output)
+        let (start, end): (Double, Double)
+        if let runNumber {
+            do { (start, end) = try ReportRun.period(of: runNumber, client: client) } catch let missing as ReportRun.NotFound {
+                throw ValidationFailure(missing.description)
+            }
+        } else {
+            (start, end) = try given ?? period(now: now, reports: cfg.reports)
+        }
         let files = try givenFiles ?? paths(formats, start: start)
         var options = ReportReader.Options(from: start, to: end)
         options.top = top
         options.opensearchDashboardsURL = dashboardsURL
         options.kibanaURL = kibanaURL
-        let report = ReportReader(client: ClusterClient(settings: cfg.output), options: options).read()
+        let report = ReportReader(client: client, options: options).read()
         for (format, path) in files {
             let text: String
             switch format {

@@ -21,6 +21,8 @@ struct LogDoc {
     var pattern: String = "0000000000000000"
     var ilSeverity: String? = nil
     var ilDetector: String? = nil
+    /// InfoLogger's run number, for `report --run`.
+    var ilRun: Int? = nil
 
     var seconds: Double { ReportTime.parse(time)! }
     var isError: Bool { ["emerg", "alert", "crit", "err"].contains(level) }
@@ -32,7 +34,11 @@ struct LogDoc {
                                   "message": "\(host) \(level) message"]
         if let unit { doc["systemd"] = ["unit": unit] }
         if let process { doc["process"] = ["name": process] }
-        if let ilSeverity { doc["infologger"] = ["severity": ilSeverity, "detector": ilDetector ?? ""] }
+        if let ilSeverity {
+            var il: [String: Any] = ["severity": ilSeverity, "detector": ilDetector ?? ""]
+            if let ilRun { il["run"] = ilRun }
+            doc["infologger"] = il
+        }
         let data = try! JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
@@ -81,8 +87,8 @@ enum Farm {
         d += repeated(3, from: day + 11 * 3600, every: 60) { LogDoc(time: $0, host: "epn010", dataset: "system.syslog", level: "crit", process: "sshd", app: "sshd", pattern: sshd) }
         d += repeated(2, from: day + 12 * 3600, every: 60) { LogDoc(time: $0, host: "epn010", dataset: "system.syslog", level: "err", app: "sshd", pattern: sshd) }
         // InfoLogger from flp001's readout: severities E, F, I across two detectors.
-        d += repeated(4, from: day + 9 * 3600 + 30, every: 300) { LogDoc(time: $0, host: "flp001", dataset: "infologger", level: "err", process: "o2-readout-exe", pattern: readout, ilSeverity: "E", ilDetector: "TPC") }
-        d += repeated(1, from: day + 9 * 3600 + 90, every: 300) { LogDoc(time: $0, host: "flp001", dataset: "infologger", level: "crit", process: "o2-readout-exe", pattern: readout, ilSeverity: "F", ilDetector: "TPC") }
+        d += repeated(4, from: day + 9 * 3600 + 30, every: 300) { LogDoc(time: $0, host: "flp001", dataset: "infologger", level: "err", process: "o2-readout-exe", pattern: readout, ilSeverity: "E", ilDetector: "TPC", ilRun: 551234) }
+        d += repeated(1, from: day + 9 * 3600 + 90, every: 300) { LogDoc(time: $0, host: "flp001", dataset: "infologger", level: "crit", process: "o2-readout-exe", pattern: readout, ilSeverity: "F", ilDetector: "TPC", ilRun: 551234) }
         d += repeated(6, from: day + 10 * 3600, every: 600) { LogDoc(time: $0, host: "flp001", dataset: "infologger", level: "info", process: "o2-readout-exe", pattern: info, ilSeverity: "I", ilDetector: "ITS") }
         d += repeated(2, from: day + 5 * 3600, every: 600) { LogDoc(time: $0, host: "flp001", dataset: "infologger", level: "err", process: "o2-readout-exe", pattern: readout, ilSeverity: "E", ilDetector: "TPC") }
         return d

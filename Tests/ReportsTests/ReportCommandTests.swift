@@ -59,6 +59,28 @@ import Testing
         #expect(md.contains("**Could not be read:**"))
     }
 
+    /// `--run N` is the run's span in the InfoLogger messages: run 551234's four errors and one fatal, 09:00:30 to
+    /// 09:15:30; an unknown run is an error that says so, not an empty report.
+    @Test func runFindsItsPeriodFromInfoLogger() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        try cluster.loadFarm()
+        let dir = try temporaryDirectory("lb-report-run")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cfg = try config(dir, url: cluster.server.url)
+        let run = try runLogbridge(["report", "--config", cfg, "--run", "551234", "--format", "json", "--out", dir + "/run"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try ReportJSON.parse(String(contentsOfFile: dir + "/run.json", encoding: .utf8))
+        #expect(report.period.from == "2026-12-01T09:00:30.000Z")
+        #expect(report.period.to == "2026-12-01T09:15:30.001Z")
+        // The run's own messages are in it: four errors and the fatal.
+        let severities = Dictionary(uniqueKeysWithValues: (report.infologger.data?.severities ?? []).map { ($0.key, $0.count) })
+        #expect(severities == ["E": 4, "F": 1], "\(severities)")
+        let unknown = try runLogbridge(["report", "--config", cfg, "--run", "1", "--format", "json", "--out", dir + "/none"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("run 1: no InfoLogger message"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/none.json"))
+    }
+
     /// `--shift` takes its boundaries from the configuration: one start a day at 00:00 UTC is yesterday's report.
     @Test func shiftReadsItsBoundariesFromTheConfiguration() throws {
         let dir = try temporaryDirectory("lb-report-shift")
@@ -87,7 +109,8 @@ import Testing
             (["--last", "8h", "--format", "pdf"], "--format: expected json, md or html, got pdf"),
             (["--last", "8h", "--format", "json,md", "--out", "x.md"], "names a .md file"),
             ([], "give the period"),
-            (["--shift", "--last", "8h"], "give either --shift, --last, or both --from and --to"),
+            (["--shift", "--last", "8h"], "give one period: --shift, --run N, --last, or both --from and --to"),
+            (["--run", "551234", "--from", "2026-12-01T08:00:00Z", "--to", "2026-12-01T09:00:00Z"], "give one period"),
         ]
         for (args, message) in cases {
             let run = try runLogbridge(["report", "--config", "/nonexistent/logbridge.yaml"] + args)
