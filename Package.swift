@@ -70,7 +70,7 @@ let package = Package(
         ]),
         .target(name: "Demo"),
         // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, and their renderers.
-        .target(name: "Reports", dependencies: ["Bulk", "Config", "Setup"]),
+        .target(name: "Reports", dependencies: ["Bulk", "Config", "ECS", "Setup"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
         .target(name: "Patterns", swiftSettings: hotPath),
         .executableTarget(name: "logbridge", dependencies: [

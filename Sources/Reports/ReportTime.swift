@@ -1,27 +1,13 @@
+import ECS
 import Foundation
 
 /// Times as the report writes them: RFC 3339 UTC with milliseconds (`2026-12-02T06:00:00.000Z`), the form the
 /// cluster's `key_as_string` and the dashboards' URLs use. Seconds since the epoch inside.
 public enum ReportTime {
-    public static func format(_ seconds: Double) -> String {
-        let whole = seconds.rounded(.down)
-        var t = time_t(whole)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let millis = min(999, Int(((seconds - whole) * 1000).rounded()))
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, millis)
-    }
+    public static func format(_ seconds: Double) -> String { RFC3339.format(seconds) }
 
-    /// RFC 3339 with `Z` or an offset, with or without fractional seconds; nil when it is not one.
-    public static func parse(_ text: String) -> Double? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date.timeIntervalSince1970 }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)?.timeIntervalSince1970
-    }
+    /// RFC 3339 with `Z` or an offset, with or without fractional seconds (or a date alone); nil when it is not one.
+    public static func parse(_ text: String) -> Double? { RFC3339.parse(text) }
 
     /// `90s`, `30m`, `8h`, `7d` in seconds.
     public static func span(_ text: String) -> Double? {
