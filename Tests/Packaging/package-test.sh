@@ -123,6 +123,11 @@ for dep in 'libcurl.so.4()(64bit)' 'libsystemd.so.0()(64bit)' 'libisal.so.2()(64
 check "rpm requires no Swift runtime" bash -c "! grep -qi swift <<< '$requires'"
 check "rpm requires nothing newer than Alma 9 has (GLIBC_2.35+, GLIBCXX_3.4.30+, libstdc++)" \
     bash -c "! grep -E 'GLIBC_2\.(3[5-9]|[4-9][0-9])|GLIBCXX_3\.4\.(3[0-9])|libstdc\+\+' <<< '$requires'"
+# RHEL's libcurl has no symbol versions: the .rpm's binary asks for none of Debian's (drop-symbol-versions.py).
+check "rpm requires libcurl by soname only (no CURL_OPENSSL_4)" bash -c "! grep -q CURL_ <<< '$requires'"
+mkdir -p "$WORK/rpm-tree" && (cd "$WORK/rpm-tree" && rpm2cpio "$RPM1" | cpio -idm --quiet ./usr/bin/logbridge)
+check "the .rpm's binary asks libcurl.so.4 for no version" bash -c "! readelf -V '$WORK/rpm-tree/usr/bin/logbridge' | grep -q 'File: libcurl'"
+check "the .rpm's binary runs (--version)" bash -c "'$WORK/rpm-tree/usr/bin/logbridge' --version 2>&1 | grep -qx 'logbridge $VERSION'"
 flags=$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$RPM1" 2>/dev/null)
 check "rpm: logbridge.yaml is %config(noreplace)" contains "$flags" "/etc/logbridge/logbridge.yaml cn"
 for path in /usr/bin/logbridge /usr/lib/systemd/system/logbridge.service /usr/share/logbridge/rules/host-silent.yaml \
@@ -181,6 +186,8 @@ YAML
 config_sum=$(sha256sum /etc/logbridge/logbridge.yaml)
 check "setup --dry-run against osmem finds the installed Mappings" \
     bash -c "logbridge setup --dry-run --config /etc/logbridge/logbridge.yaml > '$WORK/setup.log' 2>&1 && grep -q '_index_template' '$WORK/setup.log'"
+check "the .rpm's binary (libcurl without versions) does the same through libcurl" \
+    bash -c "'$WORK/rpm-tree/usr/bin/logbridge' setup --dry-run --config /etc/logbridge/logbridge.yaml > '$WORK/setup-rpm.log' 2>&1 && grep -q '_index_template' '$WORK/setup-rpm.log'"
 
 # --- 4. the unit's ExecStart as the unit's user -------------------------------------------------------------
 say "running the installed unit's ExecStart as its dynamic user"
