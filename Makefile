@@ -69,8 +69,8 @@ STATIC_LINK := --static-swift-stdlib $(foreach l,--start-group -lFoundation -lFo
 static_link = bin=$$($(SWIFT) build -c $(1) --show-bin-path) && mkdir -p "$$bin" && \
 	libstdcxx=$$("$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/clang" -print-file-name=libstdc++.a) && \
 	{ [ -f "$$libstdcxx" ] || { echo "libstdc++.a not found (GCC's libstdc++-dev package)" >&2; exit 1; }; } && \
-	ln -sfn "$$libstdcxx" "$$bin/libstdc++.a" && \
-	{ $(SWIFT) build -c $(1) $(STATIC_LINK) --product logbridge; status=$$?; rm -f "$$bin/libstdc++.a"; exit $$status; }
+	trap 'rm -f "$$bin/libstdc++.a"' EXIT && trap 'exit 1' INT TERM && ln -sfn "$$libstdcxx" "$$bin/libstdc++.a" && \
+	$(SWIFT) build -c $(1) $(STATIC_LINK) --product logbridge
 
 # The release packages, in dist/: logbridge_$(VERSION)-1_amd64.deb and logbridge-$(VERSION)-1.x86_64.rpm, the
 # Swift runtime linked in so a node needs only the distribution's libcurl, libsystemd and ISA-L (docs/packaging.md).

@@ -107,7 +107,7 @@ done
 # version above those (Debian 12 has glibc 2.36, GCC 12) makes dnf refuse the .rpm there, so it fails here first.
 versions=$(objdump -T "$WORK/deb-tree/usr/bin/logbridge" | grep -oE '\((GLIBC|GLIBCXX|CXXABI)_[0-9.]+\)' | tr -d '()' | sort -uV)
 newest() { grep "^$1_" <<< "$versions" | sort -V | tail -1 | sed "s/^$1_//"; }
-echo "  newest symbol versions: GLIBC_$(newest GLIBC) GLIBCXX_$(newest GLIBCXX) CXXABI_$(newest CXXABI)"
+echo "  newest symbol versions: GLIBC $(newest GLIBC), GLIBCXX $(newest GLIBCXX | grep . || echo none), CXXABI $(newest CXXABI | grep . || echo none)"
 within() { [ -z "$2" ] || [ "$(printf '%s\n%s\n' "$2" "$3" | sort -V | tail -1)" = "$3" ]; }   # within NAME FOUND CEILING
 check "binary needs no glibc above 2.34 (Alma 9)" \
     within GLIBC "$(newest GLIBC)" 2.34
