@@ -52,21 +52,36 @@ test: deps
 # The Swift runtime linked into the binary. SwiftPM only relinks when --static-swift-stdlib follows a normal build
 # (15-35 s measured here, against 10-20 min for a rebuild), but the objects then carry the shared runtime's link
 # entries, which omit what static Foundation needs (1614 undefined references without these); for a clean static
-# build they change nothing.
+# build they change nothing. The --wrap flags keep the binary within Alma/RHEL 9's glibc 2.34, the O² farm's:
+# `hypot`/`hypotf` (GLIBC_2.35, from the static runtime) and `arc4random` (2.36, from the static libstdc++) go to
+# Sources/CGlibcCompat (docs/packaging.md, "RPM on Alma/RHEL 9").
 STATIC_LINK := --static-swift-stdlib $(foreach l,--start-group -lFoundation -lFoundationEssentials \
 	-lFoundationInternationalization -lCoreFoundation -l_FoundationCollections -l_FoundationCShims -l_FoundationICU \
-	-lswift_Builtin_float -lswiftSynchronization -lswiftCore -lstdc++ --end-group,-Xlinker $(l))
+	-lswift_Builtin_float -lswiftSynchronization -lswiftCore -lstdc++ --end-group \
+	--wrap=hypot --wrap=hypotf --wrap=arc4random,-Xlinker $(l))
+
+# static_link CONFIG: `swift build -c CONFIG $(STATIC_LINK) --product logbridge`, with libstdc++ linked in as well
+# (Debian 12's GCC 12 libstdc++.so needs GLIBCXX_3.4.30, Alma 9's GCC 11 stops at 3.4.29). Every -lstdc++ (the
+# runtime's, BoringSSL's) resolves to the first libstdc++ on the library path, and the directories the compiler
+# adds (GCC's, with libstdc++.so) come before any -Xlinker -L, so libstdc++.a is linked from the one earlier
+# directory SwiftPM names, its bin path, only for this link: left there, the next normal build's test binaries
+# would get a second libstdc++ beside the one the shared Swift runtime loads.
+static_link = bin=$$($(SWIFT) build -c $(1) --show-bin-path) && mkdir -p "$$bin" && \
+	libstdcxx=$$("$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/clang" -print-file-name=libstdc++.a) && \
+	{ [ -f "$$libstdcxx" ] || { echo "libstdc++.a not found (GCC's libstdc++-dev package)" >&2; exit 1; }; } && \
+	trap 'rm -f "$$bin/libstdc++.a"' EXIT && trap 'exit 1' INT TERM && ln -sfn "$$libstdcxx" "$$bin/libstdc++.a" && \
+	$(SWIFT) build -c $(1) $(STATIC_LINK) --product logbridge
 
 # The release packages, in dist/: logbridge_$(VERSION)-1_amd64.deb and logbridge-$(VERSION)-1.x86_64.rpm, the
 # Swift runtime linked in so a node needs only the distribution's libcurl, libsystemd and ISA-L (docs/packaging.md).
 package: deps package-deps
-	$(SWIFT) build -c release $(STATIC_LINK) --product logbridge
+	$(call static_link,release)
 	bash deploy/packaging/build-packages.sh .build/release/logbridge dist $(VERSION) 1
 
 # Packages of the debug binary (after `swift build` this only relinks it with the runtime inside), installed,
 # upgraded and purged on this machine, then the Ansible role run twice (docs/packaging.md).
 package-test: deps package-deps
-	$(SWIFT) build $(STATIC_LINK) --product logbridge
+	$(call static_link,debug)
 	@# It installs and purges the package: as root, like apt above.
 	$$( [ "$$(id -u)" = 0 ] || echo sudo ) env OSMEM_SERVER=$(OSMEM) bash Tests/Packaging/package-test.sh .build/debug/logbridge
 

@@ -73,8 +73,12 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Bulk", "Config", "ECS", "Setup"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
         .target(name: "Patterns", swiftSettings: hotPath),
+        // `hypot`, `hypotf` and `arc4random` for the packaged binary without their GLIBC_2.35/2.36 versions (--wrap in
+        // the Makefile's STATIC_LINK): the .rpm built on Debian 12 then installs on Alma/RHEL 9 (docs/packaging.md).
+        .target(name: "CGlibcCompat", path: "Sources/CGlibcCompat"),
         .executableTarget(name: "logbridge", dependencies: [
             "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "ECS", "Listeners", "Patterns", "Reports",
+            "CGlibcCompat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
         // A counting `_bulk` stand-in for `make bench`, so the benchmark needs nothing outside the repo.

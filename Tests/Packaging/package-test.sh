@@ -94,13 +94,25 @@ check "bash completion loads in bash" bash -c "source '$WORK/deb-tree/usr/share/
 check "units run /usr/bin/logbridge" grep -q '^ExecStart=/usr/bin/logbridge ship ' "$WORK/deb-tree/lib/systemd/system/logbridge.service"
 needed=$(readelf -d "$WORK/deb-tree/usr/bin/logbridge" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
 echo "  NEEDED: $needed"
+# libstdc++ is linked in (the Makefile's static_link): Debian 12's libstdc++.so needs GLIBCXX_3.4.30.
 for lib in $needed; do
     case "$lib" in
-        libcurl.so.4 | libsystemd.so.0 | libisal.so.2 | libstdc++.so.6 | libm.so.6 | libgcc_s.so.1 | libc.so.6 | \
+        libcurl.so.4 | libsystemd.so.0 | libisal.so.2 | libm.so.6 | libgcc_s.so.1 | libc.so.6 | \
         ld-linux-x86-64.so.2 | libdl.so.2 | libpthread.so.0 | librt.so.1 | libutil.so.1) pass "binary links $lib (expected)" ;;
         *) fail "binary links $lib: not a distribution library the packages declare" ;;
     esac
 done
+
+# The O² farm runs Alma/RHEL 9: glibc 2.34 and GCC 11's libstdc++ (GLIBCXX_3.4.29, CXXABI_1.3.13). A symbol
+# version above those (Debian 12 has glibc 2.36, GCC 12) makes dnf refuse the .rpm there, so it fails here first.
+versions=$(objdump -T "$WORK/deb-tree/usr/bin/logbridge" | grep -oE '\((GLIBC|GLIBCXX|CXXABI)_[0-9.]+\)' | tr -d '()' | sort -uV)
+newest() { grep "^$1_" <<< "$versions" | sort -V | tail -1 | sed "s/^$1_//"; }
+echo "  newest symbol versions: GLIBC $(newest GLIBC), GLIBCXX $(newest GLIBCXX | grep . || echo none), CXXABI $(newest CXXABI | grep . || echo none)"
+within() { [ -z "$2" ] || [ "$(printf '%s\n%s\n' "$2" "$3" | sort -V | tail -1)" = "$3" ]; }   # within NAME FOUND CEILING
+check "binary needs no glibc above 2.34 (Alma 9)" \
+    within GLIBC "$(newest GLIBC)" 2.34
+check "binary needs no libstdc++ above GLIBCXX_3.4.29 (Alma 9)" within GLIBCXX "$(newest GLIBCXX)" 3.4.29
+check "binary needs no C++ ABI above CXXABI_1.3.13 (Alma 9)" within CXXABI "$(newest CXXABI)" 1.3.13
 
 say "inspecting the .rpm"
 rpminfo=$(rpm -qpil "$RPM1" 2>/dev/null)
@@ -109,6 +121,13 @@ requires=$(rpm -qp --requires "$RPM1" 2>/dev/null)
 echo "  Requires: $(grep -v '^rpmlib\|^/bin/sh' <<< "$requires" | tr '\n' ' ')"
 for dep in 'libcurl.so.4()(64bit)' 'libsystemd.so.0()(64bit)' 'libisal.so.2()(64bit)'; do check "rpm requires $dep" contains "$requires" "$dep"; done
 check "rpm requires no Swift runtime" bash -c "! grep -qi swift <<< '$requires'"
+check "rpm requires nothing newer than Alma 9 has (GLIBC_2.35+, GLIBCXX_3.4.30+, libstdc++)" \
+    bash -c "! grep -E 'GLIBC_2\.(3[5-9]|[4-9][0-9])|GLIBCXX_3\.4\.(3[0-9])|libstdc\+\+' <<< '$requires'"
+# RHEL's libcurl has no symbol versions: the .rpm's binary asks for none of Debian's (drop-symbol-versions.py).
+check "rpm requires libcurl by soname only (no CURL_OPENSSL_4)" bash -c "! grep -q CURL_ <<< '$requires'"
+mkdir -p "$WORK/rpm-tree" && (cd "$WORK/rpm-tree" && rpm2cpio "$RPM1" | cpio -idm --quiet ./usr/bin/logbridge)
+check "the .rpm's binary asks libcurl.so.4 for no version" bash -c "! readelf -V '$WORK/rpm-tree/usr/bin/logbridge' | grep -q 'File: libcurl'"
+check "the .rpm's binary runs (--version)" bash -c "'$WORK/rpm-tree/usr/bin/logbridge' --version 2>&1 | grep -qx 'logbridge $VERSION'"
 flags=$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$RPM1" 2>/dev/null)
 check "rpm: logbridge.yaml is %config(noreplace)" contains "$flags" "/etc/logbridge/logbridge.yaml cn"
 for path in /usr/bin/logbridge /usr/lib/systemd/system/logbridge.service /usr/share/logbridge/rules/host-silent.yaml \
@@ -167,6 +186,8 @@ YAML
 config_sum=$(sha256sum /etc/logbridge/logbridge.yaml)
 check "setup --dry-run against osmem finds the installed Mappings" \
     bash -c "logbridge setup --dry-run --config /etc/logbridge/logbridge.yaml > '$WORK/setup.log' 2>&1 && grep -q '_index_template' '$WORK/setup.log'"
+check "the .rpm's binary (libcurl without versions) does the same through libcurl" \
+    bash -c "'$WORK/rpm-tree/usr/bin/logbridge' setup --dry-run --config /etc/logbridge/logbridge.yaml > '$WORK/setup-rpm.log' 2>&1 && grep -q '_index_template' '$WORK/setup-rpm.log'"
 
 # --- 4. the unit's ExecStart as the unit's user -------------------------------------------------------------
 say "running the installed unit's ExecStart as its dynamic user"

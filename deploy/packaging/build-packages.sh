@@ -107,6 +107,9 @@ fi
 if [[ $formats == *" rpm "* ]]; then
 rpmroot="$work/rpmstage"
 cp -a "$stage" "$rpmroot"
+# Fedora's and RHEL's libcurl has no symbol versions: the .rpm's binary asks for plain curl_* symbols instead of
+# Debian's CURL_OPENSSL_4, which dnf could not satisfy and ld.so would refuse (drop-symbol-versions.py).
+python3 "$here/drop-symbol-versions.py" "$rpmroot/usr/bin/logbridge" libcurl.so.4 >/dev/null
 install -D -m 0644 "$root/deploy/systemd/logbridge.service" "$rpmroot/usr/lib/systemd/system/logbridge.service"
 install -D -m 0644 "$root/deploy/systemd/logbridge-alarms.service" "$rpmroot/usr/lib/systemd/system/logbridge-alarms.service"
 install -D -m 0644 "$work/_logbridge" "$rpmroot/usr/share/zsh/site-functions/_logbridge"
