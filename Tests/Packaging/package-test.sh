@@ -73,7 +73,8 @@ check "deb: maintainer scripts" contains "$info" "postinst"
 contents=$(dpkg-deb -c "$DEB1" | awk '{print $6}')
 for path in ./usr/bin/logbridge ./usr/share/logbridge/Mappings/components/ ./usr/share/logbridge/Dashboards/ \
             ./usr/share/logbridge/rules/host-silent.yaml ./lib/systemd/system/logbridge.service \
-            ./lib/systemd/system/logbridge-alarms.service ./etc/logbridge/logbridge.yaml \
+            ./lib/systemd/system/logbridge-alarms.service ./lib/systemd/system/logbridge-report.service \
+            ./lib/systemd/system/logbridge-report.timer ./etc/logbridge/logbridge.yaml \
             ./usr/share/bash-completion/completions/logbridge ./usr/share/zsh/vendor-completions/_logbridge \
             ./usr/share/fish/vendor_completions.d/logbridge.fish ./usr/share/man/man1/logbridge.1.gz \
             ./usr/share/man/man1/logbridge-ship.1.gz ./usr/share/man/man1/logbridge-alarms-run.1.gz \

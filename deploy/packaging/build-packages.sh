@@ -65,6 +65,8 @@ deb="$work/deb"
 cp -a "$stage" "$deb"
 install -D -m 0644 "$root/deploy/systemd/logbridge.service" "$deb/lib/systemd/system/logbridge.service"
 install -D -m 0644 "$root/deploy/systemd/logbridge-alarms.service" "$deb/lib/systemd/system/logbridge-alarms.service"
+install -D -m 0644 "$root/deploy/systemd/logbridge-report.service" "$deb/lib/systemd/system/logbridge-report.service"
+install -D -m 0644 "$root/deploy/systemd/logbridge-report.timer" "$deb/lib/systemd/system/logbridge-report.timer"
 install -D -m 0644 "$work/_logbridge" "$deb/usr/share/zsh/vendor-completions/_logbridge"
 install -D -m 0644 "$here/debian/copyright" "$deb/usr/share/doc/logbridge/copyright"
 install -D -m 0644 "$here/debian/lintian-overrides" "$deb/usr/share/lintian/overrides/logbridge"
@@ -112,6 +114,8 @@ cp -a "$stage" "$rpmroot"
 python3 "$here/drop-symbol-versions.py" "$rpmroot/usr/bin/logbridge" libcurl.so.4 >/dev/null
 install -D -m 0644 "$root/deploy/systemd/logbridge.service" "$rpmroot/usr/lib/systemd/system/logbridge.service"
 install -D -m 0644 "$root/deploy/systemd/logbridge-alarms.service" "$rpmroot/usr/lib/systemd/system/logbridge-alarms.service"
+install -D -m 0644 "$root/deploy/systemd/logbridge-report.service" "$rpmroot/usr/lib/systemd/system/logbridge-report.service"
+install -D -m 0644 "$root/deploy/systemd/logbridge-report.timer" "$rpmroot/usr/lib/systemd/system/logbridge-report.timer"
 install -D -m 0644 "$work/_logbridge" "$rpmroot/usr/share/zsh/site-functions/_logbridge"
 sed -e "s/@VERSION@/$version/g" -e "s/@RELEASE@/$release/g" -e "s|@STAGE@|$rpmroot|" -e "s|@URL@|$url|" \
     -e "s/@MAINTAINER@/$maintainer/g" -e "s/@CHANGELOG_DATE@/$(date -u -d "@$SOURCE_DATE_EPOCH" '+%a %b %d %Y')/" \
