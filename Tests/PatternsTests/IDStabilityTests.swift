@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 /// The id contract of docs/patterns.md: the same message gets the same id in every later version. These ids
-/// were recorded with the miner as first shipped (stop 12); a change to the tokeniser, the masks or the hash
+/// were recorded with the miner as first released (before its one-scan tokeniser); a change to the tokeniser, the masks or the hash
 /// functions that moves any of them fails here, however fast it is.
 final class IDStabilityTests: XCTestCase {
     static let recorded: [(message: String, id: String, template: String)] = [
