@@ -71,7 +71,7 @@ final class PatternCatalogue: @unchecked Sendable {
         while !t.isFinished && MonotonicClock.seconds() < deadline { usleep(2_000) }
         if !t.isFinished {
             logger.warning("pattern catalogue: the cluster did not answer by the shutdown deadline; saved the pattern state, the catalogue is brought up to date at the next start")
-            saveStates()
+            flush(writing: false)
         }
     }
 
@@ -93,10 +93,6 @@ final class PatternCatalogue: @unchecked Sendable {
             if writing, let client { write(source, client) }
             save(source)
         }
-    }
-
-    private func saveStates() {
-        for source in sources { save(source) }
     }
 
     private func save(_ source: Source) {
