@@ -78,7 +78,7 @@ enum Aggregation {
         case "key": return e.key
         case "state": return e.state.rawValue
         case "severity": return e.severity
-        case "num_hits", "value": return e.value == e.value.rounded() ? String(Int(e.value)) : String(e.value)
+        case "num_hits", "value": return AlarmText.number(e.value)
         case "subject": return e.subject
         default: return e.fields[field] ?? "<MISSING VALUE>"
         }

@@ -53,12 +53,17 @@ enum AlarmText {
         return keyFields.map { $0 + "=" + values[$0]! }.joined(separator: ", ")
     }
 
+    /// A count or value as alert text writes it: `12`, not `12.0`; `0.75` as it is.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
     static func format(_ template: String, args: [String], rule: Rule, record: AlarmRecord) -> String {
         let values = args.map { arg -> String in
             switch arg {
             case "rule", "name": return record.rule
             case "key": return keyLabel(rule, key: record.key, fields: record.fields)
-            case "value", "num_hits", "num_matches": return record.value == record.value.rounded() ? String(Int(record.value)) : String(record.value)
+            case "value", "num_hits", "num_matches": return number(record.value)
             case "reason": return record.reason
             case "severity": return record.severity
             default: return record.fields[arg] ?? "<\(arg) missing>"
