@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
     enum Format: String, CaseIterable { case json, md, html }
 
     func validate() throws {
-        _ = try formats()
+        try checkOut(formats())
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if [shift, runNumber != nil, last != nil, from != nil || to != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give one period: --shift, --run N, --last, or both --from and --to")
@@ -58,11 +58,9 @@ struct ReportCommand: ParsableCommand {
         return list
     }
 
-    func period(now: Double, reports: ReportSettings) throws -> (Double, Double) {
-        if shift {
-            let zone = reports.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
-            return ReportShift.lastEnded(now: now, starts: reports.shiftStarts, timeZone: zone)
-        }
+    /// `--from/--to` or `--last`, checked before the configuration is read; nil for `--shift` and `--run`.
+    func givenPeriod(now: Double) throws -> (Double, Double)? {
+        if shift || runNumber != nil { return nil }
         switch (from, to, last) {
         case (nil, nil, let last?):
             guard let span = ReportTime.span(last) else { throw ValidationError("--last: expected e.g. 30m, 8h or 7d, got \(last)") }
@@ -79,39 +77,38 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// File per format: `--out x.html` is that file (one format); otherwise `--out` is a stem.
-    func paths(_ formats: [Format], start: Double) throws -> [(Format, String)] {
-        let stem: String
-        if let out, let ext = Format(rawValue: (out as NSString).pathExtension.lowercased()) {
-            guard formats == [ext] else {
-                throw ValidationError("--out \(out) names a .\(ext.rawValue) file, but --format asks for \(formats.map(\.rawValue).joined(separator: ",")); give a stem instead")
+    /// `--run N` from the run's InfoLogger messages in the cluster, `--shift` from the configuration's shifts.
+    func configuredPeriod(now: Double, reports: ReportSettings, client: ClusterClient) throws -> (Double, Double) {
+        if let runNumber {
+            do { return try ReportRun.period(of: runNumber, client: client) } catch let missing as ReportRun.NotFound {
+                throw ValidationFailure(missing.description)
             }
-            return [(ext, out)]
-        } else if let out {
-            stem = out
-        } else {
-            stem = "logbridge-report-" + ReportTime.format(start).prefix(16).replacingOccurrences(of: ":", with: "")
         }
+        let zone = reports.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
+        return ReportShift.lastEnded(now: now, starts: reports.shiftStarts, timeZone: zone)
+    }
+
+    /// `--out x.html` names one file, so it must match the one format asked for.
+    func checkOut(_ formats: [Format]) throws {
+        guard let out, let ext = Format(rawValue: (out as NSString).pathExtension.lowercased()), formats != [ext] else { return }
+        throw ValidationError("--out \(out) names a .\(ext.rawValue) file, but --format asks for \(formats.map(\.rawValue).joined(separator: ",")); give a stem instead")
+    }
+
+    /// File per format: `--out x.html` is that file (one format); otherwise `--out` is a stem.
+    func paths(_ formats: [Format], start: Double) -> [(Format, String)] {
+        if let out, let ext = Format(rawValue: (out as NSString).pathExtension.lowercased()) { return [(ext, out)] }
+        let stem = out ?? "logbridge-report-" + ReportTime.format(start).prefix(16).replacingOccurrences(of: ":", with: "")
         return formats.map { ($0, "\(stem).\($0.rawValue)") }
     }
 
     func run() throws {
         let formats = try formats()
         let now = Date().timeIntervalSince1970
-        // A wrong period is said before the configuration is read; only --shift needs the configuration.
-        let given = shift || runNumber != nil ? nil : try period(now: now, reports: ReportSettings())
-        let givenFiles = try given.map { try paths(formats, start: $0.0) }
+        let given = try givenPeriod(now: now)
         let cfg = try loadConfig(config, purpose: .clusterOnly)
         let client = ClusterClient(settings: cfg.output)
-        let (start, end): (Double, Double)
-        if let runNumber {
-            do { (start, end) = try ReportRun.period(of: runNumber, client: client) } catch let missing as ReportRun.NotFound {
-                throw ValidationFailure(missing.description)
-            }
-        } else {
-            (start, end) = try given ?? period(now: now, reports: cfg.reports)
-        }
-        let files = try givenFiles ?? paths(formats, start: start)
+        let (start, end) = try given ?? configuredPeriod(now: now, reports: cfg.reports, client: client)
+        let files = paths(formats, start: start)
         var options = ReportReader.Options(from: start, to: end)
         options.top = top
         options.opensearchDashboardsURL = dashboardsURL
