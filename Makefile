@@ -65,10 +65,13 @@ STATIC_LINK := --static-swift-stdlib $(foreach l,--start-group -lFoundation -lFo
 # runtime's, BoringSSL's) resolves to the first libstdc++ on the library path, and the directories the compiler
 # adds (GCC's, with libstdc++.so) come before any -Xlinker -L, so libstdc++.a is linked from the one earlier
 # directory SwiftPM names, its bin path, only for this link: left there, the next normal build's test binaries
-# would get a second libstdc++ beside the one the shared Swift runtime loads.
+# would get a second libstdc++ beside the one the shared Swift runtime loads. Everything is compiled by a normal
+# build first, so the static step only links: objects compiled under --static-swift-stdlib name the static
+# Foundation libraries, and the next normal link of the test binary then fails (cannot find -lCoreFoundation).
 static_link = bin=$$($(SWIFT) build -c $(1) --show-bin-path) && mkdir -p "$$bin" && \
 	libstdcxx=$$("$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/clang" -print-file-name=libstdc++.a) && \
 	{ [ -f "$$libstdcxx" ] || { echo "libstdc++.a not found (GCC's libstdc++-dev package)" >&2; exit 1; }; } && \
+	$(SWIFT) build -c $(1) --product logbridge && \
 	trap 'rm -f "$$bin/libstdc++.a"' EXIT && trap 'exit 1' INT TERM && ln -sfn "$$libstdcxx" "$$bin/libstdc++.a" && \
 	$(SWIFT) build -c $(1) $(STATIC_LINK) --product logbridge
 
