@@ -93,10 +93,10 @@ import Testing
         let second = try runner(cluster, target).run(dryRun: false)
         #expect(second.changes.map(\.action) == [
             // Four ILM policies without readable versions, then sums of template and component versions:
-            // alarms-state, alarms, dlq, infologger, file, journal, syslog, patterns.
+            // alarms-state, alarms, dlq, infologger, file, journal, syslog, patterns, reports.
             .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil),
             .unchanged(version: 4), .unchanged(version: 6), .unchanged(version: 3), .unchanged(version: 8),
-            .unchanged(version: 9), .unchanged(version: 7), .unchanged(version: 9), .unchanged(version: 3),
+            .unchanged(version: 9), .unchanged(version: 7), .unchanged(version: 9), .unchanged(version: 3), .unchanged(version: 2),
         ])
     }
 
