@@ -67,8 +67,8 @@ import Testing
         #expect(try component(plan, "logbridge-alarms")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-alarms"))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
-        #expect(plan.filter { $0.kind == .componentTemplate }.count == 9)
-        #expect(plan.filter { $0.kind == .indexTemplate }.count == 8)
+        #expect(plan.filter { $0.kind == .componentTemplate }.count == 10)
+        #expect(plan.filter { $0.kind == .indexTemplate }.count == 9)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
