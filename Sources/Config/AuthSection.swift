@@ -37,8 +37,9 @@ enum AuthSection {
         return .none
     }
 
-    /// One secret from either `<name>_file` or `<name>_env`; nil when neither is set.
-    private static func secret(_ auth: ConfigMapping, fileKey: String, envKey: String) throws(ConfigError) -> Secret? {
+    /// One secret from either `<name>_file` or `<name>_env`; nil when neither is set. Also read by
+    /// `reports.webhook` (its token and URL).
+    static func secret(_ auth: ConfigMapping, fileKey: String, envKey: String) throws(ConfigError) -> Secret? {
         switch (auth[fileKey], auth[envKey]) {
         case (nil, nil):
             return nil

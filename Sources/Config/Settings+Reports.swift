@@ -5,6 +5,8 @@ public struct ReportSettings: Sendable, Equatable {
     public var shiftStarts: [Int] = [0, 8 * 60, 16 * 60]
     /// The zone the shift times are in (IANA name, e.g. `Europe/Zurich`); nil: the machine's own.
     public var timeZone: String?
+    /// `reports.webhook`: where `report --post` sends the report (ReportWebhookSection.swift); nil when not set.
+    public var webhook: ReportWebhookSettings?
 
     public init() {}
 }

@@ -28,7 +28,7 @@ struct LogBridgeCommand: ParsableCommand {
             Configuration: docs/configuration.md. Fields: docs/fields.md. Alarms: docs/alarms.md. Reports: docs/reports.md.
             """,
         version: "logbridge \(BuildInfo.version)",
-        subcommands: [Ship.self, SetupCommand.self, DemoCommand.self, DashboardsCommand.self, AlarmsCommand.self, RulesCommand.self, PatternsCommand.self, ReportCommand.self, Version.self]
+        subcommands: [Ship.self, SetupCommand.self, DemoCommand.self, DashboardsCommand.self, AlarmsCommand.self, RulesCommand.self, PatternsCommand.self, ReportGroup.self, Version.self]
     )
 }
 

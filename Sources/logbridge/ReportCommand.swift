@@ -4,11 +4,11 @@ import Config
 import Foundation
 import Reports
 
-/// `logbridge report`: one period's report, read from the cluster of the configuration, written as JSON,
-/// Markdown and/or HTML files.
+/// `logbridge report [write]`: one period's report, read from the cluster of the configuration, written as JSON,
+/// Markdown and/or HTML files (the default subcommand of `ReportGroup`).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report",
+        commandName: "write",
         abstract: "Write a report of a period: volume, errors, silent hosts, alarms, new patterns, InfoLogger, dead letters.",
         discussion: """
             Every figure is compared with the previous period of equal length. The report costs the cluster two \
@@ -34,6 +34,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Length of the top lists (hosts, services, messages).") var top: Int = 10
     @Option(help: "OpenSearch Dashboards base URL for the links, e.g. https://dashboards.example.org") var dashboardsURL: String?
     @Option(help: "Kibana base URL for the links, e.g. https://kibana.example.org") var kibanaURL: String?
+    @Flag(help: "Also send the report to the configuration's reports.webhook (Mattermost or JSON).") var post = false
+    @Flag(help: "Do not store the report in the logbridge-reports index (stored by default, for `report list`).")
+    var noStore = false
 
     enum Format: String, CaseIterable { case json, md, html }
 
@@ -106,6 +109,7 @@ struct ReportCommand: ParsableCommand {
         let now = Date().timeIntervalSince1970
         let given = try givenPeriod(now: now)
         let cfg = try loadConfig(config, purpose: .clusterOnly)
+        try checkDelivery(cfg.reports)
         let client = ClusterClient(settings: cfg.output)
         let (start, end) = try given ?? configuredPeriod(now: now, reports: cfg.reports, client: client)
         let files = paths(formats, start: start)
@@ -129,6 +133,8 @@ struct ReportCommand: ParsableCommand {
         for s in report.sectionStatuses where s.status != .ok {
             FileHandle.standardError.write(Data("report: \(s.name): \(s.status.rawValue)\(s.note.map { ": " + $0 } ?? "")\n".utf8))
         }
+        let delivered = deliver(report, client: client, settings: cfg.reports, files: files.map(\.1))
         if !report.unreadableSections.isEmpty { throw ExitCode(2) }
+        if !delivered { throw ExitCode(1) }
     }
 }

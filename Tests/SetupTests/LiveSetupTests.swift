@@ -33,10 +33,10 @@ import Testing
         // osmem has no ISM API: the three policies (logs, monthly alarms, monthly pattern catalogue) are skipped,
         // everything else is created.
         #expect(first.changes.prefix(3).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(first)")
-        #expect(first.changes.dropFirst(3).count == 17 && first.changes.dropFirst(3).allSatisfy { $0.action.isCreated })
+        #expect(first.changes.dropFirst(3).count == 19 && first.changes.dropFirst(3).allSatisfy { $0.action.isCreated })
 
         let second = try setup()
-        #expect(second.changes.dropFirst(3).count == 17 && second.changes.dropFirst(3).allSatisfy { $0.action.isUnchanged })
+        #expect(second.changes.dropFirst(3).count == 19 && second.changes.dropFirst(3).allSatisfy { $0.action.isUnchanged })
 
         let copy = try MappingsFixture.temporaryCopy()
         defer { try? FileManager.default.removeItem(atPath: copy) }

@@ -14,7 +14,7 @@ import Testing
     @Test func everyFileIsOneCanonicalJSONObject() throws {
         let files = try FileManager.default.subpathsOfDirectory(atPath: MappingsFixture.directory)
             .filter { $0.hasSuffix(".json") }
-        #expect(files.count == 24)
+        #expect(files.count == 26)
         for file in files {
             let text = try String(contentsOfFile: MappingsFixture.directory + "/" + file, encoding: .utf8)
             let value = try JSONValue(parsing: text)
@@ -27,11 +27,12 @@ import Testing
     @Test func loadsEveryKindOfObject() {
         #expect(mappings.components.map(\.name) == [
             "logbridge-alarms-state", "logbridge-alarms", "logbridge-dead-letter", "logbridge-ecs", "logbridge-infologger", "logbridge-journald",
-            "logbridge-patterns", "logbridge-settings", "logbridge-syslog",
+            "logbridge-patterns", "logbridge-reports", "logbridge-settings", "logbridge-syslog",
         ])
         #expect(mappings.indexTemplates.map(\.name) == [
             "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logbridge-logs-infologger",
             "logbridge-logs-system.file", "logbridge-logs-system.journal", "logbridge-logs-system.syslog", "logbridge-patterns",
+            "logbridge-reports",
         ])
         #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-alarms", "logbridge-data-streams", "logbridge-logs", "logbridge-patterns"])
         #expect(mappings.ismPolicies.map(\.name) == ["logbridge-alarms", "logbridge-logs", "logbridge-patterns"])

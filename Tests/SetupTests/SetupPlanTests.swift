@@ -25,12 +25,13 @@ import Testing
             "/_component_template/logbridge-alarms-state", "/_component_template/logbridge-alarms",
             "/_component_template/logbridge-dead-letter", "/_component_template/logbridge-ecs",
             "/_component_template/logbridge-infologger", "/_component_template/logbridge-journald",
-            "/_component_template/logbridge-patterns",
+            "/_component_template/logbridge-patterns", "/_component_template/logbridge-reports",
             "/_component_template/logbridge-settings", "/_component_template/logbridge-syslog",
             "/_index_template/logbridge-alarms-state", "/_index_template/logbridge-alarms",
             "/_index_template/logbridge-dlq", "/_index_template/logbridge-logs-infologger",
             "/_index_template/logbridge-logs-system.file", "/_index_template/logbridge-logs-system.journal",
             "/_index_template/logbridge-logs-system.syslog", "/_index_template/logbridge-patterns",
+            "/_index_template/logbridge-reports",
         ])
         let ism = try #require(plan.first { $0.name == "logbridge-logs" })
         #expect(ism.kind == .ismPolicy && ism.version == 4)
@@ -66,8 +67,8 @@ import Testing
         #expect(try component(plan, "logbridge-alarms")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-alarms"))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
-        #expect(plan.filter { $0.kind == .componentTemplate }.count == 9)
-        #expect(plan.filter { $0.kind == .indexTemplate }.count == 8)
+        #expect(plan.filter { $0.kind == .componentTemplate }.count == 10)
+        #expect(plan.filter { $0.kind == .indexTemplate }.count == 9)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
@@ -88,6 +89,7 @@ import Testing
             "/_template/logbridge-alarms-state", "/_template/logbridge-alarms",
             "/_template/logbridge-dlq", "/_template/logbridge-logs-infologger", "/_template/logbridge-logs-system.file",
             "/_template/logbridge-logs-system.journal", "/_template/logbridge-logs-system.syslog", "/_template/logbridge-patterns",
+            "/_template/logbridge-reports",
         ])
         // Before 7.14 ILM refuses _meta, so the policy goes without it and cannot be compared by version.
         #expect(plan[0].body[path: "policy._meta"] == nil && plan[0].version == nil)

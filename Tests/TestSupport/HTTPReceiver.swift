@@ -1,31 +1,32 @@
 import Foundation
-import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A minimal HTTP/1.1 server standing in for Mattermost (which cannot run here): it records every request it
-/// is sent and answers with the status the test sets, so a test can take it "down" (5xx) and bring it back.
-final class HTTPReceiver: @unchecked Sendable {
-    struct Request {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: [UInt8]
-        var at: Double
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+/// is sent and answers with the status (and body) the test sets, so a test can take it "down" (5xx) and bring
+/// it back, or refuse what it is sent. Used for the alarm webhooks and `report --post`.
+public final class HTTPReceiver: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public var at: Double
+        public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
     }
 
-    let port: Int
-    var url: String { "http://127.0.0.1:\(port)" }
+    public let port: Int
+    public var url: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
     private let lock = NSLock()
     private var received: [Request] = []
     private var answer = 200
+    private var answerBody = "{}"
     private var stopping = false
     private let done = DispatchGroup()
 
-    init() throws {
+    public init() throws {
         (listener, port) = try listenOnLoopback(what: "http receiver")
         done.enter()
         Thread.detachNewThread { [self] in
@@ -43,12 +44,14 @@ final class HTTPReceiver: @unchecked Sendable {
         }
     }
 
-    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
+    public var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
 
-    /// The status every following request is answered with (503: the receiver is "down").
-    func answer(with status: Int) { lock.lock(); answer = status; lock.unlock() }
+    /// The status (and body) every following request is answered with (503: the receiver is "down").
+    public func answer(with status: Int, body: String = "{}") {
+        lock.lock(); answer = status; answerBody = body; lock.unlock()
+    }
 
-    func stop() {
+    public func stop() {
         lock.lock(); stopping = true; lock.unlock()
         done.wait()
         close(listener)
@@ -92,9 +95,9 @@ final class HTTPReceiver: @unchecked Sendable {
             lock.lock()
             received.append(Request(method: String(requestLine.first ?? ""), path: requestLine.count > 1 ? String(requestLine[1]) : "",
                                     headers: headers, body: body, at: Date().timeIntervalSince1970))
-            let status = answer
+            let status = answer, reply = answerBody
             lock.unlock()
-            send("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", fd)
+            send("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(reply.utf8.count)\r\n\r\n\(reply)", fd)
         }
     }
 
