@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads the top-level `reports:` section (Settings+Reports.swift).
 enum ReportsSection {
-    static let keys = ["shifts", "timezone"]
+    static let keys = ["shifts", "timezone", "email"]
 
     static func read(_ section: ConfigMapping) throws(ConfigError) -> ReportSettings {
         var settings = ReportSettings()
@@ -28,6 +28,7 @@ enum ReportsSection {
             }
             settings.timeZone = name
         }
+        if let v = section["email"] { settings.email = try ReportEmailSection.read(v) }
         return settings
     }
 

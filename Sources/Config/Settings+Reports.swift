@@ -5,6 +5,8 @@ public struct ReportSettings: Sendable, Equatable {
     public var shiftStarts: [Int] = [0, 8 * 60, 16 * 60]
     /// The zone the shift times are in (IANA name, e.g. `Europe/Zurich`); nil: the machine's own.
     public var timeZone: String?
+    /// `reports.email`: where `report --mail` sends the report; nil: not configured (Settings+ReportEmail.swift).
+    public var email: ReportEmailSettings?
 
     public init() {}
 }
