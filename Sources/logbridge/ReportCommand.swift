@@ -17,6 +17,7 @@ struct ReportCommand: ParsableCommand {
               logbridge report --last 8h --format html --format md --out /var/tmp/shift
               logbridge report --from 2026-12-01T06:00:00Z --to 2026-12-01T14:00:00Z --format json --out day.json
               logbridge report --shift --format html,md --out /var/lib/logbridge/reports/shift
+              logbridge report --shift --mail
             """)
 
     @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
@@ -34,6 +35,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Length of the top lists (hosts, services, messages).") var top: Int = 10
     @Option(help: "OpenSearch Dashboards base URL for the links, e.g. https://dashboards.example.org") var dashboardsURL: String?
     @Option(help: "Kibana base URL for the links, e.g. https://kibana.example.org") var kibanaURL: String?
+    @Flag(name: [.customLong("mail"), .customLong("email")],
+          help: "Send the report by e-mail as the configuration's reports.email says (files only with --out).")
+    var mail = false
 
     enum Format: String, CaseIterable { case json, md, html }
 
@@ -106,9 +110,10 @@ struct ReportCommand: ParsableCommand {
         let now = Date().timeIntervalSince1970
         let given = try givenPeriod(now: now)
         let cfg = try loadConfig(config, purpose: .clusterOnly)
+        let mailing = try mail ? mailDelivery(cfg) : nil
         let client = ClusterClient(settings: cfg.output)
         let (start, end) = try given ?? configuredPeriod(now: now, reports: cfg.reports, client: client)
-        let files = paths(formats, start: start)
+        let files = mail && out == nil ? [] : paths(formats, start: start)
         var options = ReportReader.Options(from: start, to: end)
         options.top = top
         options.opensearchDashboardsURL = dashboardsURL
@@ -129,6 +134,7 @@ struct ReportCommand: ParsableCommand {
         for s in report.sectionStatuses where s.status != .ok {
             FileHandle.standardError.write(Data("report: \(s.name): \(s.status.rawValue)\(s.note.map { ": " + $0 } ?? "")\n".utf8))
         }
+        if let mailing { try send(report, mailing) }
         if !report.unreadableSections.isEmpty { throw ExitCode(2) }
     }
 }
