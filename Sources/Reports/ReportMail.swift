@@ -7,7 +7,7 @@ import Foundation
 /// base64 in lines of 76: the HTML's lines run to thousands of characters and SMTP allows 998, and base64 is
 /// the one transfer encoding with nothing to get wrong at line ends. Lines end in CRLF, as SMTP requires.
 public enum ReportMail {
-    /// `LogBridge report 2026-12-01 08:00-16:00 UTC: 21 errors and criticals (previous 9), 312 documents, 1 alarm active`.
+    /// `LogBridge report 2026-12-01 08:00-16:00 UTC: 27 errors and criticals (previous 5), 320 documents, 1 alarm active`.
     public static func subject(_ r: Report) -> String {
         var figures: [String] = []
         if let e = r.errors.data {
