@@ -83,6 +83,20 @@ import Testing
         #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 998 })
     }
 
+    /// `smtps://`: TLS from the first byte, the login inside it.
+    @Test func deliveredOverSMTPS() throws {
+        let dir = try temporaryDirectory("lb-report-mail-smtps")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let smtp = try SMTPServer(in: dir, implicitTLS: true)
+        defer { smtp.stop() }
+        let run = try runLogbridge(["report", "--last", "1h", "--mail", "--config",
+                                    try config(dir, cluster: "http://127.0.0.1:\(freePort())", smtp: smtp)])
+        #expect(run.status == 2, "\(run.stderr)")   // mailed; the cluster (down here) is what makes it 2
+        #expect(run.stdout.hasPrefix("mailed shift-leader@example.org, rc@example.org through smtps://127.0.0.1:"), "\(run.stdout)")
+        let mails = try smtp.received()
+        #expect(mails.count == 1 && mails.first?.tls == true && mails.first?.login == "report")
+    }
+
     /// The cluster is down for these, so the report is read at once (every section unreadable) and only the mail matters.
     @Test func refusalsAreClearAndLeaveNothingDelivered() throws {
         let dir = try temporaryDirectory("lb-report-mail-refused")

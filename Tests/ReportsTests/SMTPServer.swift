@@ -11,7 +11,8 @@ final class SMTPServer {
     let certificate: String?
     private let process: Process
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    let implicitTLS: Bool
+    var url: String { "\(implicitTLS ? "smtps" : "smtp")://127.0.0.1:\(port)" }
 
     /// The project's `.venv` (where `make deps` installs aiosmtpd), or the one beside `OSMEM_SERVER`.
     static func python() throws -> String {
@@ -29,7 +30,10 @@ final class SMTPServer {
     ///   - tls: offer STARTTLS (a self-signed certificate for 127.0.0.1 made in `directory`).
     ///   - requireStartTLS: refuse everything but EHLO, STARTTLS and QUIT before TLS.
     ///   - login: `user:password` to accept; nil: no login asked.
-    init(in dir: String, tls: Bool = true, requireStartTLS: Bool = true, login: String? = "report:s3cret-Pa55") throws {
+    ///   - implicitTLS: SMTPS, TLS from the first byte, instead of STARTTLS.
+    init(in dir: String, tls: Bool = true, requireStartTLS: Bool = true, login: String? = "report:s3cret-Pa55",
+         implicitTLS: Bool = false) throws {
+        self.implicitTLS = implicitTLS
         directory = dir + "/received"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var args = [TestPaths.packageRoot + "/Tests/SMTP/smtp-server.py", directory]
@@ -44,7 +48,7 @@ final class SMTPServer {
         } else {
             certificate = nil
         }
-        if requireStartTLS { args.append("--require-starttls") }
+        if implicitTLS { args.append("--implicit-tls") } else if requireStartTLS { args.append("--require-starttls") }
         if let login { args += ["--login", login] }
 
         process = Process()

@@ -5,7 +5,9 @@ line ({"port": N}) once it listens. Each message it accepts goes to DIR as N.eml
 (the envelope, whether the session was under TLS, the login used), written by rename so a reader never sees half
 of one. Recipients at refused.example.org are refused (550). The server exits on SIGTERM and when its parent does.
 
-usage: smtp-server.py DIR [--cert PEM --key PEM] [--require-starttls] [--login USER:PASSWORD]
+usage: smtp-server.py DIR [--cert PEM --key PEM [--implicit-tls]] [--require-starttls] [--login USER:PASSWORD]
+
+With --implicit-tls the certificate serves SMTPS (TLS from the first byte) instead of STARTTLS.
 """
 import argparse
 import asyncio
@@ -32,7 +34,7 @@ class Store:
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         base = os.path.join(self.directory, str(self.count))
-        meta = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "tls": session.ssl is not None,
+        meta = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
                 "login": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None}
         for suffix, data in ((".eml", envelope.original_content), (".json", json.dumps(meta).encode())):
             with open(base + suffix + ".tmp", "wb") as f:
@@ -49,6 +51,7 @@ def main():
     p.add_argument("dir")
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--implicit-tls", action="store_true")
     p.add_argument("--require-starttls", action="store_true")
     p.add_argument("--login")
     a = p.parse_args()
@@ -67,12 +70,14 @@ def main():
     store = Store(a.dir)
 
     def factory():
-        return SMTP(store, hostname="smtp.test", tls_context=context, require_starttls=a.require_starttls,
-                    authenticator=authenticator if user else None, auth_required=user is not None,
-                    auth_require_tls=True)
+        # Under implicit TLS aiosmtpd knows of no STARTTLS, so its own "login needs TLS" check must be off.
+        return SMTP(store, hostname="smtp.test", tls_context=None if a.implicit_tls else context,
+                    require_starttls=a.require_starttls, authenticator=authenticator if user else None,
+                    auth_required=user is not None, auth_require_tls=not a.implicit_tls)
 
     async def serve():
-        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
+        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0,
+                                                                    ssl=context if a.implicit_tls else None)
         print(json.dumps({"port": server.sockets[0].getsockname()[1]}), flush=True)
         parent = os.getppid()
         while os.getppid() == parent:
