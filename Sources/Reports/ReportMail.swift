@@ -45,7 +45,7 @@ public enum ReportMail {
                                messageID: String? = nil) -> [UInt8] {
         let boundary = "=_logbridge_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let domain = from.address.split(separator: "@").last.map(String.init) ?? "logbridge.invalid"
-        var head: [(String, String)] = [
+        let head: [(String, String)] = [
             ("Date", rfc5322Date(date)),
             ("From", header(from)),
             ("To", to.map(header).joined(separator: ",\r\n ")),
@@ -55,8 +55,9 @@ public enum ReportMail {
             ("Auto-Submitted", "auto-generated"),
             ("MIME-Version", "1.0"),
             ("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""),
+            // For mail filters and for tooling that files the reports: the period, machine-readable.
+            ("X-LogBridge-Period", "\(r.period.from) \(r.period.to)"),
         ]
-        head.append(("X-LogBridge-Period", "\(r.period.from) \(r.period.to)"))
         var out = head.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n"
         out += "This is a MIME message: the report as text and as HTML.\r\n"
         for (type, text) in [("text/plain", ReportMarkdown.render(r)), ("text/html", ReportHTML.render(r))] {

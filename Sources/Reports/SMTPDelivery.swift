@@ -32,9 +32,8 @@ private final class SMTPTransfer {
     private var recipients: UnsafeMutablePointer<curl_slist>? = nil
     /// Reply lines as they arrive; a reply is complete at the line whose fourth character is a space.
     private var replyLines: [String] = []
-    /// The last complete reply, and the last one that refused something (4xx/5xx): the QUIT libcurl sends
-    /// after a failure is answered with a 221 that must not hide the refusal.
-    private(set) var lastReply: String?
+    /// The last reply that refused something (4xx/5xx): the QUIT libcurl sends after a failure is answered with
+    /// a 221 that must not hide the refusal.
     private(set) var lastRefusal: (reply: String, command: String?)?
     /// The last command sent, as far as it is safe to repeat: `RCPT TO:<x@y>`, `AUTH PLAIN` (never its data).
     private var lastCommand: String?
@@ -130,7 +129,6 @@ private final class SMTPTransfer {
             let reply = replyLines.map { String($0.dropFirst(4)) }.filter { !$0.isEmpty }
             let text = (String(line.prefix(3)) + " " + reply.joined(separator: " ")).trimmingCharacters(in: .whitespaces)
             replyLines = []
-            lastReply = text
             if let first = line.first, first == "4" || first == "5" { lastRefusal = (text, lastCommand) }
         }
     }
