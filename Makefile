@@ -3,6 +3,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := $(CURDIR)/.venv
 OSMEM := $(VENV)/bin/osmem-server
+# The real SMTP server of the e-mail tests of `report --mail` (Tests/SMTP/smtp-server.py).
+AIOSMTPD := $(VENV)/bin/aiosmtpd
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libisal-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp
 # Building, inspecting and linting the .deb and .rpm, and running the Ansible role (docs/packaging.md).
 PACKAGE_APT_PACKAGES := dpkg-dev rpm patchelf binutils lintian rpmlint man-db util-linux ansible-core python3-apt
@@ -22,7 +24,7 @@ apt_install = @missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || miss
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-deps: $(OSMEM)
+deps: $(OSMEM) $(AIOSMTPD)
 	$(call apt_install,$(APT_PACKAGES))
 
 package-deps:
@@ -37,6 +39,10 @@ $(OSMEM):
 	$(VENV)/bin/pip install -q osmem-server
 	@# The wheel bundles the server binary inside the package and installs no console script: link it.
 	ln -sf "$$($(VENV)/bin/python -c 'import osmem_server, os; print(os.path.dirname(osmem_server.__file__))')/bin/osmem-server" $(OSMEM)
+
+# Its own rule, so a .venv made before it was needed gets it too.
+$(AIOSMTPD): | $(OSMEM)
+	$(VENV)/bin/pip install -q aiosmtpd
 
 build: deps
 	$(SWIFT) build

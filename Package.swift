@@ -69,8 +69,9 @@ let package = Package(
             "Telemetry", "Listeners", "Instrumentation", "Patterns", logging,
         ]),
         .target(name: "Demo"),
-        // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, and their renderers.
-        .target(name: "Reports", dependencies: ["Bulk", "Config", "ECS", "Setup"]),
+        // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, their renderers, and the
+        // e-mail of `--mail` (libcurl SMTP, hence CCurl).
+        .target(name: "Reports", dependencies: ["Bulk", "CCurl", "Config", "ECS", "Setup"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
         .target(name: "Patterns", swiftSettings: hotPath),
         // `hypot`, `hypotf` and `arc4random` for the packaged binary without their GLIBC_2.35/2.36 versions (--wrap in

@@ -17,6 +17,11 @@ static inline CURLcode lb_easy_setopt_read(CURL *h, size_t (*f)(char *, size_t, 
 static inline CURLcode lb_easy_setopt_seek(CURL *h, int (*f)(void *, curl_off_t, int)) {
     return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, f);
 }
+// SMTP's replies (CURLINFO_HEADER_IN) reach the caller only through the debug callback; report --mail names the
+// server's refusal with them.
+static inline CURLcode lb_easy_setopt_debug(CURL *h, int (*f)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f);
+}
 static inline CURLcode lb_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode lb_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode lb_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }

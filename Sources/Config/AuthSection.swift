@@ -65,7 +65,7 @@ enum AuthSection {
     }
 
     /// Editors and `echo` add a final newline that is not part of the secret; anything else is kept as is.
-    private static func trimmingTrailingNewlines(_ text: String) -> String {
+    static func trimmingTrailingNewlines(_ text: String) -> String {
         var out = Substring(text)
         while let last = out.last, last == "\n" || last == "\r\n" || last == "\r" { out.removeLast() }
         return String(out)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads the top-level `reports:` section (Settings+Reports.swift).
 enum ReportsSection {
-    static let keys = ["shifts", "timezone", "webhook"]
+    static let keys = ["shifts", "timezone", "webhook", "email"]
 
     static func read(_ section: ConfigMapping) throws(ConfigError) -> ReportSettings {
         var settings = ReportSettings()
@@ -29,6 +29,7 @@ enum ReportsSection {
             settings.timeZone = name
         }
         settings.webhook = try ReportWebhookSection.read(section)
+        if let v = section["email"] { settings.email = try ReportEmailSection.read(v) }
         return settings
     }
 

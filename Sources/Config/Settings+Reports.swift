@@ -7,6 +7,8 @@ public struct ReportSettings: Sendable, Equatable {
     public var timeZone: String?
     /// `reports.webhook`: where `report --post` sends the report (ReportWebhookSection.swift); nil when not set.
     public var webhook: ReportWebhookSettings?
+    /// `reports.email`: where `report --mail` sends the report; nil: not configured (Settings+ReportEmail.swift).
+    public var email: ReportEmailSettings?
 
     public init() {}
 }

@@ -17,6 +17,7 @@ struct ReportCommand: ParsableCommand {
               logbridge report --last 8h --format html --format md --out /var/tmp/shift
               logbridge report --from 2026-12-01T06:00:00Z --to 2026-12-01T14:00:00Z --format json --out day.json
               logbridge report --shift --format html,md --out /var/lib/logbridge/reports/shift
+              logbridge report --shift --mail
             """)
 
     @Option(name: .shortAndLong, help: "Configuration file (YAML); its `output` section names the cluster.")
@@ -37,6 +38,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Also send the report to the configuration's reports.webhook (Mattermost or JSON).") var post = false
     @Flag(help: "Do not store the report in the logbridge-reports index (stored by default, for `report list`).")
     var noStore = false
+    @Flag(name: [.customLong("mail"), .customLong("email")],
+          help: "Send the report by e-mail as the configuration's reports.email says (files only with --out).")
+    var mail = false
 
     enum Format: String, CaseIterable { case json, md, html }
 
@@ -110,9 +114,10 @@ struct ReportCommand: ParsableCommand {
         let given = try givenPeriod(now: now)
         let cfg = try loadConfig(config, purpose: .clusterOnly)
         try checkDelivery(cfg.reports)
+        let mailing = try mail ? mailDelivery(cfg) : nil
         let client = ClusterClient(settings: cfg.output)
         let (start, end) = try given ?? configuredPeriod(now: now, reports: cfg.reports, client: client)
-        let files = paths(formats, start: start)
+        let files = mail && out == nil ? [] : paths(formats, start: start)
         var options = ReportReader.Options(from: start, to: end)
         options.top = top
         options.opensearchDashboardsURL = dashboardsURL
@@ -134,6 +139,7 @@ struct ReportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("report: \(s.name): \(s.status.rawValue)\(s.note.map { ": " + $0 } ?? "")\n".utf8))
         }
         let delivered = deliver(report, client: client, settings: cfg.reports, files: files.map(\.1))
+        if let mailing { try send(report, mailing) }
         if !report.unreadableSections.isEmpty { throw ExitCode(2) }
         if !delivered { throw ExitCode(1) }
     }
