@@ -4,7 +4,8 @@
 ///
 /// The figures are plain values (`Report`) so that every renderer shows the same numbers and the tests compare
 /// the JSON against the data they loaded. Reading is `ReportReader` (two `_msearch` requests); links into the
-/// saved dashboards are `DashboardLink`; rendering is `ReportJSON`, `ReportMarkdown`, `ReportHTML`.
+/// saved dashboards are `DashboardLink`; rendering is `ReportJSON`, `ReportMarkdown`, `ReportHTML`, and the PDF is
+/// that HTML printed by an installed Chromium (`HeadlessChromium`).
 /// Foundation's JSON is fine here: a handful of responses per report, nothing per event.
 
 /// One report: the period, and one section per kind of figure. A section that could not be read says so

@@ -5,7 +5,7 @@ import Foundation
 import Reports
 
 /// `logbridge report`: one period's report, read from the cluster of the configuration, written as JSON,
-/// Markdown and/or HTML files.
+/// Markdown, HTML and/or PDF files (the PDF printed by a headless Chromium: ReportPDFOptions).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
