@@ -5,14 +5,14 @@ VENV := $(CURDIR)/.venv
 OSMEM := $(VENV)/bin/osmem-server
 # The real SMTP server of the e-mail tests of `report --mail` (Tests/SMTP/smtp-server.py).
 AIOSMTPD := $(VENV)/bin/aiosmtpd
-APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libisal-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp
+APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libisal-dev pkg-config systemd-journal-remote python3-venv curl rsyslog openssl bsdutils influxdb prometheus-alertmanager systemd python3-seccomp chromium poppler-utils
 # Building, inspecting and linting the .deb and .rpm, and running the Ansible role (docs/packaging.md).
 PACKAGE_APT_PACKAGES := dpkg-dev rpm patchelf binutils lintian rpmlint man-db util-linux ansible-core python3-apt
 export OSMEM_SERVER := $(OSMEM)
 # The version the packages carry: the binary's own (`logbridge --version`).
 VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/logbridge/LogBridgeCommand.swift)
 
-.PHONY: all build release deps package-deps test package package-test demo bench bench-alarms bench-patterns clean soak fuzz
+.PHONY: all build release deps package-deps test package package-test demo bench bench-alarms bench-patterns bench-report clean soak fuzz
 
 all: build
 
@@ -97,12 +97,18 @@ package-test: deps package-deps
 demo: release
 	bash deploy/demo/demo.sh
 
-# journald (1M entries, beside journalctl -o json), then the file and TCP syslog paths, then InfoLogger server mode.
+# journald (1M entries, beside journalctl -o json), then the file and TCP syslog paths, then InfoLogger server mode,
+# the pattern miner, and what one report of a 200-host farm costs the cluster.
 bench: deps
 	bash Tests/Bench/bench.sh
 	bash Tests/Bench/bench-syslog-file.sh
 	bash Tests/Bench/bench-infologger.sh
 	bash Tests/Bench/bench-patterns.sh
+	bash Tests/Bench/bench-report.sh
+
+# `logbridge report` on the demo farm scaled up in osmem-server: requests, time, the engine's CPU (docs/reports.md).
+bench-report: deps
+	bash Tests/Bench/bench-report.sh
 
 # The log-template miner beside drain3 on ../shared/loghub-2k (skipped without it), and its cost.
 bench-patterns: deps

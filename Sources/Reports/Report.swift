@@ -4,8 +4,9 @@
 ///
 /// The figures are plain values (`Report`) so that every renderer shows the same numbers and the tests compare
 /// the JSON against the data they loaded. Reading is `ReportReader` (two `_msearch` requests); links into the
-/// saved dashboards are `DashboardLink`; rendering is `ReportJSON`, `ReportMarkdown`, `ReportHTML`; the e-mail of
-/// `report --mail` is `ReportMail` (the MIME message) sent by `SMTPDelivery` (libcurl's SMTP).
+/// saved dashboards are `DashboardLink`; rendering is `ReportJSON`, `ReportMarkdown`, `ReportHTML`, and the PDF is
+/// that HTML printed by an installed Chromium (`HeadlessChromium`); the e-mail of `report --mail` is `ReportMail`
+/// (the MIME message) sent by `SMTPDelivery` (libcurl's SMTP).
 /// Foundation's JSON is fine here: a handful of responses per report, nothing per event.
 
 /// One report: the period, and one section per kind of figure. A section that could not be read says so

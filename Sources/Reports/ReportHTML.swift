@@ -2,7 +2,9 @@ import Foundation
 
 /// The report as one self-contained HTML file: inline CSS, inline SVG charts (volume over time per dataset,
 /// errors per host as a heat strip, the alarm timeline), no JavaScript, no external resource. Tables scroll
-/// sideways on a phone; print hides nothing and keeps rows together. Same figures as the JSON.
+/// sideways on a phone. Printed (the PDF is Chromium printing this file), pages are A4, nothing is hidden, rows
+/// and charts are not split, a table's header row repeats on each page it runs onto, a heading stays with what
+/// follows it, and the legend's colour keys print although browsers leave backgrounds out. Same figures as the JSON.
 public enum ReportHTML {
     public static func render(_ r: Report) -> String {
         var b = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -30,10 +32,10 @@ public enum ReportHTML {
             b += heatStrip(x.perHostOverTime, r.period)
             b += table("level", x.levels)
             b += table("top host", x.topHosts)
-            b += "<div class=\"wrap\"><table><tr><th>top service</th><th>field</th><th>count</th><th>previous</th><th>change</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>top service</th><th>field</th><th>count</th><th>previous</th><th>change</th><th>links</th></tr></thead>"
             for s in x.topServices { b += "<tr><td>\(e(s.item.key))</td><td>\(e(s.field))</td>" + numbers(s.item) + "<td>\(links(s.item.link))</td></tr>" }
             b += "</table></div>\n"
-            b += "<div class=\"wrap\"><table><tr><th>top message (pattern)</th><th>template</th><th>count</th><th>previous</th><th>change</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>top message (pattern)</th><th>template</th><th>count</th><th>previous</th><th>change</th><th>links</th></tr></thead>"
             for m in x.topMessages {
                 b += "<tr><td><code>\(e(m.item.key))</code></td><td class=\"msg\">\(e(m.template ?? "(not in the catalogue)"))</td>"
                     + numbers(m.item) + "<td>\(links(m.item.link))</td></tr>"
@@ -45,14 +47,14 @@ public enum ReportHTML {
         if let h = r.hosts.data {
             b += "<ul>" + h.rules.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
             for (title, list) in [("silent host", h.silent), ("came back", h.cameBack)] {
-                b += "<div class=\"wrap\"><table><tr><th>\(title)</th><th>previous</th><th>count</th><th>last seen</th><th>links</th></tr>"
+                b += "<div class=\"wrap\"><table><thead><tr><th>\(title)</th><th>previous</th><th>count</th><th>last seen</th><th>links</th></tr></thead>"
                 if list.isEmpty { b += "<tr><td colspan=\"5\">none</td></tr>" }
                 for s in list {
                     b += "<tr><td>\(e(s.host))</td><td class=\"n\">\(s.previous)</td><td class=\"n\">\(s.count)</td><td>\(e(s.lastSeen ?? "-"))</td><td>\(links(s.link))</td></tr>"
                 }
                 b += "</table></div>\n"
             }
-            b += "<div class=\"wrap\"><table><tr><th>error rate far above the farm's</th><th>documents</th><th>errors</th><th>rate</th><th>farm rate</th><th>ratio</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>error rate far above the farm's</th><th>documents</th><th>errors</th><th>rate</th><th>farm rate</th><th>ratio</th><th>links</th></tr></thead>"
             if h.errorRate.isEmpty { b += "<tr><td colspan=\"7\">none</td></tr>" }
             for x in h.errorRate {
                 b += "<tr><td>\(e(x.host))</td><td class=\"n\">\(x.documents)</td><td class=\"n\">\(x.errors)</td><td class=\"n\">\(Figures.rate(x.rate))</td>"
@@ -64,13 +66,13 @@ public enum ReportHTML {
         b += header("alarms", r.alarms.status, r.alarms.note)
         if let a = r.alarms.data, !a.rules.isEmpty {
             b += alarmTimeline(a.episodes, r.period)
-            b += "<div class=\"wrap\"><table><tr><th>rule</th><th>raised</th><th>cleared</th><th>active at end</th><th>re-notifications</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>rule</th><th>raised</th><th>cleared</th><th>active at end</th><th>re-notifications</th><th>links</th></tr></thead>"
             for s in a.rules {
                 b += "<tr><td>\(e(s.rule))</td><td class=\"n\">\(s.raised)</td><td class=\"n\">\(s.cleared)</td><td class=\"n\">\(s.activeAtEnd)</td>"
                     + "<td class=\"n\">\(s.renotifications)</td><td>\(links(s.link))</td></tr>"
             }
             b += "</table></div>\n"
-            b += "<div class=\"wrap\"><table><tr><th>rule</th><th>key</th><th>severity</th><th>raised</th><th>cleared</th><th>duration</th><th>time to clear</th><th>re-notifications</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>rule</th><th>key</th><th>severity</th><th>raised</th><th>cleared</th><th>duration</th><th>time to clear</th><th>re-notifications</th><th>links</th></tr></thead>"
             for x in a.episodes {
                 b += "<tr><td>\(e(x.rule))</td><td>\(e(x.key))</td><td>\(e(x.severity))</td><td>\(e(x.raisedAt))</td><td>\(e(x.clearedAt ?? "active at end"))</td>"
                     + "<td>\(ReportTime.duration(x.durationSeconds))</td><td>\(x.timeToClearSeconds.map(ReportTime.duration) ?? "-")</td>"
@@ -81,7 +83,7 @@ public enum ReportHTML {
 
         b += header("new_patterns", r.newPatterns.status, r.newPatterns.note)
         if let p = r.newPatterns.data, !p.isEmpty {
-            b += "<div class=\"wrap\"><table><tr><th>pattern</th><th>first seen</th><th>hosts</th><th>messages</th><th>template</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>pattern</th><th>first seen</th><th>hosts</th><th>messages</th><th>template</th><th>links</th></tr></thead>"
             for n in p {
                 b += "<tr><td><code>\(e(n.id))</code></td><td>\(e(n.firstSeen))</td><td class=\"n\">\(n.hosts)</td><td class=\"n\">\(n.count)</td>"
                     + "<td class=\"msg\">\(e(n.template))</td><td>\(links(n.link))</td></tr>"
@@ -92,7 +94,7 @@ public enum ReportHTML {
         b += header("infologger", r.infologger.status, r.infologger.note)
         if let i = r.infologger.data {
             b += table("severity", i.severities)
-            b += "<div class=\"wrap\"><table><tr><th>detector</th><th>count</th><th>previous</th><th>change</th><th>by severity</th><th>links</th></tr>"
+            b += "<div class=\"wrap\"><table><thead><tr><th>detector</th><th>count</th><th>previous</th><th>change</th><th>by severity</th><th>links</th></tr></thead>"
             for d in i.detectors {
                 let sev = d.severities.keys.sorted().map { "\($0) \(d.severities[$0]!)" }.joined(separator: ", ")
                 b += "<tr><td>\(e(d.item.key))</td>" + numbers(d.item) + "<td>\(e(sev))</td><td>\(links(d.item.link))</td></tr>"
@@ -120,7 +122,10 @@ public enum ReportHTML {
         .up{color:#b71c1c}.down{color:#1b5e20}svg{max-width:100%;height:auto;display:block;margin:0.5rem 0}\
         svg text{font-size:11px;fill:#444}.legend span{display:inline-block;margin-right:0.8rem;font-size:0.85rem}\
         .legend i{display:inline-block;width:0.8rem;height:0.8rem;margin-right:0.25rem;vertical-align:middle}\
-        a{color:#0b57d0}@media print{body{max-width:none}a{color:inherit;text-decoration:none}tr,svg{break-inside:avoid}.wrap{overflow:visible}}
+        a{color:#0b57d0}@page{size:A4;margin:12mm}\
+        @media print{body{max-width:none;padding:0;font-size:10pt}a{color:inherit;text-decoration:none}h2{break-after:avoid}\
+        tr,svg,.legend{break-inside:avoid}thead{display:table-header-group}.wrap{overflow:visible}\
+        th,.legend i{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """
 
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
@@ -159,7 +164,7 @@ public enum ReportHTML {
     }
 
     static func table(_ title: String, _ items: [Item]) -> String {
-        var s = "<div class=\"wrap\"><table><tr><th>\(e(title))</th><th>count</th><th>previous</th><th>change</th><th>links</th></tr>"
+        var s = "<div class=\"wrap\"><table><thead><tr><th>\(e(title))</th><th>count</th><th>previous</th><th>change</th><th>links</th></tr></thead>"
         if items.isEmpty { s += "<tr><td colspan=\"5\">none</td></tr>" }
         for i in items { s += "<tr><td>\(e(i.key))</td>" + numbers(i) + "<td>\(links(i.link))</td></tr>" }
         return s + "</table></div>\n"

@@ -5,7 +5,8 @@ import Foundation
 import Reports
 
 /// `logbridge report [write]`: one period's report, read from the cluster of the configuration, written as JSON,
-/// Markdown and/or HTML files (the default subcommand of `ReportGroup`).
+/// Markdown, HTML and/or PDF files (the PDF printed by a headless Chromium: ReportPDFOptions); the default
+/// subcommand of `ReportGroup`.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "write",
@@ -29,8 +30,8 @@ struct ReportCommand: ParsableCommand {
     var shift = false
     @Option(name: .customLong("run"), help: "The period of data-taking run N: from its first to its last InfoLogger message (infologger.run).")
     var runNumber: Int?
-    @Option(help: "json, md or html; repeat or separate with commas for several.") var format: [String] = ["html"]
-    @Option(help: "Where to write: a file (name ending in .json/.md/.html, one format) or a stem the extensions are added to.")
+    @Option(help: "json, md, html or pdf (printed by a headless Chromium); repeat or separate with commas for several.") var format: [String] = ["html"]
+    @Option(help: "Where to write: a file (name ending in .json/.md/.html/.pdf, one format) or a stem the extensions are added to.")
     var out: String?
     @Option(help: "Length of the top lists (hosts, services, messages).") var top: Int = 10
     @Option(help: "OpenSearch Dashboards base URL for the links, e.g. https://dashboards.example.org") var dashboardsURL: String?
@@ -42,7 +43,9 @@ struct ReportCommand: ParsableCommand {
           help: "Send the report by e-mail as the configuration's reports.email says (files only with --out).")
     var mail = false
 
-    enum Format: String, CaseIterable { case json, md, html }
+    @OptionGroup var pdf: ReportPDFOptions
+
+    enum Format: String, CaseIterable { case json, md, html, pdf }
 
     func validate() throws {
         try checkOut(formats())
@@ -57,11 +60,11 @@ struct ReportCommand: ParsableCommand {
         for part in format.flatMap({ $0.split(separator: ",") }) {
             let name = part.trimmingCharacters(in: .whitespaces).lowercased()
             guard let f = Format(rawValue: name == "markdown" ? "md" : name) else {
-                throw ValidationError("--format: expected json, md or html, got \(name)")
+                throw ValidationError("--format: expected json, md, html or pdf, got \(name)")
             }
             if !list.contains(f) { list.append(f) }
         }
-        if list.isEmpty { throw ValidationError("--format: at least one of json, md, html") }
+        if list.isEmpty { throw ValidationError("--format: at least one of json, md, html, pdf") }
         return list
     }
 
@@ -112,6 +115,7 @@ struct ReportCommand: ParsableCommand {
         let formats = try formats()
         let now = Date().timeIntervalSince1970
         let given = try givenPeriod(now: now)
+        let browser = try pdf.browser(for: formats)
         let cfg = try loadConfig(config, purpose: .clusterOnly)
         try checkDelivery(cfg.reports)
         let mailing = try mail ? mailDelivery(cfg) : nil
@@ -129,6 +133,10 @@ struct ReportCommand: ParsableCommand {
             case .json: text = try ReportJSON.render(report)
             case .md: text = ReportMarkdown.render(report)
             case .html: text = ReportHTML.render(report)
+            case .pdf:
+                try pdf.write(report, to: path, with: browser!)
+                print("wrote \(path)")
+                continue
             }
             do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
                 throw ValidationFailure("cannot write \(path): \(error.localizedDescription)")
