@@ -42,6 +42,8 @@ public final class AlarmJob: @unchecked Sendable {
         /// `_msearch` requests sent, and the searches inside them.
         public var queries = 0
         public var searches = 0
+        /// Questions in them (`Searcher.probes`).
+        public var probes = 0
         public var responseBytes = 0
         /// The cluster's time for the searches (sum of their `took`, milliseconds).
         public var tookMillis = 0
@@ -70,6 +72,7 @@ public final class AlarmJob: @unchecked Sendable {
         let ledgersBefore = state.ledgers
         var report = CycleReport()
         let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes, searchesBefore = searcher.searches
+        let probesBefore = searcher.probes
         let tookBefore = searcher.tookMillis
 
         // Leases: one conditional write per due rule, in one request. A 409 means another instance has it.
@@ -137,6 +140,7 @@ public final class AlarmJob: @unchecked Sendable {
         if options.dryRun {
             report.queries = searcher.requests - queriesBefore
             report.searches = searcher.searches - searchesBefore
+            report.probes = searcher.probes - probesBefore
             report.responseBytes = searcher.responseBytes - bytesBefore
             report.tookMillis = searcher.tookMillis - tookBefore
             return report
@@ -229,6 +233,7 @@ public final class AlarmJob: @unchecked Sendable {
         try flush()
         report.queries = searcher.requests - queriesBefore
         report.searches = searcher.searches - searchesBefore
+        report.probes = searcher.probes - probesBefore
         report.responseBytes = searcher.responseBytes - bytesBefore
         report.tookMillis = searcher.tookMillis - tookBefore
         return report
@@ -514,7 +519,7 @@ public final class AlarmJob: @unchecked Sendable {
         var state = AlarmState()
         var windows: [String: [String: AlarmRecord]] = [:]
         var changed = Set<String>()
-        let before = (searcher.requests, searcher.responseBytes, searcher.searches, searcher.tookMillis)
+        let before = (searcher.requests, searcher.responseBytes, searcher.searches, searcher.tookMillis, searcher.probes)
         // Windows on each rule's bucket grid, so the counting rules are answered from a few bucketed searches.
         let plans = rules.map { rule -> (rule: Rule, previous: Double, ends: [Double]) in
             let (start, end) = ReplaySeries.aligned(rule, from: from, to: to)
@@ -529,6 +534,7 @@ public final class AlarmJob: @unchecked Sendable {
         report.responseBytes = searcher.responseBytes - before.1
         report.searches = searcher.searches - before.2
         report.tookMillis = searcher.tookMillis - before.3
+        report.probes = searcher.probes - before.4
         return report
     }
 }

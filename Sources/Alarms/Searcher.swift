@@ -11,6 +11,9 @@ public final class Searcher: @unchecked Sendable {
     public private(set) var responseBytes = 0
     /// Searches sent (inside the `_msearch` requests).
     public private(set) var searches = 0
+    /// Questions asked: probes, each answered by a search of its own or by an aggregation of a shared one. A
+    /// window-by-window catch-up asks one per window, a bucketed one one per rule and 240 windows.
+    public private(set) var probes = 0
     /// The cluster's own time for them: the sum of each search's `took` (milliseconds), which says how much of a
     /// slow replay is the cluster answering rather than LogBridge.
     public private(set) var tookMillis = 0
@@ -32,6 +35,7 @@ public final class Searcher: @unchecked Sendable {
     ///   spent the same CPU on the replay's six journal series merged into one search (2.36 s) as on the six
     ///   searches sent apart (2.53 s), but one search is answered on one core.
     public func search(_ probes: [Probe], spread: Bool = false) -> (responses: [[String: Any]?], errors: [Int: String]) {
+        lock.lock(); self.probes += probes.count; lock.unlock()
         if spread {
             let perRequest = max(1, (probes.count + 4 * clients.count - 1) / (4 * clients.count))
             return send(probes.map { ($0.index, $0.body) }, batchSize: perRequest)
