@@ -19,6 +19,9 @@ public final class AlarmJob: @unchecked Sendable {
         public var mergeSearches = true
         /// Send nothing to sinks and write nothing (used by `rules test`).
         public var dryRun = false
+        /// Answer a catch-up's windows from bucketed searches (`ReplaySeries`); off only to compare against the
+        /// window-by-window run.
+        public var catchUpFromSeries = true
         public init() {}
     }
 
@@ -39,6 +42,8 @@ public final class AlarmJob: @unchecked Sendable {
         /// `_msearch` requests sent, and the searches inside them.
         public var queries = 0
         public var searches = 0
+        /// Questions in them (`Searcher.probes`).
+        public var probes = 0
         public var responseBytes = 0
         /// The cluster's time for the searches (sum of their `took`, milliseconds).
         public var tookMillis = 0
@@ -67,6 +72,7 @@ public final class AlarmJob: @unchecked Sendable {
         let ledgersBefore = state.ledgers
         var report = CycleReport()
         let queriesBefore = searcher.requests, bytesBefore = searcher.responseBytes, searchesBefore = searcher.searches
+        let probesBefore = searcher.probes
         let tookBefore = searcher.tookMillis
 
         // Leases: one conditional write per due rule, in one request. A 409 means another instance has it.
@@ -114,7 +120,11 @@ public final class AlarmJob: @unchecked Sendable {
         }
         var windows: [String: [String: AlarmRecord]] = [:]
         var termsChanged = Set<String>()
-        var results = try evaluate(plans.map { ($0.rule, $0.previous, $0.ends) }, state: &state, active: &windows, termsChanged: &termsChanged)
+        // A catch-up (several windows of one rule) is answered from bucketed searches like a replay: one search per
+        // `ReplaySeries.windowsPerSearch` windows instead of one aggregation per window, each of which made the
+        // cluster visit the window's whole look-back again (a `new_pattern` window: its whole `history`).
+        var results = try evaluate(plans.map { ($0.rule, $0.previous, $0.ends) }, state: &state, active: &windows,
+                                   termsChanged: &termsChanged, series: options.catchUpFromSeries ? 2 : nil)
         for plan in plans {
             if let s = plan.skipped {
                 logger.warning("alarm rule catch-up limit reached: window skipped", metadata: [
@@ -130,6 +140,7 @@ public final class AlarmJob: @unchecked Sendable {
         if options.dryRun {
             report.queries = searcher.requests - queriesBefore
             report.searches = searcher.searches - searchesBefore
+            report.probes = searcher.probes - probesBefore
             report.responseBytes = searcher.responseBytes - bytesBefore
             report.tookMillis = searcher.tookMillis - tookBefore
             return report
@@ -222,6 +233,7 @@ public final class AlarmJob: @unchecked Sendable {
         try flush()
         report.queries = searcher.requests - queriesBefore
         report.searches = searcher.searches - searchesBefore
+        report.probes = searcher.probes - probesBefore
         report.responseBytes = searcher.responseBytes - bytesBefore
         report.tookMillis = searcher.tookMillis - tookBefore
         return report
@@ -256,23 +268,29 @@ public final class AlarmJob: @unchecked Sendable {
     }
 
     /// Runs every probe of every plan in one `_msearch` round, then applies the findings step by step.
-    /// - Parameter series: answer the windows of counting rules from bucketed searches (`ReplaySeries`, `rules test`).
+    /// - Parameter series: answer the windows of counting rules that have at least this many windows from bucketed
+    ///   searches (`ReplaySeries`: `rules test`, catch-up after downtime); nil: every window searched on its own.
     func evaluate(_ plans: [(rule: Rule, previous: Double, ends: [Double])], state: inout AlarmState,
                   active windows: inout [String: [String: AlarmRecord]], termsChanged: inout Set<String>,
-                  series: Bool = false) throws -> [String: RuleReport] {
-        // Replays: the windows answered from a few bucketed searches, sent first.
+                  series minSeriesWindows: Int? = nil) throws -> [String: RuleReport] {
+        // Replays and catch-ups: the windows answered from a few bucketed searches, sent first.
         var replayed: [Int: [[String: Any]?]] = [:]
         var replayErrors: [Int: String] = [:]
-        if series {
+        // Per rule: how many of its first windows the series answer (the rest are searched one by one).
+        var fromSeries: [Int: Int] = [:]
+        if let minSeriesWindows {
             var seriesProbes: [Probe] = []
             var seriesOwners: [(rule: Int, steps: Range<Int>)] = []
-            for (r, plan) in plans.enumerated() {
-                for chunk in ReplaySeries.chunks(plan.rule, previous: plan.previous, ends: plan.ends) ?? [] {
+            for (r, plan) in plans.enumerated() where plan.ends.count >= minSeriesWindows {
+                let chunks = ReplaySeries.chunks(plan.rule, previous: plan.previous, ends: plan.ends)
+                guard (chunks.last?.steps.upperBound ?? 0) >= minSeriesWindows else { continue }
+                for chunk in chunks {
                     seriesProbes.append(chunk.probe)
                     seriesOwners.append((r, chunk.steps))
+                    fromSeries[r] = chunk.steps.upperBound
                 }
             }
-            let (answers, errs) = seriesProbes.isEmpty ? ([], [:]) : searcher.search(seriesProbes)
+            let (answers, errs) = seriesProbes.isEmpty ? ([], [:]) : searcher.search(seriesProbes, spread: true)
             for (n, owner) in seriesOwners.enumerated() {
                 let plan = plans[owner.rule]
                 guard let answer = answers[n] else { replayErrors[owner.rule] = errs[n] ?? "no answer"; continue }
@@ -292,10 +310,9 @@ public final class AlarmJob: @unchecked Sendable {
                 probes.append(QueryBuilder.termsBaseline(plan.rule, before: plan.previous - plan.rule.bufferTime, window: window))
                 owners.append((r, -1, plan.previous, probes.count - 1))
             }
-            let fromSeries = replayed[r] != nil || replayErrors[r] != nil
             var previous = plan.previous
             for (s, end) in plan.ends.enumerated() {
-                if fromSeries { owners.append((r, s, end, nil)) } else {
+                if s < fromSeries[r] ?? 0 { owners.append((r, s, end, nil)) } else {
                     probes.append(QueryBuilder.probe(plan.rule, previousEnd: previous, end: end))
                     owners.append((r, s, end, probes.count - 1))
                 }
@@ -502,13 +519,13 @@ public final class AlarmJob: @unchecked Sendable {
         var state = AlarmState()
         var windows: [String: [String: AlarmRecord]] = [:]
         var changed = Set<String>()
-        let before = (searcher.requests, searcher.responseBytes, searcher.searches, searcher.tookMillis)
+        let before = (searcher.requests, searcher.responseBytes, searcher.searches, searcher.tookMillis, searcher.probes)
         // Windows on each rule's bucket grid, so the counting rules are answered from a few bucketed searches.
         let plans = rules.map { rule -> (rule: Rule, previous: Double, ends: [Double]) in
             let (start, end) = ReplaySeries.aligned(rule, from: from, to: to)
             return (rule, start, Self.stepEnds(from: start, to: end, every: rule.runEvery))
         }
-        var results = try evaluate(plans, state: &state, active: &windows, termsChanged: &changed, series: true)
+        var results = try evaluate(plans, state: &state, active: &windows, termsChanged: &changed, series: 1)
         try addMatchDetails(&results, active: &windows, rules: rules)
         aggregate(plans.map { ($0.rule, $0.ends) }, results: &results, state: &state, now: to)
         var report = CycleReport()
@@ -517,6 +534,7 @@ public final class AlarmJob: @unchecked Sendable {
         report.responseBytes = searcher.responseBytes - before.1
         report.searches = searcher.searches - before.2
         report.tookMillis = searcher.tookMillis - before.3
+        report.probes = searcher.probes - before.4
         return report
     }
 }

@@ -179,7 +179,8 @@ enum PatternRules {
     /// it has a document in [zone − history, zone) — the latest one before the replay, or a bucket — and new when it
     /// is not but has one in the zone. 120 one-minute windows searched one by one returned the same oldest document
     /// per host and pattern 120 times (24.7 MB and 61 s for 200 hosts in `make bench-alarms`).
-    static func newPatternSeriesProbe(_ rule: Rule, _ o: Rule.NewPatternOptions, zoneStart: Double, to: Double, seconds: Int) -> Probe {
+    static func newPatternSeriesProbe(_ rule: Rule, _ o: Rule.NewPatternOptions, zoneStart: Double, to: Double, seconds: Int,
+                                      offsetMs: Int = 0) -> Probe {
         let from = zoneStart - o.history
         var filter: [Any] = [QueryBuilder.range(rule.timestampField, from, to), ["exists": ["field": idField]]]
         filter += rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
@@ -188,7 +189,7 @@ enum PatternRules {
             "oldest": ["top_hits": ["size": 1, "sort": [[rule.timestampField: ["order": "asc"]]], "_source": ["includes": ["message"]]]],
         ]
         if rule.queryKey.isEmpty { perBucket["hosts"] = ["terms": ["field": "host.name", "size": 2]] }
-        var histogram = QueryBuilder.histogram(rule, seconds: seconds)
+        var histogram = QueryBuilder.histogram(rule, seconds: seconds, offsetMs: offsetMs)
         histogram["aggs"] = perBucket
         let perPattern: [String: Any] = [
             "before": ["filter": QueryBuilder.range(rule.timestampField, from, zoneStart), "aggs": ["last": ["max": ["field": rule.timestampField]]]],

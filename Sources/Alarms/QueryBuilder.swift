@@ -74,15 +74,18 @@ public enum QueryBuilder {
         return clauses
     }
 
-    static func histogram(_ rule: Rule, seconds: Int) -> [String: Any] {
-        ["date_histogram": ["field": rule.timestampField, "fixed_interval": "\(seconds)s", "min_doc_count": 1]]
+    /// Buckets of `seconds` on the epoch grid, or shifted by `offsetMs` (a catch-up's grid starts at the stored end).
+    static func histogram(_ rule: Rule, seconds: Int, offsetMs: Int = 0) -> [String: Any] {
+        var h: [String: Any] = ["field": rule.timestampField, "fixed_interval": "\(seconds)s", "min_doc_count": 1]
+        if offsetMs != 0 { h["offset"] = "\(offsetMs)ms" }
+        return ["date_histogram": h]
     }
 
     /// `rules test`: the matching documents of [from, to) per key in buckets of `seconds` (`ReplaySeries`).
-    static func series(_ rule: Rule, from: Double, to: Double, seconds: Int) -> Probe {
+    static func series(_ rule: Rule, from: Double, to: Double, seconds: Int, offsetMs: Int = 0) -> Probe {
         Probe(ruleName: rule.name, purpose: .evaluate, end: to, start: from, index: rule.indices.joined(separator: ","),
               body: body(rule, clauses: clauses(rule), from: from, to: to, keys: groupingFields(rule),
-                         subAggs: ["series": histogram(rule, seconds: seconds)]))
+                         subAggs: ["series": histogram(rule, seconds: seconds, offsetMs: offsetMs)]))
     }
 
     /// `new_term` needs to know what was seen before: the terms of `terms_window_size` before the first window.

@@ -1,4 +1,5 @@
-/// `rules test` over hours: many windows of a counting rule answered by a few searches instead of one each.
+/// `rules test` over hours, and the daemon's catch-up after downtime: many windows of a counting rule answered by
+/// a few searches instead of one each.
 ///
 /// A replay of two hours at `run_every: 1m` is 120 windows; a keyed flatline window looks back an hour, so one
 /// search per window made osmem visit every document about sixty times (a minute for a 200-host data set, and
@@ -8,7 +9,8 @@
 /// included — is exactly that of the window-by-window run. This works for the types that only count documents
 /// or list keys (`frequency`, `flatline`, `spike`, `any`, `blacklist`, `whitelist`, `new_term`, `pattern_rate`)
 /// and for `new_pattern` in logs mode (`PatternRules.newPatternSeriesProbe`), whose window edges all fall on
-/// bucket edges; the others, and windows off the grid, are searched window by window as before.
+/// bucket edges; the others, and windows off the grid, are searched window by window as before. A catch-up's
+/// windows continue from the stored end, at any millisecond: their grid is shifted to it (`chunks`).
 enum ReplaySeries {
     /// Windows per search: bounds a search's answer (keys × buckets) and its time, so each request stays far
     /// below `request_timeout` however long the replay.
@@ -47,22 +49,30 @@ enum ReplaySeries {
         var steps: Range<Int>
     }
 
-    /// The searches that answer the windows ending at `ends` (each window starting where the previous ended),
-    /// or nil when they are not all on the rule's bucket grid.
-    static func chunks(_ rule: Rule, previous: Double, ends: [Double]) -> [Chunk]? {
-        guard let width = bucketSeconds(rule), !ends.isEmpty else { return nil }
-        let w = Double(width)
-        guard ([previous] + ends).allSatisfy({ ($0 / w).rounded() * w == $0 }) else { return nil }
+    /// The searches that answer the first windows of `ends` (each window starting where the previous ended): those
+    /// whose edges are on the rule's bucket grid laid from `previous`. A replay's windows are all on it (`aligned`);
+    /// a catch-up's continue from the stored end, so the grid is shifted by that end (the histogram's `offset`) and
+    /// its last window, ending at now − query_delay, is usually off it and searched on its own. The match ledger's
+    /// rules keep buckets on the epoch grid (their stored counts are keyed by it), so their grid is never shifted.
+    /// Empty when no window is on the grid.
+    static func chunks(_ rule: Rule, previous: Double, ends: [Double]) -> [Chunk] {
+        guard let width = bucketSeconds(rule), !ends.isEmpty else { return [] }
+        let widthMs = width * 1000
+        func ms(_ t: Double) -> Int { Int((t * 1000).rounded()) }
+        let offsetMs = ((ms(previous) % widthMs) + widthMs) % widthMs
+        if offsetMs != 0, MatchLedger.applies(to: rule) { return [] }
+        let covered = ends.prefix { ((ms($0) - offsetMs) % widthMs + widthMs) % widthMs == 0 }.count
         var out: [Chunk] = []
-        for first in stride(from: 0, to: ends.count, by: windowsPerSearch) {
-            let steps = first..<min(first + windowsPerSearch, ends.count)
+        for first in stride(from: 0, to: covered, by: windowsPerSearch) {
+            let steps = first..<min(first + windowsPerSearch, covered)
             let previousEnd = first == 0 ? previous : ends[first - 1]
             let from = QueryBuilder.windowStart(rule, previousEnd: previousEnd, end: ends[first])
             let to = ends[steps.upperBound - 1]
             if case .newPattern(let o) = rule.kind {
-                out.append(Chunk(probe: PatternRules.newPatternSeriesProbe(rule, o, zoneStart: from, to: to, seconds: width), steps: steps))
+                out.append(Chunk(probe: PatternRules.newPatternSeriesProbe(rule, o, zoneStart: from, to: to, seconds: width,
+                                                                           offsetMs: offsetMs), steps: steps))
             } else {
-                out.append(Chunk(probe: QueryBuilder.series(rule, from: from, to: to, seconds: width), steps: steps))
+                out.append(Chunk(probe: QueryBuilder.series(rule, from: from, to: to, seconds: width, offsetMs: offsetMs), steps: steps))
             }
         }
         return out

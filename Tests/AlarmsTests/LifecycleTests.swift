@@ -102,7 +102,7 @@ import TestSupport
         let rr = try #require(report.rules.first)
         #expect(rr.steps == 60)
         #expect(rr.skipped?.from == t0 && rr.skipped?.to == t0 + 3600)
-        // The 60 windows are 60 aggregations of one shared search (SearchMerger), in one _msearch request.
+        // The 60 windows are answered from one bucketed search (`ReplaySeries`), in one _msearch request.
         #expect(report.queries == 1)
         #expect(report.searches == 1)
         // Not due again within run_every, due right after.

@@ -278,7 +278,7 @@ import TestSupport
 
         let replay = try job(rules, cluster) { $0.dryRun = true }.backtest(from: t0, to: end)
         _ = try job(rules, cluster).runCycle(now: t0)
-        let catchUp = try job(rules, cluster) { $0.maxCatchup = 7800 }.runCycle(now: end)
+        let catchUp = try job(rules, cluster) { $0.maxCatchup = 7800; $0.catchUpFromSeries = false }.runCycle(now: end)
         func summary(_ events: [AlarmEvent]) -> [String] {
             events.map { "\(Int($0.time - t0)) \($0.rule) \($0.key) \($0.state.rawValue) \($0.value) \($0.subject)" }.sorted()
         }

@@ -267,9 +267,9 @@ import TestSupport
 @Suite struct ReplaySeriesTests {
     let index = "logs-system.journal-2026.11.29"
 
-    @Test func bucketedReplayFindsWhatWindowByWindowFinds() throws {
-        let cluster = try Cluster()
-        defer { cluster.stop() }
+    /// Two hours of 12 hosts: flp010 goes silent after 40 minutes, flp011 bursts errors around 70 minutes, a few
+    /// OOM kills; new_term's baseline two hours before; one pattern id per process and level.
+    func seedData(_ cluster: Cluster) throws {
         try cluster.createIndex(index)
         var generator = SystemRandomNumberGenerator()
         var seed: [[String: Any]] = []
@@ -297,7 +297,11 @@ import TestSupport
             seed[i]["log"] = log
         }
         try cluster.seed(index, seed)
-        let rules = try [
+    }
+
+    /// One rule of each type the series answer.
+    func rules() throws -> [Rule] {
+        try [
             "name: newpat\ntype: new_pattern\nindex: logs-system.journal-*\nquery_key: host.name\npattern_source: logs\nhistory: 1h\nbuffer_time: 5m\nrun_every: 5m\n",
             "name: rate\ntype: pattern_rate\nindex: logs-system.journal-*\nquery_key: host.name\ntimeframe: 10m\nrun_every: 5m\nhistory_windows: 3\nmin_count: 5\n",
             "name: burst\ntype: frequency\nindex: logs-system.journal-*\nfilter: [{term: {log.level: err}}]\nquery_key: host.name\nnum_events: 12\ntimeframe: 5m\nrealert: 10m\n",
@@ -307,23 +311,67 @@ import TestSupport
             "name: evil\ntype: blacklist\nindex: logs-system.journal-*\ncompare_key: process.name\nblacklist: [evil]\nquery_key: host.name\nrealert: 20m\n",
             "name: newproc\ntype: new_term\nindex: logs-system.journal-*\nfields: [process.name, log.level]\nterms_window_size: 3h\nbuffer_time: 5m\n",
         ].map { try rule($0) }
+    }
+
+    func summary(_ events: [AlarmEvent]) -> [String] {
+        events.map { "\(Int($0.time - t0)) \($0.rule) \($0.key) \($0.state.rawValue) \($0.value) \($0.notification) \($0.subject)" }.sorted()
+    }
+
+    @Test func bucketedReplayFindsWhatWindowByWindowFinds() throws {
+        let cluster = try Cluster()
+        defer { cluster.stop() }
+        try seedData(cluster)
+        let rules = try rules()
 
         let replay = try job(rules, cluster) { $0.dryRun = true }.backtest(from: t0, to: t0 + 7200)
         // Window by window: a first cycle at t0, then a catch-up of the two hours (one probe per window).
         _ = try job(rules, cluster).runCycle(now: t0)
-        let catchUp = try job(rules, cluster) { $0.maxCatchup = 7200 }.runCycle(now: t0 + 7200)
-        func summary(_ events: [AlarmEvent]) -> [String] {
-            events.map { "\(Int($0.time - t0)) \($0.rule) \($0.key) \($0.state.rawValue) \($0.value) \($0.notification) \($0.subject)" }.sorted()
-        }
+        let catchUp = try job(rules, cluster) { $0.maxCatchup = 7200; $0.catchUpFromSeries = false }.runCycle(now: t0 + 7200)
         #expect(replay.rules.allSatisfy { $0.error == nil } && catchUp.rules.allSatisfy { $0.error == nil })
         #expect(Set(replay.events.map(\.rule)).count == 8, "\(summary(replay.events))")
         #expect(summary(replay.events) == summary(catchUp.events))
         // (new_pattern runs every 5 minutes here: window by window, each of its windows searches the whole hour of
         // history, and the catch-up's shared search of 120 of them took over the 60 s request_timeout on the
         // loaded test machine.)
-        // 6 rules × 120 windows and 2 × 24 pattern windows: the catch-up merges them into shared searches of 100
-        // aggregations; the replay asks one bucketed aggregation per rule (and the new_term baseline).
-        #expect(replay.searches < catchUp.searches, "replay \(replay.searches) searches, catch-up \(catchUp.searches)")
+        // 6 rules × 120 windows and 2 × 24 pattern windows: the catch-up asks one question per window (merged into
+        // shared searches of 100 aggregations); the replay one bucketed search per rule, and what matched.
+        #expect(replay.probes < catchUp.probes / 2, "replay \(replay.probes) probes, catch-up \(catchUp.probes)")
+    }
+
+    /// The daemon after downtime: its windows continue from the stored end, which is on no bucket grid (a cycle
+    /// runs at any millisecond), and the last one ends at now. The catch-up from bucketed searches (the grid shifted
+    /// to the stored end, the last window searched on its own) raises and clears what the window-by-window
+    /// catch-up does, in a bounded number of searches however many windows.
+    @Test func catchUpFromSeriesFindsWhatWindowByWindowFinds() throws {
+        let cluster = try Cluster()
+        defer { cluster.stop() }
+        try seedData(cluster)
+        let rules = try rules()
+        let start = t0 + 37.412, now = t0 + 7200 + 12.875
+        func catchUp(series: Bool) throws -> AlarmJob.CycleReport {
+            let r = try cluster.client.request("DELETE", "/logbridge-alarms-*")
+            #expect(r.isSuccess || r.status == 404, "\(r.text)")
+            _ = try job(rules, cluster).runCycle(now: start)
+            return try job(rules, cluster) { $0.maxCatchup = 7200; $0.catchUpFromSeries = series }.runCycle(now: now)
+        }
+        let windowByWindow = try catchUp(series: false)
+        let bucketed = try catchUp(series: true)
+        #expect(windowByWindow.rules.allSatisfy { $0.error == nil } && bucketed.rules.allSatisfy { $0.error == nil })
+        let steps: [Int] = bucketed.rules.map(\.steps)
+        #expect(steps == windowByWindow.rules.map(\.steps))
+        // Six one-minute rules: 119 whole windows and the last one up to now; the two five-minute ones: 23 and 1.
+        let windows = steps.reduce(0, +)
+        #expect(windows == 768)
+        let raising = Set(bucketed.events.map(\.rule))
+        #expect(raising.count >= 6, "\(summary(bucketed.events))")
+        #expect(summary(bucketed.events) == summary(windowByWindow.events))
+        // Six rules from one bucketed search each (side by side: one request each), then their last windows (off
+        // the grid) in one shared search, and the what-matched searches; window by window it was one aggregation
+        // per window. The match ledger's rules (`any`, `blacklist`) keep the epoch grid: off it, they are still
+        // searched window by window (2 × 121 aggregations, bounded by --max-catchup).
+        #expect(windowByWindow.probes >= 768)
+        #expect(bucketed.probes < 6 + 6 + 2 * 121 + 20, "bucketed \(bucketed.probes) probes, window by window \(windowByWindow.probes)")
+        #expect(bucketed.queries <= 6 + 1 + 1, "\(bucketed.queries) requests")
     }
 }
 
