@@ -96,7 +96,7 @@ import Testing
         let dir = try temporaryDirectory("lb-report-browser")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cfg = try config(dir, url: cluster.server.url)
-        let run = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "json,html,pdf", "--out", dir + "/shift"])
+        let run = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--format", "json,html,pdf", "--out", dir + "/shift", "--no-store"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "wrote \(dir)/shift.json\nwrote \(dir)/shift.html\nwrote \(dir)/shift.pdf\n")
         let report = try ReportJSON.parse(String(contentsOfFile: dir + "/shift.json", encoding: .utf8))

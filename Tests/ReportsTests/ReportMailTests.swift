@@ -41,7 +41,7 @@ import Testing
         defer { smtp.stop() }
         let cfg = try config(dir, cluster: cluster.server.url, smtp: smtp)
 
-        let run = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--mail"])
+        let run = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--mail", "--no-store"])
         #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.hasPrefix("mailed shift-leader@example.org, rc@example.org through \(smtp.url) ("), "\(run.stdout)")
         // --mail without --out writes no file.
