@@ -1,7 +1,7 @@
-import Foundation
-
-/// A JSON document as a value, so mappings can be compared, rewritten per flavour and printed the same way
-/// every time (sorted keys): equal objects give equal bytes, and a dry run diffs cleanly.
+/// A JSON document as a value: requests built and compared as values, answers read by path, documents printed
+/// the same way every time (sorted keys), so equal objects give equal bytes and a dry run diffs cleanly.
+///
+/// Numbers keep their kind: an integer literal that fits `Int` is `.int`, any other number `.double`.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -11,24 +11,13 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public struct ParseError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public init(parsing bytes: [UInt8]) throws {
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw ParseError(description: Self.explain(error))
-        }
-    }
-
-    public init(parsing text: String) throws {
-        try self.init(parsing: Array(text.utf8))
-    }
-
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
         return nil
     }
 
@@ -54,6 +43,16 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
     public var intValue: Int? {
         switch self {
         case .int(let number): return number
@@ -63,19 +62,38 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func explain(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
-             .keyNotFound(_, let context):
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        @unknown default:
-            return "\(error)"
+    /// Any number as a Double (aggregation values, counts).
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let number): return Double(number)
+        case .double(let number): return number
+        default: return nil
         }
     }
 }
 
+// Literals, so requests read like the JSON they become: `["term": [field: .string(value)]]`.
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+                     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue {
+    /// An array of strings.
+    public static func strings<S: Sequence>(_ items: S) -> JSONValue where S.Element: StringProtocol {
+        .array(items.map { .string(String($0)) })
+    }
+}
+
 extension JSONValue: Decodable {
+    /// For `Decodable` types that hold a free-form member (rare: prefer `JSONValue(parsing:)` for a whole text).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
