@@ -129,6 +129,7 @@ let package = Package(
         // instrumentation and -DFUZZING, which hands `main` to libFuzzer's driver.
         .target(name: "FuzzSupport", path: "Tests/Fuzz/Targets/FuzzSupport"),
         .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-config"),
+        .executableTarget(name: "fuzz-json", dependencies: ["JSON", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-json"),
         .executableTarget(name: "fuzz-bulk-response", dependencies: ["Bulk", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-bulk-response"),
         .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "SyslogFormat", "ECS", "FuzzSupport"],
