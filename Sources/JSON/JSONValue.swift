@@ -87,9 +87,10 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension JSONValue {
     /// An array of strings.
-    public static func strings<S: Sequence>(_ items: S) -> JSONValue where S.Element: StringProtocol {
-        .array(items.map { .string(String($0)) })
-    }
+    public init<S: Sequence>(_ items: S) where S.Element == String { self = .array(items.map(JSONValue.string)) }
+
+    /// An object of strings (labels, an alarm's fields).
+    public init(_ members: [String: String]) { self = .object(members.mapValues(JSONValue.string)) }
 }
 
 extension JSONValue: Decodable {
