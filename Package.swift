@@ -59,7 +59,7 @@ let package = Package(
                 swiftSettings: hotPath),
         .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", "Instrumentation", logging]),
+        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "JSON", "Pipeline", "Instrumentation", logging]),
         .target(name: "Telemetry", dependencies: ["Listeners", "Instrumentation", logging] + nio),
         .target(name: "Setup", dependencies: ["Bulk", "Config", "JSON", logging]),
         .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "JSON", "Setup", logging]),
