@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Instrumentation", dependencies: [logging]),
         // The flow of an event, one module per step.
         .target(name: "ECS", swiftSettings: hotPath),
+        // The one typed JSON value, reader and writer (no dependencies: Setup, Reports and Alarms share it).
+        .target(name: "JSON"),
         .target(name: "Config", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: [logging]),
         // SSE4.2 CRC-32C for the spool's record checksums, chosen at run time (Spool falls back to Swift tables).
@@ -57,12 +59,12 @@ let package = Package(
                 swiftSettings: hotPath),
         .target(name: "InfoLoggerInput", dependencies: ["Inputs", "ECS", "Config", "Pipeline", "Spool", "Listeners", "Instrumentation", "Patterns", logging],
                 swiftSettings: hotPath),
-        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "Pipeline", "Instrumentation", logging]),
+        .target(name: "Bulk", dependencies: ["CCurl", "CIgzip", "ECS", "Config", "JSON", "Pipeline", "Instrumentation", logging]),
         .target(name: "Telemetry", dependencies: ["Listeners", "Instrumentation", logging] + nio),
-        .target(name: "Setup", dependencies: ["Bulk", "Config", logging]),
-        .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "Setup", logging]),
+        .target(name: "Setup", dependencies: ["Bulk", "Config", "JSON", logging]),
+        .target(name: "SavedObjects", dependencies: ["Bulk", "Config", "JSON", "Setup", logging]),
         .target(name: "Alarms", dependencies: [
-            "Bulk", "Config", "ECS", "Patterns", logging, .product(name: "Yams", package: "Yams"),
+            "Bulk", "Config", "ECS", "JSON", "Patterns", logging, .product(name: "Yams", package: "Yams"),
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "JournaldInput", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
@@ -71,14 +73,14 @@ let package = Package(
         .target(name: "Demo"),
         // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, their renderers, and the
         // e-mail of `--mail` (libcurl SMTP, hence CCurl).
-        .target(name: "Reports", dependencies: ["Bulk", "CCurl", "Config", "ECS", "Setup"]),
+        .target(name: "Reports", dependencies: ["Bulk", "CCurl", "Config", "ECS", "JSON", "Setup"]),
         // Log-template mining (docs/patterns.md): no dependencies, so it builds in seconds.
         .target(name: "Patterns", swiftSettings: hotPath),
         // `hypot`, `hypotf` and `arc4random` for the packaged binary without their GLIBC_2.35/2.36 versions (--wrap in
         // the Makefile's STATIC_LINK): the .rpm built on Debian 12 then installs on Alma/RHEL 9 (docs/packaging.md).
         .target(name: "CGlibcCompat", path: "Sources/CGlibcCompat"),
         .executableTarget(name: "logbridge", dependencies: [
-            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "ECS", "Listeners", "Patterns", "Reports",
+            "Shipper", "Setup", "SavedObjects", "Alarms", "Demo", "Config", "Bulk", "ECS", "JSON", "Listeners", "Patterns", "Reports",
             "CGlibcCompat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), logging,
         ]),
@@ -88,6 +90,7 @@ let package = Package(
         // Real components for tests: osmem-server, journal files from systemd-journal-remote, free ports, running programs.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ECSTests", dependencies: ["ECS"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "PatternsTests", dependencies: ["Patterns", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
@@ -103,14 +106,14 @@ let package = Package(
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS", "Config", "TestSupport", logging,
         ]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Instrumentation", "TestSupport", logging]),
-        .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "TestSupport", logging]),
+        .testTarget(name: "SetupTests", dependencies: ["Setup", "Bulk", "Config", "JSON", "TestSupport", logging]),
         .testTarget(name: "SavedObjectsTests", dependencies: [
-            "SavedObjects", "Setup", "Bulk", "Config", "TestSupport", logging, .product(name: "Yams", package: "Yams"),
+            "SavedObjects", "Setup", "Bulk", "Config", "JSON", "TestSupport", logging, .product(name: "Yams", package: "Yams"),
             // The demo farm's InfoLogger documents come from the InfoLogger input's own encoder.
             "InfoLoggerInput", "ECS",
         ]),
         .testTarget(name: "AlarmsTests", dependencies: [
-            "Alarms", "Bulk", "Config", "TestSupport", "Patterns", logging,
+            "Alarms", "Bulk", "Config", "JSON", "TestSupport", "Patterns", logging,
             // The InfoLogger sink is proven by LogBridge's own `local`-mode receiver decoding what it sent.
             "InfoLoggerInput", "Inputs", "Pipeline", "Spool", "ECS",
         ] + nio),
@@ -119,7 +122,7 @@ let package = Package(
             // InputMetricsTests sets every counter of every input and reads it back from /metrics.
             "ECS", "FileInput", "InfoLoggerInput", "JournaldInput", "Listeners", "Spool", "SyslogInput", "Telemetry", logging,
         ]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "TestSupport", logging]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Setup", "Bulk", "Config", "JSON", "TestSupport", logging]),
         .testTarget(name: "ReliabilityTests", dependencies: ["TestSupport", logging]),
 
         // Fuzz targets for the parsers that take bytes from outside (`make fuzz`; Tests/Fuzz/README.md).
@@ -127,6 +130,7 @@ let package = Package(
         // instrumentation and -DFUZZING, which hands `main` to libFuzzer's driver.
         .target(name: "FuzzSupport", path: "Tests/Fuzz/Targets/FuzzSupport"),
         .executableTarget(name: "fuzz-config", dependencies: ["Config", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-config"),
+        .executableTarget(name: "fuzz-json", dependencies: ["JSON", "FuzzSupport"], path: "Tests/Fuzz/Targets/fuzz-json"),
         .executableTarget(name: "fuzz-bulk-response", dependencies: ["Bulk", "FuzzSupport"],
                           path: "Tests/Fuzz/Targets/fuzz-bulk-response"),
         .executableTarget(name: "fuzz-syslog", dependencies: ["SyslogInput", "SyslogFormat", "ECS", "FuzzSupport"],

@@ -1,3 +1,5 @@
+import JSON
+
 /// ElastAlert's `aggregation`: a rule's notifications grouped into one summary per period, ElastAlert users' usual
 /// cure for alert floods (a frequency rule over 200 hosts raising 40 alarms at once would otherwise send 40
 /// webhook posts).
@@ -149,11 +151,11 @@ enum Aggregation {
 
     // MARK: Stored form (`aggregation:<rule>` in the state index)
 
-    static func document(_ rule: String, _ groups: [AggregationGroup]) -> [String: Any] {
-        ["kind": "aggregation", "rule": rule, "groups": groups.map { g -> [String: Any] in
-            ["key": g.key, "opened": g.opened, "due": g.due, "total": g.total,
-             "rows": g.rows.map { ["values": $0.values, "count": $0.count] as [String: Any] },
-             "events": g.events.map(StateStore.object)]
-        }]
+    static func document(_ rule: String, _ groups: [AggregationGroup]) -> JSONValue {
+        ["kind": "aggregation", "rule": .string(rule), "groups": .array(groups.map { g -> JSONValue in
+            ["key": .string(g.key), "opened": .double(g.opened), "due": .double(g.due), "total": .int(g.total),
+             "rows": .array(g.rows.map { ["values": JSONValue($0.values), "count": .int($0.count)] }),
+             "events": .array(g.events.map(StateStore.object))]
+        })]
     }
 }

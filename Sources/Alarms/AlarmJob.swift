@@ -1,5 +1,6 @@
 import Bulk
 import Foundation
+import JSON
 import Logging
 
 /// One cycle of the alarm job: read state, lease the rules that are due, count, raise/clear, notify, write state.
@@ -203,13 +204,14 @@ public final class AlarmJob: @unchecked Sendable {
             }
             if termsChanged.contains(name) {
                 try emit(.init(id: AlarmState.termsID(name), index: StateStore.stateIndex,
-                                    source: ["kind": "terms", "rule": name, "terms": Array(Array(state.terms[name] ?? []).sorted().suffix(50_000))]))
+                                    source: ["kind": "terms", "rule": .string(name),
+                                             "terms": JSONValue(Array(state.terms[name] ?? []).sorted().suffix(50_000))]))
             }
             // A failed rule keeps its stored ledger, as it keeps its progress: the windows are counted again.
             if results[name]?.error == nil, state.ledgers[name] != ledgersBefore[name] {
                 let ledger = state.ledgers[name] ?? MatchLedger()
                 try emit(.init(id: AlarmState.ledgerID(name), index: StateStore.stateIndex,
-                               source: ledger.isEmpty ? nil : ["kind": "ledger", "rule": name, "entries": ledger.entries]))
+                               source: ledger.isEmpty ? nil : ["kind": "ledger", "rule": .string(name), "entries": ledger.entries]))
             }
             // Open periods, written before the progress that ends the windows which filled them (like the alarms).
             if results[name]?.error == nil, state.aggregations[name] != aggregationsBefore[name] {
@@ -228,7 +230,7 @@ public final class AlarmJob: @unchecked Sendable {
         }
         for id in Set(state.pending.keys).union(pending.keys) {
             try emit(.init(id: AlarmState.pendingID(id), index: StateStore.stateIndex,
-                                source: pending[id].map { ["kind": "pending", "sink": id, "events": $0.map(StateStore.object)] }))
+                                source: pending[id].map { ["kind": "pending", "sink": .string(id), "events": .array($0.map(StateStore.object))] }))
         }
         try flush()
         report.queries = searcher.requests - queriesBefore
@@ -274,7 +276,7 @@ public final class AlarmJob: @unchecked Sendable {
                   active windows: inout [String: [String: AlarmRecord]], termsChanged: inout Set<String>,
                   series minSeriesWindows: Int? = nil) throws -> [String: RuleReport] {
         // Replays and catch-ups: the windows answered from a few bucketed searches, sent first.
-        var replayed: [Int: [[String: Any]?]] = [:]
+        var replayed: [Int: [JSONValue?]] = [:]
         var replayErrors: [Int: String] = [:]
         // Per rule: how many of its first windows the series answer (the rest are searched one by one).
         var fromSeries: [Int: Int] = [:]
@@ -327,7 +329,7 @@ public final class AlarmJob: @unchecked Sendable {
             var report = reports[rule.name] ?? RuleReport(rule: rule.name)
             defer { reports[rule.name] = report }
             guard report.error == nil else { continue }
-            let answer: [String: Any]? = if let p = owner.probe { responses[p] } else { replayed[owner.rule]?[owner.step] ?? nil }
+            let answer: JSONValue? = if let p = owner.probe { responses[p] } else { replayed[owner.rule]?[owner.step] ?? nil }
             guard let response = answer else {
                 report.error = owner.probe.flatMap { errors[$0] } ?? replayErrors[owner.rule] ?? "no answer"
                 logger.error("alarm rule query failed; its window will be retried", metadata: ["rule": "\(rule.name)", "error": "\(report.error!)"])
@@ -420,8 +422,9 @@ public final class AlarmJob: @unchecked Sendable {
                 let previous = e.time - rule.runEvery
                 let start = MatchLedger.applies(to: rule) ? MatchLedger.windowStart(rule, previousEnd: previous)
                     : e.time - rule.lookback(previousEnd: previous, end: e.time)
-                let signature = JSONText.encode([rule.indices, rule.timestampField, start, e.time, rule.filters, keys,
-                                                 request.fields, request.hostCheck] as [Any])
+                let signature = JSONValue.array([JSONValue(rule.indices), .string(rule.timestampField), .double(start), .double(e.time),
+                                                 JSONValue(rule.filters), JSONValue(keys), JSONValue(request.fields),
+                                                 .bool(request.hostCheck)]).compactText
                 if questions[signature] == nil {
                     questions[signature] = Question(rule: rule, end: e.time, start: start, keys: keys, request: request)
                     order.append(signature)
@@ -434,33 +437,33 @@ public final class AlarmJob: @unchecked Sendable {
         var probes: [Probe] = []
         for signature in order {
             let q = questions[signature]!
-            var filter: [Any] = [QueryBuilder.range(q.rule.timestampField, q.start, q.end)]
-            filter += q.rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
-            var perKey: [String: Any] = [:]
+            var filter: [JSONValue] = [QueryBuilder.range(q.rule.timestampField, q.start, q.end)]
+            filter += q.rule.filters.compactMap(JSONValue.clause)
+            var perKey: [String: JSONValue] = [:]
             if !q.request.fields.isEmpty {
-                perKey["latest"] = ["top_hits": ["size": 1, "_source": ["includes": q.request.fields],
+                perKey["latest"] = ["top_hits": ["size": 1, "_source": ["includes": JSONValue(q.request.fields)],
                                                  "sort": [[q.rule.timestampField: ["order": "desc"]]]]]
             }
             if q.request.hostCheck { perKey["hosts"] = ["terms": ["field": "host.name", "size": 2]] }
-            var body: [String: Any] = ["size": 0]
+            var body: [String: JSONValue] = ["size": 0]
             if q.keys.count == 1 {
                 let values = Set(q.raised.values.compactMap { $0[q.keys[0]] }).sorted()
-                filter.append(["terms": [q.keys[0]: values]])
-                body["aggs"] = ["keys": ["terms": ["field": q.keys[0], "size": max(1, values.count)], "aggs": perKey]]
+                filter.append(["terms": [q.keys[0]: JSONValue(values)]])
+                body["aggs"] = ["keys": ["terms": ["field": .string(q.keys[0]), "size": .int(max(1, values.count))], "aggs": .object(perKey)]]
             } else if q.keys.count > 1 {
                 // Only the raised combinations: one `bool` of terms per combination.
-                let combinations: [Any] = q.raised.keys.sorted().map { key in
-                    ["bool": ["filter": q.keys.map { ["term": [$0: q.raised[key]![$0] ?? ""]] }]]
+                let combinations: [JSONValue] = q.raised.keys.sorted().map { key in
+                    ["bool": ["filter": .array(q.keys.map { ["term": [$0: .string(q.raised[key]![$0] ?? "")]] })]]
                 }
-                filter.append(["bool": ["should": combinations, "minimum_should_match": 1]])
-                body["aggs"] = ["keys": ["composite": ["size": max(1, q.raised.count), "sources": q.keys.map { [$0: ["terms": ["field": $0]]] }],
-                                         "aggs": perKey]]
+                filter.append(["bool": ["should": .array(combinations), "minimum_should_match": 1]])
+                body["aggs"] = ["keys": ["composite": ["size": .int(max(1, q.raised.count)), "sources": QueryBuilder.compositeSources(q.keys)],
+                                         "aggs": .object(perKey)]]
             } else {
-                body["aggs"] = perKey
+                body["aggs"] = .object(perKey)
             }
-            body["query"] = ["bool": ["filter": filter]]
+            body["query"] = ["bool": ["filter": .array(filter)]]
             probes.append(Probe(ruleName: q.members[0], purpose: .evaluate, end: q.end, start: q.start,
-                                index: q.rule.indices.joined(separator: ","), body: JSONText.encode(body)))
+                                index: q.rule.indices.joined(separator: ","), body: JSONValue.object(body).compactText))
         }
         let (responses, errors) = searcher.search(probes)
         for (n, signature) in order.enumerated() {
@@ -470,13 +473,12 @@ public final class AlarmJob: @unchecked Sendable {
                                metadata: ["rules": "\(q.members.joined(separator: ","))", "error": "\(errors[n] ?? "no answer")"])
                 continue
             }
-            var sources: [String: [String: Any]] = [:]
+            var sources: [String: JSONValue] = [:]
             var hosts: [String: [String]] = [:]
             for g in Evaluator.groups(response, keys: q.keys) {
-                let hits = ((g.aggs["latest"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]
-                if let source = hits?.first?["_source"] as? [String: Any] { sources[g.key] = source }
-                let buckets = (g.aggs["hosts"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
-                hosts[g.key] = buckets.compactMap { $0["key"].map { "\($0)" } }
+                if let source = g.aggs["latest"]?["hits"]?["hits"]?[0]?["_source"], source.objectValue != nil { sources[g.key] = source }
+                let buckets = g.aggs["hosts"]?["buckets"]?.arrayValue ?? []
+                hosts[g.key] = buckets.compactMap { $0["key"]?.plainText }
             }
             for name in q.members {
                 guard var report = results[name], let rule = rules.first(where: { $0.name == name }) else { continue }

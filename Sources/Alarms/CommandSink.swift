@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// ElastAlert's `command` alerter: runs a program per alarm event, its arguments filled from the alarm
 /// (`%(host.name)s` or `{match[host.name]}`, as ElastAlert's `resolve_string` writes them), with the match as
@@ -41,7 +42,7 @@ struct CommandSink: AlarmSink {
             drained.signal()
         }
         var payload: [UInt8] = []
-        if spec.pipeMatchJSON { payload = Array((JSONText.encode(matches) + "\n").utf8) }
+        if spec.pipeMatchJSON { payload = JSONValue.array(matches.map(JSONValue.object)).compactBytes + [0x0A] }
         else if spec.pipeAlertText { payload = Array((event.subject + "\n\n" + event.text + "\n").utf8) }
         Self.writeWithoutPipeSignal(input.fileHandleForWriting.fileDescriptor, payload)
         try? input.fileHandleForWriting.close()
@@ -86,25 +87,25 @@ struct CommandSink: AlarmSink {
 
     /// What the command is told about the alarm, in ElastAlert's match shape: the alarm's fields as flat dotted
     /// keys (ElastAlert's lookups accept those), `@timestamp`, `num_hits`, and LogBridge's own alarm fields.
-    static func match(_ e: AlarmEvent) -> [String: Any] {
-        var m: [String: Any] = e.fields
-        m["@timestamp"] = Timestamps.format(e.time)
-        m["rule"] = e.rule
-        m["key"] = e.key
-        m["state"] = e.state.rawValue
-        m["severity"] = e.severity
-        m["num_hits"] = e.value == e.value.rounded() ? Int(e.value) as Any : e.value as Any
-        m["subject"] = e.subject
-        m["text"] = e.text
-        m["raised_at"] = Timestamps.format(e.raisedAt)
-        m["notification"] = e.notification
+    static func match(_ e: AlarmEvent) -> [String: JSONValue] {
+        var m = e.fields.mapValues(JSONValue.string)
+        m["@timestamp"] = .string(Timestamps.format(e.time))
+        m["rule"] = .string(e.rule)
+        m["key"] = .string(e.key)
+        m["state"] = .string(e.state.rawValue)
+        m["severity"] = .string(e.severity)
+        m["num_hits"] = e.value == e.value.rounded() ? .int(Int(e.value)) : .double(e.value)
+        m["subject"] = .string(e.subject)
+        m["text"] = .string(e.text)
+        m["raised_at"] = .string(Timestamps.format(e.raisedAt))
+        m["notification"] = .int(e.notification)
         return m
     }
 
     /// `%(field)s` and `{match[field]}` replaced by the match's values; a missing field reads `<MISSING VALUE>`,
     /// as in ElastAlert.
-    static func resolve(_ template: String, _ match: [String: Any]) -> String {
-        func value(_ field: String) -> String { match[field].map { "\($0)" } ?? "<MISSING VALUE>" }
+    static func resolve(_ template: String, _ match: [String: JSONValue]) -> String {
+        func value(_ field: String) -> String { match[field]?.plainText ?? "<MISSING VALUE>" }
         var out = ""
         var rest = Substring(template)
         while let start = rest.firstIndex(where: { $0 == "%" || $0 == "{" }) {

@@ -1,3 +1,5 @@
+import JSON
+
 /// Reads a probe's answer and says which keys meet the rule's condition.
 public enum Evaluator {
     /// One group of the answer: a composite bucket, or the whole answer for rules without `query_key`.
@@ -5,25 +7,28 @@ public enum Evaluator {
         var key: String
         var fields: [String: String]
         var count: Int
-        var aggs: [String: Any]
+        /// The bucket (or the answer's `aggregations`): its sub-aggregations by name.
+        var aggs: JSONValue
     }
 
     /// - Parameter keys: the grouping fields; empty: the whole answer is one group.
-    static func groups(_ response: [String: Any], keys: [String]) -> [Group] {
+    static func groups(_ response: JSONValue, keys: [String]) -> [Group] {
         if keys.isEmpty {
-            let total = ((response["hits"] as? [String: Any])?["total"] as? [String: Any])?["value"] as? Int ?? 0
-            return [Group(key: Rule.wholeRuleKey, fields: [:], count: total, aggs: response["aggregations"] as? [String: Any] ?? [:])]
+            let total = response["hits"]?["total"]?["value"]?.intValue ?? 0
+            let aggs = response["aggregations"].flatMap { $0.objectValue == nil ? nil : $0 } ?? .object([:])
+            return [Group(key: Rule.wholeRuleKey, fields: [:], count: total, aggs: aggs)]
         }
-        let buckets = ((response["aggregations"] as? [String: Any])?["keys"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
-        return buckets.map { bucket in
+        let buckets = response["aggregations"]?["keys"]?["buckets"]?.arrayValue ?? []
+        return buckets.compactMap { bucket in
+            guard bucket.objectValue != nil else { return nil }
             var fields: [String: String] = [:]
-            if let composite = bucket["key"] as? [String: Any] {
-                for (k, v) in composite { fields[k] = "\(v)" }
+            if let composite = bucket["key"]?.objectValue {
+                for (k, v) in composite { fields[k] = v.plainText }
             } else if let single = bucket["key_as_string"] ?? bucket["key"] {
                 // A `terms` bucket (one grouping field): the key is the value itself.
-                fields[keys[0]] = "\(single)"
+                fields[keys[0]] = single.plainText
             }
-            return Group(key: keyText(fields), fields: fields, count: bucket["doc_count"] as? Int ?? 0, aggs: bucket)
+            return Group(key: keyText(fields), fields: fields, count: bucket["doc_count"]?.intValue ?? 0, aggs: bucket)
         }
     }
 
@@ -38,15 +43,12 @@ public enum Evaluator {
         fields.keys.sorted().map { fields[$0]! }.joined(separator: "/")
     }
 
-    static func subCount(_ aggs: [String: Any], _ name: String) -> Int {
-        (aggs[name] as? [String: Any])?["doc_count"] as? Int ?? 0
+    static func subCount(_ aggs: JSONValue, _ name: String) -> Int {
+        aggs[name]?["doc_count"]?.intValue ?? 0
     }
 
-    static func subValue(_ aggs: [String: Any], _ name: String) -> Double? {
-        guard let v = (aggs[name] as? [String: Any])?["value"] else { return nil }
-        if let d = v as? Double { return d }
-        if let i = v as? Int { return Double(i) }
-        return nil
+    static func subValue(_ aggs: JSONValue, _ name: String) -> Double? {
+        aggs[name]?["value"]?.doubleValue
     }
 
     /// - Parameters:
@@ -54,7 +56,7 @@ public enum Evaluator {
     ///   - knownTerms: `new_term` baseline; nil for other types.
     ///   - newMatches: event-like rules: per key, the matching documents no earlier window counted (`MatchLedger`);
     ///     nil counts every document of the window.
-    public static func findings(_ rule: Rule, response: [String: Any], activeKeys: Set<String>,
+    public static func findings(_ rule: Rule, response: JSONValue, activeKeys: Set<String>,
                                 knownTerms: Set<String>?, newMatches: [String: Int]? = nil) -> [Finding] {
         switch rule.kind {
         case .patternRate(let o): return PatternRules.rateFindings(rule, o, response: response)
@@ -90,10 +92,9 @@ public enum Evaluator {
                     hit(Double(cur), "\(cur) events in the last \(window) against \(ref) in the \(window) before (spike ×\(height) \(direction.rawValue))")
                 }
             case .change:
-                guard let hits = ((g.aggs["last"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]],
-                      let source = hits.first?["_source"] as? [String: Any] else { continue }
+                guard let source = g.aggs["last"]?["hits"]?["hits"]?[0]?["_source"], source.objectValue != nil else { continue }
                 if case .change(let field, _) = rule.kind {
-                    let value = DocumentFields.value(source, path: field).map { "\($0)" } ?? ""
+                    let value = DocumentFields.value(source, path: field)?.plainText ?? ""
                     // The value is compared against the stored one by the lifecycle (knownTerms holds "key=value").
                     if let known = knownTerms, !known.contains(where: { $0.hasPrefix(g.key + "=") }) || known.contains(g.key + "=" + value) { continue }
                     var f = Finding(key: g.key, fields: g.fields, value: 1, reason: "\(field) changed to \"\(value)\"")
@@ -130,15 +131,14 @@ public enum Evaluator {
     }
 
     /// Event-like rules: each key's matching documents per bucket start (ms), from the `seen` histogram.
-    static func histograms(_ rule: Rule, response: [String: Any]) -> [String: [Int: Int]] {
+    static func histograms(_ rule: Rule, response: JSONValue) -> [String: [Int: Int]] {
         var out: [String: [Int: Int]] = [:]
         for g in groups(response, keys: QueryBuilder.groupingFields(rule)) {
-            let buckets = (g.aggs["seen"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
+            let buckets = g.aggs["seen"]?["buckets"]?.arrayValue ?? []
             var counts: [Int: Int] = [:]
             for b in buckets {
-                guard let count = b["doc_count"] as? Int, count > 0 else { continue }
-                let start = b["key"] as? Int ?? (b["key"] as? Double).map { Int($0) }
-                if let start { counts[start, default: 0] += count }
+                guard let count = b["doc_count"]?.intValue, count > 0 else { continue }
+                if let start = bucketStart(b) { counts[start, default: 0] += count }
             }
             if !counts.isEmpty { out[g.key] = counts }
         }
@@ -146,18 +146,26 @@ public enum Evaluator {
     }
 
     /// `change`: the newest value of the compared field per key.
-    static func latestValues(_ rule: Rule, field: String, response: [String: Any]) -> [String: String] {
+    static func latestValues(_ rule: Rule, field: String, response: JSONValue) -> [String: String] {
         var out: [String: String] = [:]
         for g in groups(response, keys: QueryBuilder.groupingFields(rule)) {
-            guard let hits = ((g.aggs["last"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]],
-                  let source = hits.first?["_source"] as? [String: Any] else { continue }
-            out[g.key] = DocumentFields.value(source, path: field).map { "\($0)" } ?? ""
+            guard let source = g.aggs["last"]?["hits"]?["hits"]?[0]?["_source"], source.objectValue != nil else { continue }
+            out[g.key] = DocumentFields.value(source, path: field)?.plainText ?? ""
         }
         return out
     }
 
+    /// A `date_histogram` bucket's start (ms): an integer, or a whole Double from another writer.
+    static func bucketStart(_ bucket: JSONValue) -> Int? {
+        switch bucket["key"] {
+        case .int(let ms)?: return ms
+        case .double(let ms)?: return Int(exactly: ms.rounded(.towardZero))
+        default: return nil
+        }
+    }
+
     /// The terms of a composite answer, for `new_term` baselines.
-    public static func terms(_ rule: Rule, response: [String: Any]) -> Set<String> {
+    public static func terms(_ rule: Rule, response: JSONValue) -> Set<String> {
         Set(groups(response, keys: QueryBuilder.groupingFields(rule)).map(\.key))
     }
 
@@ -171,10 +179,10 @@ public enum Evaluator {
 
 /// Dotted paths into `_source`, which may hold `host.name` as nested objects or as a flat key.
 enum DocumentFields {
-    static func value(_ source: [String: Any], path: String) -> Any? {
+    static func value(_ source: JSONValue, path: String) -> JSONValue? {
         if let v = source[path] { return v }
-        var current: Any? = source
-        for part in path.split(separator: ".") { current = (current as? [String: Any])?[String(part)] }
+        var current: JSONValue? = source
+        for part in path.split(separator: ".") { current = current?[String(part)] }
         return current
     }
 }

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import JSON
 
 /// The fields the cluster knows, read from the component templates in `Mappings/`, so `rules lint` can refuse a
 /// rule that names a field no input writes (a typo there makes a rule silently never fire).
@@ -17,23 +18,30 @@ public struct FieldCatalog: Sendable {
         let dir = mappingsDirectory + "/components"
         var catalog = FieldCatalog(types: [:])
         for file in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where file.hasSuffix(".json") {
-            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file))
-            guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let properties = ((json["template"] as? [String: Any])?["mappings"] as? [String: Any])?["properties"] as? [String: Any]
-            else { continue }
+            guard let properties = try Self.properties(of: dir + "/" + file) else { continue }
             catalog.collect(properties, prefix: "")
         }
         return catalog
     }
 
-    private mutating func collect(_ properties: [String: Any], prefix: String) {
-        for (name, value) in properties {
-            guard let field = value as? [String: Any] else { continue }
+    /// A component template's `template.mappings.properties`; nil when it has none.
+    private static func properties(of path: String) throws -> [String: JSONValue]? {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            return try JSONValue(parsing: Array(data))[path: "template.mappings.properties"]?.objectValue
+        } catch {
+            throw AlarmsError("\(path): \(error)")
+        }
+    }
+
+    private mutating func collect(_ properties: [String: JSONValue], prefix: String) {
+        for (name, field) in properties {
+            guard field.objectValue != nil else { continue }
             let path = prefix + name
-            if let sub = field["properties"] as? [String: Any] {
-                if field["enabled"] as? Bool == false || field["type"] as? String == "object" && sub.isEmpty { openObjects.append(path) }
+            if let sub = field["properties"]?.objectValue {
+                if field["enabled"] == .bool(false) || field["type"] == .string("object") && sub.isEmpty { openObjects.append(path) }
                 collect(sub, prefix: path + ".")
-            } else if let type = field["type"] as? String {
+            } else if let type = field["type"]?.stringValue {
                 types[path] = type
                 if type == "flat_object" || type == "flattened" || type == "object" { openObjects.append(path) }
             } else {
@@ -56,14 +64,12 @@ public struct FieldCatalog: Sendable {
     }
 
     /// Also used by tests to create indices mapped exactly like `logbridge setup` maps them.
-    public static func mergedMappings(mappingsDirectory: String, components: [String]) throws -> [String: Any] {
-        var merged: [String: Any] = [:]
+    public static func mergedMappings(mappingsDirectory: String, components: [String]) throws -> JSONValue {
+        var merged: [String: JSONValue] = [:]
         for name in components {
-            let data = try Data(contentsOf: URL(fileURLWithPath: "\(mappingsDirectory)/components/\(name).json"))
-            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-            let properties = ((json["template"] as? [String: Any])?["mappings"] as? [String: Any])?["properties"] as? [String: Any] ?? [:]
+            let properties = try Self.properties(of: "\(mappingsDirectory)/components/\(name).json") ?? [:]
             merged.merge(properties) { a, _ in a }
         }
-        return ["properties": merged]
+        return ["properties": .object(merged)]
     }
 }

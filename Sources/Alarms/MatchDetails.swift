@@ -1,3 +1,5 @@
+import JSON
+
 /// What an alarm says about the documents that raised it, beyond its key: a rule without `query_key` alarms as
 /// key `all`, and "kernel-io-oom: 1 matching event(s)" does not tell a shifter which node lost a process.
 /// ElastAlert's alert carries the matching document; LogBridge adds its identifying fields to the alarm.
@@ -35,20 +37,20 @@ enum MatchDetails {
     }
 
     /// The fields the alarm gains from its latest matching document and the hosts its matches came from.
-    static func fields(for rule: Rule, latest source: [String: Any]?, hosts: [String]) -> [String: String] {
+    static func fields(for rule: Rule, latest source: JSONValue?, hosts: [String]) -> [String: String] {
         var out: [String: String] = [:]
         let keys = QueryBuilder.groupingFields(rule)
         if let source {
             for field in rule.include {
-                if let v = DocumentFields.value(source, path: field) { out[field] = "\(v)" }
+                if let v = DocumentFields.value(source, path: field) { out[field] = v.plainText }
             }
-            if case .patternRate = rule.kind, let message = DocumentFields.value(source, path: "message").map({ "\($0)" }) {
+            if case .patternRate = rule.kind, let message = DocumentFields.value(source, path: "message")?.plainText {
                 out[PatternRules.exampleField] = message
                 out[PatternRules.templateField] = PatternRules.template(of: message)
             }
             if keys.isEmpty, rule.kind.typeName != "flatline", rule.kind.typeName != "new_pattern" {
                 for (field, _) in identifying where field != "host.name" {
-                    if let v = DocumentFields.value(source, path: field) { out[field] = "\(v)" }
+                    if let v = DocumentFields.value(source, path: field) { out[field] = v.plainText }
                 }
             }
         }

@@ -1,3 +1,5 @@
+import JSON
+
 /// Counts each matching document of an event-like rule (`any`, `blacklist`, `whitelist`) once.
 ///
 /// Those rules look back `buffer_time` before the previous window's end to catch documents indexed late, so one
@@ -70,10 +72,11 @@ struct MatchLedger: Sendable, Equatable {
         for e in entries { counts[e.key] = Dictionary(zip(e.buckets, e.counts), uniquingKeysWith: max) }
     }
 
-    var entries: [[String: Any]] {
-        counts.keys.sorted().map { key in
+    var entries: JSONValue {
+        .array(counts.keys.sorted().map { key in
             let buckets = counts[key]!.keys.sorted()
-            return ["key": key, "buckets": buckets, "counts": buckets.map { counts[key]![$0]! }] as [String: Any]
-        }
+            return ["key": .string(key), "buckets": .array(buckets.map(JSONValue.int)),
+                    "counts": .array(buckets.map { .int(counts[key]![$0]!) })]
+        })
     }
 }

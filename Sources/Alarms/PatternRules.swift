@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Patterns
 
 /// The pattern alarms (docs/patterns.md, *Pattern alarms*): `new_pattern` and `pattern_rate`, built on the
@@ -48,33 +49,34 @@ enum PatternRules {
         let catalogue = usesCatalogue(rule, o)
         let time = catalogue ? firstSeenField : rule.timestampField
         let from = catalogue ? nil : zone - o.history
-        var range: [String: Any] = ["lt": Timestamps.format(end), "format": "strict_date_optional_time"]
-        if let from { range["gte"] = Timestamps.format(from) }
-        var filter: [Any] = [["range": [time: range]], ["exists": ["field": idField]]]
-        filter += rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
-        var perPattern: [String: Any] = [
-            "first": ["min": ["field": time]],
+        var range: [String: JSONValue] = ["lt": .string(Timestamps.format(end)), "format": "strict_date_optional_time"]
+        if let from { range["gte"] = .string(Timestamps.format(from)) }
+        var filter: [JSONValue] = [["range": [time: .object(range)]], ["exists": ["field": .string(idField)]]]
+        filter += rule.filters.compactMap(JSONValue.clause)
+        var perPattern: [String: JSONValue] = [
+            "first": ["min": ["field": .string(time)]],
             "oldest": ["top_hits": ["size": 1, "sort": [[time: ["order": "asc"]]],
-                                    "_source": ["includes": catalogue ? [templateField, exampleField] : ["message"]]]],
+                                    "_source": ["includes": catalogue ? JSONValue([templateField, exampleField]) : ["message"]]]],
         ]
         // Without query_key the alarm names the host when all of a pattern's first documents came from one.
         if rule.queryKey.isEmpty { perPattern["hosts"] = ["terms": ["field": "host.name", "size": 2]] }
-        let sub: [String: Any] = [
+        let sub: [String: JSONValue] = [
             "known": ["filter": QueryBuilder.range(time, from ?? 0, zone)],
-            "p": ["terms": ["field": idField, "size": newPatternsPerKey, "order": ["first": "desc"]], "aggs": perPattern],
+            "p": ["terms": ["field": .string(idField), "size": .int(newPatternsPerKey), "order": ["first": "desc"]],
+                  "aggs": .object(perPattern)],
         ]
-        var request: [String: Any] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": filter]]]
+        var request: [String: JSONValue] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": .array(filter)]]]
         request["aggs"] = keyAggregation(rule.queryKey, sub)
         return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from ?? zone,
-                     index: catalogue ? o.catalogueIndex : rule.indices.joined(separator: ","), body: JSONText.encode(request))
+                     index: catalogue ? o.catalogueIndex : rule.indices.joined(separator: ","), body: JSONValue.object(request).compactText)
     }
 
     /// The sub-aggregations at the top, or under a `terms` (one field) / `composite` (several) over the key.
-    private static func keyAggregation(_ keys: [String], _ sub: [String: Any]) -> [String: Any] {
-        if keys.isEmpty { return sub }
-        let grouping: [String: Any] = keys.count == 1
-            ? ["terms": ["field": keys[0], "size": QueryBuilder.maxKeys, "min_doc_count": 1], "aggs": sub]
-            : ["composite": ["size": QueryBuilder.maxKeys, "sources": keys.map { [$0: ["terms": ["field": $0]]] }], "aggs": sub]
+    private static func keyAggregation(_ keys: [String], _ sub: [String: JSONValue]) -> JSONValue {
+        if keys.isEmpty { return .object(sub) }
+        let grouping: JSONValue = keys.count == 1
+            ? ["terms": ["field": .string(keys[0]), "size": .int(QueryBuilder.maxKeys), "min_doc_count": 1], "aggs": .object(sub)]
+            : ["composite": ["size": .int(QueryBuilder.maxKeys), "sources": QueryBuilder.compositeSources(keys)], "aggs": .object(sub)]
         return ["keys": grouping]
     }
 
@@ -108,33 +110,32 @@ enum PatternRules {
 
     /// One finding per key with patterns new in this window (first appearance at or after the window's start,
     /// key with history before it, not announced yet): a burst on one host is one alarm listing its patterns.
-    static func newPatternFindings(_ rule: Rule, _ o: Rule.NewPatternOptions, response: [String: Any], previousEnd: Double,
+    static func newPatternFindings(_ rule: Rule, _ o: Rule.NewPatternOptions, response: JSONValue, previousEnd: Double,
                                    end: Double, announced: inout Announced) -> [Finding] {
         let zoneMs = Int((newZoneStart(rule, previousEnd: previousEnd) * 1000).rounded())
         let catalogue = usesCatalogue(rule, o)
         var out: [Finding] = []
         for g in Evaluator.groups(response, keys: rule.queryKey) {
             guard Evaluator.subCount(g.aggs, "known") > 0 else { continue }
-            let buckets = (g.aggs["p"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []
+            let buckets = g.aggs["p"]?["buckets"]?.arrayValue ?? []
             var fresh: [NewPattern] = []
             for b in buckets {
-                guard let id = b["key"].map({ "\($0)" }), let first = Evaluator.subValue(b, "first") else { continue }
+                guard let id = b["key"]?.plainText, let first = Evaluator.subValue(b, "first") else { continue }
                 let firstMs = Int(first.rounded())
                 guard firstMs >= zoneMs else { break }  // ordered newest first: the rest are older
                 let entry = g.key + "\t" + id
                 guard announced.firstSeen[entry] == nil else { continue }
                 announced.firstSeen[entry] = firstMs
-                let hits = ((b["oldest"] as? [String: Any])?["hits"] as? [String: Any])?["hits"] as? [[String: Any]]
-                let source = hits?.first?["_source"] as? [String: Any] ?? [:]
+                let source = b["oldest"]?["hits"]?["hits"]?[0]?["_source"].flatMap { $0.objectValue == nil ? nil : $0 } ?? .object([:])
                 var template = "", example = ""
                 if catalogue {
-                    template = DocumentFields.value(source, path: templateField).map { "\($0)" } ?? ""
-                    example = DocumentFields.value(source, path: exampleField).map { "\($0)" } ?? ""
-                } else if let message = DocumentFields.value(source, path: "message").map({ "\($0)" }) {
+                    template = DocumentFields.value(source, path: templateField)?.plainText ?? ""
+                    example = DocumentFields.value(source, path: exampleField)?.plainText ?? ""
+                } else if let message = DocumentFields.value(source, path: "message")?.plainText {
                     example = message
                     template = Self.template(of: message)
                 }
-                let hosts = ((b["hosts"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []).compactMap { $0["key"].map { "\($0)" } }
+                let hosts = bucketKeys(b["hosts"])
                 fresh.append(NewPattern(id: id, first: first / 1000, template: template, example: example, hosts: hosts))
             }
             guard !fresh.isEmpty else { continue }
@@ -170,7 +171,7 @@ enum PatternRules {
     /// per bucket of the zones (one `run_every`) its count, first time, oldest document and hosts.
     struct PatternSeries {
         var lastBeforeMs: Double?
-        var buckets: [Int: (count: Int, firstMs: Double, oldest: Any?, hosts: [String])] = [:]
+        var buckets: [Int: (count: Int, firstMs: Double, oldest: JSONValue?, hosts: [String])] = [:]
     }
 
     /// One search for the windows of a replay (logs mode): per key and pattern, the latest document of the history
@@ -182,38 +183,44 @@ enum PatternRules {
     static func newPatternSeriesProbe(_ rule: Rule, _ o: Rule.NewPatternOptions, zoneStart: Double, to: Double, seconds: Int,
                                       offsetMs: Int = 0) -> Probe {
         let from = zoneStart - o.history
-        var filter: [Any] = [QueryBuilder.range(rule.timestampField, from, to), ["exists": ["field": idField]]]
-        filter += rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
-        var perBucket: [String: Any] = [
-            "first": ["min": ["field": rule.timestampField]],
+        var filter: [JSONValue] = [QueryBuilder.range(rule.timestampField, from, to), ["exists": ["field": .string(idField)]]]
+        filter += rule.filters.compactMap(JSONValue.clause)
+        let time = JSONValue.string(rule.timestampField)
+        var perBucket: [String: JSONValue] = [
+            "first": ["min": ["field": time]],
             "oldest": ["top_hits": ["size": 1, "sort": [[rule.timestampField: ["order": "asc"]]], "_source": ["includes": ["message"]]]],
         ]
         if rule.queryKey.isEmpty { perBucket["hosts"] = ["terms": ["field": "host.name", "size": 2]] }
         var histogram = QueryBuilder.histogram(rule, seconds: seconds, offsetMs: offsetMs)
-        histogram["aggs"] = perBucket
-        let perPattern: [String: Any] = [
-            "before": ["filter": QueryBuilder.range(rule.timestampField, from, zoneStart), "aggs": ["last": ["max": ["field": rule.timestampField]]]],
-            "zone": ["filter": QueryBuilder.range(rule.timestampField, zoneStart, to), "aggs": ["series": histogram]],
+        histogram["aggs"] = .object(perBucket)
+        let perPattern: JSONValue = [
+            "before": ["filter": QueryBuilder.range(rule.timestampField, from, zoneStart), "aggs": ["last": ["max": ["field": time]]]],
+            "zone": ["filter": QueryBuilder.range(rule.timestampField, zoneStart, to), "aggs": ["series": .object(histogram)]],
         ]
-        var request: [String: Any] = ["size": 0, "query": ["bool": ["filter": filter]]]
-        request["aggs"] = keyAggregation(rule.queryKey, ["p": ["terms": ["field": idField, "size": QueryBuilder.maxKeys], "aggs": perPattern]])
+        var request: [String: JSONValue] = ["size": 0, "query": ["bool": ["filter": .array(filter)]]]
+        request["aggs"] = keyAggregation(rule.queryKey, ["p": ["terms": ["field": .string(idField), "size": .int(QueryBuilder.maxKeys)],
+                                                               "aggs": perPattern]])
         return Probe(ruleName: rule.name, purpose: .evaluate, end: to, start: from,
-                     index: rule.indices.joined(separator: ","), body: JSONText.encode(request))
+                     index: rule.indices.joined(separator: ","), body: JSONValue.object(request).compactText)
     }
 
-    static func newPatternSeries(_ rule: Rule, response: [String: Any]) -> [String: ReplaySeries.Series] {
+    /// The `key`s of a `terms` aggregation's buckets, as text (the hosts of a pattern).
+    private static func bucketKeys(_ terms: JSONValue?) -> [String] {
+        (terms?["buckets"]?.arrayValue ?? []).compactMap { $0["key"]?.plainText }
+    }
+
+    static func newPatternSeries(_ rule: Rule, response: JSONValue) -> [String: ReplaySeries.Series] {
         var out: [String: ReplaySeries.Series] = [:]
         for g in Evaluator.groups(response, keys: rule.queryKey) {
             var key = ReplaySeries.Series(fields: g.fields, buckets: [:])
-            for p in (g.aggs["p"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? [] {
-                guard let id = p["key"].map({ "\($0)" }) else { continue }
+            for p in g.aggs["p"]?["buckets"]?.arrayValue ?? [] {
+                guard let id = p["key"]?.plainText else { continue }
                 var ps = PatternSeries()
-                if Evaluator.subCount(p, "before") > 0 { ps.lastBeforeMs = Evaluator.subValue(p["before"] as? [String: Any] ?? [:], "last") }
-                for b in ((p["zone"] as? [String: Any])?["series"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? [] {
-                    guard let count = b["doc_count"] as? Int, count > 0, let first = Evaluator.subValue(b, "first"),
-                          let start = b["key"] as? Int ?? (b["key"] as? Double).map({ Int($0) }) else { continue }
-                    let hosts = ((b["hosts"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? []).compactMap { $0["key"].map { "\($0)" } }
-                    ps.buckets[start] = (count, first, b["oldest"], hosts)
+                if Evaluator.subCount(p, "before") > 0 { ps.lastBeforeMs = Evaluator.subValue(p["before"] ?? .object([:]), "last") }
+                for b in p["zone"]?["series"]?["buckets"]?.arrayValue ?? [] {
+                    guard let count = b["doc_count"]?.intValue, count > 0, let first = Evaluator.subValue(b, "first"),
+                          let start = Evaluator.bucketStart(b) else { continue }
+                    ps.buckets[start] = (count, first, b["oldest"], bucketKeys(b["hosts"]))
                 }
                 key.patterns[id] = ps
             }
@@ -225,15 +232,15 @@ enum PatternRules {
     /// The answer `newPatternProbe` would give for one window, from the replay's series: per key with history
     /// before the zone, its new patterns (none in [zone − history, zone), some in [zone, end)), newest first.
     static func newPatternAnswer(_ rule: Rule, _ o: Rule.NewPatternOptions, _ series: [String: ReplaySeries.Series],
-                                 previousEnd: Double, end: Double) -> [String: Any] {
+                                 previousEnd: Double, end: Double) -> JSONValue {
         let zone = newZoneStart(rule, previousEnd: previousEnd)
         let zoneMs = Int((zone * 1000).rounded()), endMs = Int((end * 1000).rounded())
         let historyMs = Int(((zone - o.history) * 1000).rounded())
-        var groups: [[String: Any]] = []
+        var groups: [JSONValue] = []
         for key in series.keys.sorted() {
             let s = series[key]!
             var known = false
-            var fresh: [[String: Any]] = []
+            var fresh: [(first: Double, id: String, bucket: JSONValue)] = []
             for (id, p) in s.patterns {
                 let before = (p.lastBeforeMs.map { $0 >= Double(historyMs) } ?? false)
                     || p.buckets.keys.contains { $0 >= historyMs && $0 < zoneMs }
@@ -242,23 +249,22 @@ enum PatternRules {
                 guard let earliest = inZone.min(by: { $0.key < $1.key }) else { continue }
                 var hosts: [String] = []
                 for b in inZone.sorted(by: { $0.key < $1.key }) { for h in b.value.hosts where !hosts.contains(h) { hosts.append(h) } }
-                var bucket: [String: Any] = ["key": id, "doc_count": inZone.values.reduce(0) { $0 + $1.count },
-                                             "first": ["value": earliest.value.firstMs]]
+                var bucket: [String: JSONValue] = ["key": .string(id), "doc_count": .int(inZone.values.reduce(0) { $0 + $1.count }),
+                                                   "first": ["value": .double(earliest.value.firstMs)]]
                 if let oldest = earliest.value.oldest { bucket["oldest"] = oldest }
-                if rule.queryKey.isEmpty { bucket["hosts"] = ["buckets": hosts.prefix(2).map { ["key": $0] }] }
-                fresh.append(bucket)
+                if rule.queryKey.isEmpty { bucket["hosts"] = ["buckets": .array(hosts.prefix(2).map { ["key": .string($0)] })] }
+                fresh.append((earliest.value.firstMs, id, .object(bucket)))
             }
             guard known, !fresh.isEmpty else { continue }
-            fresh.sort { (($0["first"] as! [String: Any])["value"] as! Double, $1["key"] as! String)
-                > (($1["first"] as! [String: Any])["value"] as! Double, $0["key"] as! String) }
-            var group: [String: Any] = ["known": ["doc_count": 1], "p": ["buckets": Array(fresh.prefix(newPatternsPerKey))]]
-            if rule.queryKey.isEmpty { return ["aggregations": group] }
-            group["key"] = rule.queryKey.count == 1 ? (s.fields[rule.queryKey[0]] ?? key) as Any : s.fields as Any
+            fresh.sort { ($0.first, $1.id) > ($1.first, $0.id) }
+            var group: [String: JSONValue] = ["known": ["doc_count": 1], "p": ["buckets": .array(fresh.prefix(newPatternsPerKey).map(\.bucket))]]
+            if rule.queryKey.isEmpty { return ["aggregations": .object(group)] }
+            group["key"] = rule.queryKey.count == 1 ? .string(s.fields[rule.queryKey[0]] ?? key) : JSONValue(s.fields)
             group["doc_count"] = 1
-            groups.append(group)
+            groups.append(.object(group))
         }
         if rule.queryKey.isEmpty { return ["aggregations": ["known": ["doc_count": 0], "p": ["buckets": []]]] }
-        return ["aggregations": ["keys": ["buckets": groups]]]
+        return ["aggregations": ["keys": ["buckets": .array(groups)]]]
     }
 
     // MARK: pattern_rate
@@ -271,20 +277,20 @@ enum PatternRules {
     static func rateProbe(_ rule: Rule, _ o: Rule.PatternRateOptions, end: Double) -> Probe {
         let tf = rule.timeframe ?? rule.bufferTime
         let from = end - Double(o.historyWindows + 1) * tf
-        var windows: [String: Any] = [:]
+        var windows: [String: JSONValue] = [:]
         for i in 0...o.historyWindows {
             windows["w\(i)"] = QueryBuilder.range(rule.timestampField, end - Double(i + 1) * tf, end - Double(i) * tf)
         }
-        var filter: [Any] = [QueryBuilder.range(rule.timestampField, from, end), ["exists": ["field": idField]]]
-        filter += rule.filters.compactMap { JSONText.decode(Array($0.utf8)) }
-        var request: [String: Any] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": filter]]]
-        let patterns: [String: Any] = [
-            "terms": ["field": idField, "size": QueryBuilder.maxKeys, "min_doc_count": o.minCount],
-            "aggs": ["w": ["filters": ["filters": windows]]],
+        var filter: [JSONValue] = [QueryBuilder.range(rule.timestampField, from, end), ["exists": ["field": .string(idField)]]]
+        filter += rule.filters.compactMap(JSONValue.clause)
+        var request: [String: JSONValue] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": .array(filter)]]]
+        let patterns: JSONValue = [
+            "terms": ["field": .string(idField), "size": .int(QueryBuilder.maxKeys), "min_doc_count": .int(o.minCount)],
+            "aggs": ["w": ["filters": ["filters": .object(windows)]]],
         ]
         request["aggs"] = keyAggregation(rule.queryKey, ["p": patterns])
         return Probe(ruleName: rule.name, purpose: .evaluate, end: end, start: from,
-                     index: rule.indices.joined(separator: ","), body: JSONText.encode(request))
+                     index: rule.indices.joined(separator: ","), body: JSONValue.object(request).compactText)
     }
 
     /// The usual count of a pattern: the median of its earlier windows, and their spread as a robust standard
@@ -327,14 +333,14 @@ enum PatternRules {
         return nil
     }
 
-    static func rateFindings(_ rule: Rule, _ o: Rule.PatternRateOptions, response: [String: Any]) -> [Finding] {
+    static func rateFindings(_ rule: Rule, _ o: Rule.PatternRateOptions, response: JSONValue) -> [Finding] {
         var out: [Finding] = []
         for group in Evaluator.groups(response, keys: rule.queryKey) {
-            for p in (group.aggs["p"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? [] {
-                guard let pattern = p["key"].map({ "\($0)" }) else { continue }
+            for p in group.aggs["p"]?["buckets"]?.arrayValue ?? [] {
+                guard let pattern = p["key"]?.plainText else { continue }
                 var fields = group.fields
                 fields[idField] = pattern
-                let windows = (p["w"] as? [String: Any])?["buckets"] as? [String: Any] ?? [:]
+                let windows = p["w"]?["buckets"]?.objectValue ?? [:]
                 if let f = rateFinding(rule, o, fields: fields, windows: windows) { out.append(f) }
             }
         }
@@ -342,8 +348,8 @@ enum PatternRules {
     }
 
     /// One (key, pattern): its alarm key is that of `QueryBuilder.groupingFields` (query_key + log.pattern.id).
-    static func rateFinding(_ rule: Rule, _ o: Rule.PatternRateOptions, fields: [String: String], windows: [String: Any]) -> Finding? {
-        func count(_ i: Int) -> Int { (windows["w\(i)"] as? [String: Any])?["doc_count"] as? Int ?? 0 }
+    static func rateFinding(_ rule: Rule, _ o: Rule.PatternRateOptions, fields: [String: String], windows: [String: JSONValue]) -> Finding? {
+        func count(_ i: Int) -> Int { windows["w\(i)"]?["doc_count"]?.intValue ?? 0 }
         let history = (1...max(1, o.historyWindows)).map(count)
         guard history.contains(where: { $0 > 0 }) else { return nil }
         let cur = count(0), b = Baseline(history)

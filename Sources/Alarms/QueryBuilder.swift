@@ -1,3 +1,5 @@
+import JSON
+
 /// Turns a rule and a window into one search that counts, never one that downloads documents:
 /// `size: 0` with a terms/composite aggregation over `query_key` and the rule type's sub-aggregations.
 public enum QueryBuilder {
@@ -11,11 +13,11 @@ public enum QueryBuilder {
         default: break
         }
         let from = windowStart(rule, previousEnd: previousEnd, end: end)
-        var aggs: [String: Any] = [:]
+        var aggs: [String: JSONValue] = [:]
         let tf = rule.timeframe ?? rule.bufferTime
         if MatchLedger.applies(to: rule) {
             // Each bucket's count per key, so documents already counted in an earlier window are told apart.
-            aggs["seen"] = histogram(rule, seconds: MatchLedger.bucketSeconds(rule))
+            aggs["seen"] = .object(histogram(rule, seconds: MatchLedger.bucketSeconds(rule)))
         }
         switch rule.kind {
         case .flatline:
@@ -31,13 +33,13 @@ public enum QueryBuilder {
             aggs["cur"] = ["filter": range(rule.timestampField, end - tf, end)]
         case .change(let field, _):
             aggs["last"] = ["top_hits": ["size": 1, "sort": [[rule.timestampField: ["order": "desc"]]],
-                                         "_source": ["includes": [field]]]]
+                                         "_source": ["includes": [.string(field)]]]]
         case .cardinality(let field, _, _):
-            aggs["c"] = ["cardinality": ["field": field]]
+            aggs["c"] = ["cardinality": ["field": .string(field)]]
         case .metricAggregation(let field, let aggregation, _, _):
-            aggs["m"] = [aggregation.rawValue: ["field": field]]
+            aggs["m"] = [aggregation.rawValue: ["field": .string(field)]]
         case .percentageMatch(let match, _, _, _):
-            aggs["match"] = ["filter": ["bool": ["filter": match.compactMap { JSONText.decode(Array($0.utf8)) }]]]
+            aggs["match"] = ["filter": ["bool": ["filter": .array(match.compactMap(JSONValue.clause))]]]
         case .any, .frequency, .blacklist, .whitelist, .newTerm, .newPattern, .patternRate:
             break
         }
@@ -62,30 +64,30 @@ public enum QueryBuilder {
         var clauses = rule.filters
         switch rule.kind {
         case .blacklist(let field, let values):
-            clauses.append(JSONText.encode(["terms": [field: values]]))
+            clauses.append(JSONValue.object(["terms": [field: JSONValue(values)]]).compactText)
         case .whitelist(let field, let values, let ignoreNull):
-            var bool: [String: Any] = ["must_not": [["terms": [field: values]]]]
-            if ignoreNull { bool["filter"] = [["exists": ["field": field]]] }
-            clauses.append(JSONText.encode(["bool": bool]))
+            var bool: [String: JSONValue] = ["must_not": [["terms": [field: JSONValue(values)]]]]
+            if ignoreNull { bool["filter"] = [["exists": ["field": .string(field)]]] }
+            clauses.append(JSONValue.object(["bool": .object(bool)]).compactText)
         case .change(let field, let ignoreNull):
-            if ignoreNull { clauses.append(JSONText.encode(["exists": ["field": field]])) }
+            if ignoreNull { clauses.append(JSONValue.object(["exists": ["field": .string(field)]]).compactText) }
         default: break
         }
         return clauses
     }
 
     /// Buckets of `seconds` on the epoch grid, or shifted by `offsetMs` (a catch-up's grid starts at the stored end).
-    static func histogram(_ rule: Rule, seconds: Int, offsetMs: Int = 0) -> [String: Any] {
-        var h: [String: Any] = ["field": rule.timestampField, "fixed_interval": "\(seconds)s", "min_doc_count": 1]
-        if offsetMs != 0 { h["offset"] = "\(offsetMs)ms" }
-        return ["date_histogram": h]
+    static func histogram(_ rule: Rule, seconds: Int, offsetMs: Int = 0) -> [String: JSONValue] {
+        var h: [String: JSONValue] = ["field": .string(rule.timestampField), "fixed_interval": .string("\(seconds)s"), "min_doc_count": 1]
+        if offsetMs != 0 { h["offset"] = .string("\(offsetMs)ms") }
+        return ["date_histogram": .object(h)]
     }
 
     /// `rules test`: the matching documents of [from, to) per key in buckets of `seconds` (`ReplaySeries`).
     static func series(_ rule: Rule, from: Double, to: Double, seconds: Int, offsetMs: Int = 0) -> Probe {
         Probe(ruleName: rule.name, purpose: .evaluate, end: to, start: from, index: rule.indices.joined(separator: ","),
               body: body(rule, clauses: clauses(rule), from: from, to: to, keys: groupingFields(rule),
-                         subAggs: ["series": histogram(rule, seconds: seconds, offsetMs: offsetMs)]))
+                         subAggs: ["series": .object(histogram(rule, seconds: seconds, offsetMs: offsetMs))]))
     }
 
     /// `new_term` needs to know what was seen before: the terms of `terms_window_size` before the first window.
@@ -110,30 +112,35 @@ public enum QueryBuilder {
         }
     }
 
-    static func range(_ field: String, _ from: Double, _ to: Double) -> [String: Any] {
+    static func range(_ field: String, _ from: Double, _ to: Double) -> JSONValue {
         rangeText(field, Timestamps.format(from), Timestamps.format(to))
     }
 
-    static func rangeText(_ field: String, _ from: String, _ to: String) -> [String: Any] {
-        ["range": [field: ["gte": from, "lt": to, "format": "strict_date_optional_time"]]]
+    static func rangeText(_ field: String, _ from: String, _ to: String) -> JSONValue {
+        ["range": [field: ["gte": .string(from), "lt": .string(to), "format": "strict_date_optional_time"]]]
+    }
+
+    /// The sources of a `composite` aggregation over `keys`: one `terms` each.
+    static func compositeSources(_ keys: [String]) -> JSONValue {
+        .array(keys.map { [$0: ["terms": ["field": .string($0)]]] })
     }
 
     private static func body(_ rule: Rule, clauses: [String], from: Double, to: Double, keys: [String],
-                             subAggs: [String: Any]) -> String {
-        var filter: [Any] = [range(rule.timestampField, from, to)]
-        filter += clauses.compactMap { JSONText.decode(Array($0.utf8)) }
-        var request: [String: Any] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": filter]]]
+                             subAggs: [String: JSONValue]) -> String {
+        var filter: [JSONValue] = [range(rule.timestampField, from, to)]
+        filter += clauses.compactMap(JSONValue.clause)
+        var request: [String: JSONValue] = ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": .array(filter)]]]
         if keys.isEmpty {
-            if !subAggs.isEmpty { request["aggs"] = subAggs }
+            if !subAggs.isEmpty { request["aggs"] = .object(subAggs) }
         } else {
             // One field: `terms` (answered ~30% faster than `composite` by osmem over 25k documents, same buckets
             // up to maxKeys). Several fields: `composite`, the only aggregation keyed by a combination.
-            var grouping: [String: Any] = keys.count == 1
-                ? ["terms": ["field": keys[0], "size": maxKeys, "min_doc_count": 1]]
-                : ["composite": ["size": maxKeys, "sources": keys.map { [$0: ["terms": ["field": $0]]] }]]
-            if !subAggs.isEmpty { grouping["aggs"] = subAggs }
-            request["aggs"] = ["keys": grouping]
+            var grouping: [String: JSONValue] = keys.count == 1
+                ? ["terms": ["field": .string(keys[0]), "size": .int(maxKeys), "min_doc_count": 1]]
+                : ["composite": ["size": .int(maxKeys), "sources": compositeSources(keys)]]
+            if !subAggs.isEmpty { grouping["aggs"] = .object(subAggs) }
+            request["aggs"] = ["keys": .object(grouping)]
         }
-        return JSONText.encode(request)
+        return JSONValue.object(request).compactText
     }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// `rules test` over hours, and the daemon's catch-up after downtime: many windows of a counting rule answered by
 /// a few searches instead of one each.
 ///
@@ -86,14 +88,13 @@ enum ReplaySeries {
         var patterns: [String: PatternRules.PatternSeries] = [:]
     }
 
-    static func series(_ rule: Rule, response: [String: Any]) -> [String: Series] {
+    static func series(_ rule: Rule, response: JSONValue) -> [String: Series] {
         if case .newPattern = rule.kind { return PatternRules.newPatternSeries(rule, response: response) }
         var out: [String: Series] = [:]
         for g in Evaluator.groups(response, keys: QueryBuilder.groupingFields(rule)) {
             var buckets: [Int: Int] = [:]
-            for b in (g.aggs["series"] as? [String: Any])?["buckets"] as? [[String: Any]] ?? [] {
-                guard let count = b["doc_count"] as? Int, count > 0,
-                      let start = b["key"] as? Int ?? (b["key"] as? Double).map({ Int($0) }) else { continue }
+            for b in g.aggs["series"]?["buckets"]?.arrayValue ?? [] {
+                guard let count = b["doc_count"]?.intValue, count > 0, let start = Evaluator.bucketStart(b) else { continue }
                 buckets[start, default: 0] += count
             }
             out[g.key] = Series(fields: g.fields, buckets: buckets)
@@ -102,7 +103,7 @@ enum ReplaySeries {
     }
 
     /// The answer the window's own search (`QueryBuilder.probe`) would have given, added up from the buckets.
-    static func answer(_ rule: Rule, _ series: [String: Series], previousEnd: Double, end: Double) -> [String: Any] {
+    static func answer(_ rule: Rule, _ series: [String: Series], previousEnd: Double, end: Double) -> JSONValue {
         if case .patternRate(let o) = rule.kind { return rateAnswer(rule, o, series, end: end) }
         if case .newPattern(let o) = rule.kind { return PatternRules.newPatternAnswer(rule, o, series, previousEnd: previousEnd, end: end) }
         let keys = QueryBuilder.groupingFields(rule)
@@ -112,49 +113,49 @@ enum ReplaySeries {
             let lo = Int((a * 1000).rounded()), hi = Int((b * 1000).rounded())
             return s.buckets.reduce(0) { $0 + ($1.key >= lo && $1.key < hi ? $1.value : 0) }
         }
-        func subAggs(_ s: Series) -> [String: Any] {
-            var aggs: [String: Any] = [:]
+        func subAggs(_ s: Series) -> [String: JSONValue] {
+            var aggs: [String: JSONValue] = [:]
             switch rule.kind {
             case .flatline where !keys.isEmpty:
-                aggs["cur"] = ["doc_count": count(s, end - tf, end)]
+                aggs["cur"] = ["doc_count": .int(count(s, end - tf, end))]
             case .spike:
-                aggs["before"] = ["doc_count": count(s, from, end - 2 * tf)]
-                aggs["ref"] = ["doc_count": count(s, end - 2 * tf, end - tf)]
-                aggs["cur"] = ["doc_count": count(s, end - tf, end)]
+                aggs["before"] = ["doc_count": .int(count(s, from, end - 2 * tf))]
+                aggs["ref"] = ["doc_count": .int(count(s, end - 2 * tf, end - tf))]
+                aggs["cur"] = ["doc_count": .int(count(s, end - tf, end))]
             case .any, .blacklist, .whitelist:
                 let lo = Int((from * 1000).rounded()), hi = Int((end * 1000).rounded())
-                aggs["seen"] = ["buckets": s.buckets.filter { $0.key >= lo && $0.key < hi }.sorted { $0.key < $1.key }
-                    .map { ["key": $0.key, "doc_count": $0.value] as [String: Any] }]
+                aggs["seen"] = ["buckets": .array(s.buckets.filter { $0.key >= lo && $0.key < hi }.sorted { $0.key < $1.key }
+                    .map { ["key": .int($0.key), "doc_count": .int($0.value)] })]
             default: break
             }
             return aggs
         }
         if keys.isEmpty {
             let s = series[Rule.wholeRuleKey] ?? Series(fields: [:], buckets: [:])
-            return ["hits": ["total": ["value": count(s, from, end)]], "aggregations": subAggs(s)]
+            return ["hits": ["total": ["value": .int(count(s, from, end))]], "aggregations": .object(subAggs(s))]
         }
-        var buckets: [[String: Any]] = []
+        var buckets: [JSONValue] = []
         for key in series.keys.sorted() {
             let s = series[key]!
             let n = count(s, from, end)
             guard n > 0 else { continue }
             var bucket = subAggs(s)
-            bucket["doc_count"] = n
+            bucket["doc_count"] = .int(n)
             // The shapes `Evaluator.groups` reads: a `terms` bucket's key is the value, a `composite` one's the fields.
-            bucket["key"] = keys.count == 1 ? (s.fields[keys[0]] ?? key) as Any : s.fields as Any
-            buckets.append(bucket)
+            bucket["key"] = keys.count == 1 ? .string(s.fields[keys[0]] ?? key) : JSONValue(s.fields)
+            buckets.append(.object(bucket))
         }
-        return ["aggregations": ["keys": ["buckets": buckets]]]
+        return ["aggregations": ["keys": ["buckets": .array(buckets)]]]
     }
 
     /// `pattern_rate`'s answer (`PatternRules.rateProbe`): per key, the patterns with at least `min_count` documents
     /// in the current and the `history_windows` earlier windows together (the probe's `min_doc_count`), each with
     /// its count per window. The series is keyed by (query_key fields, pattern id), its buckets on the timeframe grid.
-    static func rateAnswer(_ rule: Rule, _ o: Rule.PatternRateOptions, _ series: [String: Series], end: Double) -> [String: Any] {
+    static func rateAnswer(_ rule: Rule, _ o: Rule.PatternRateOptions, _ series: [String: Series], end: Double) -> JSONValue {
         let tf = rule.timeframe ?? rule.bufferTime
         let endMs = (end * 1000).rounded(), tfMs = tf * 1000
         var order: [String] = []
-        var groups: [String: (fields: [String: String], count: Int, patterns: [[String: Any]])] = [:]
+        var groups: [String: (fields: [String: String], count: Int, patterns: [JSONValue])] = [:]
         for key in series.keys.sorted() {
             let s = series[key]!
             var counts = Array(repeating: 0, count: o.historyWindows + 1)
@@ -168,20 +169,20 @@ enum ReplaySeries {
             let pattern = fields.removeValue(forKey: PatternRules.idField) ?? ""
             let groupKey = rule.queryKey.isEmpty ? Rule.wholeRuleKey : Evaluator.keyText(fields)
             if groups[groupKey] == nil { groups[groupKey] = (fields, 0, []); order.append(groupKey) }
-            var windows: [String: Any] = [:]
-            for (i, c) in counts.enumerated() { windows["w\(i)"] = ["doc_count": c] }
+            var windows: [String: JSONValue] = [:]
+            for (i, c) in counts.enumerated() { windows["w\(i)"] = ["doc_count": .int(c)] }
             groups[groupKey]!.count += total
-            groups[groupKey]!.patterns.append(["key": pattern, "doc_count": total, "w": ["buckets": windows]])
+            groups[groupKey]!.patterns.append(["key": .string(pattern), "doc_count": .int(total), "w": ["buckets": .object(windows)]])
         }
         if rule.queryKey.isEmpty {
-            return ["aggregations": ["p": ["buckets": groups[Rule.wholeRuleKey]?.patterns ?? []]]]
+            return ["aggregations": ["p": ["buckets": .array(groups[Rule.wholeRuleKey]?.patterns ?? [])]]]
         }
-        let buckets: [[String: Any]] = order.map { k in
+        let buckets: [JSONValue] = order.map { k in
             let g = groups[k]!
-            return ["key": rule.queryKey.count == 1 ? (g.fields[rule.queryKey[0]] ?? k) as Any : g.fields as Any,
-                    "doc_count": g.count, "p": ["buckets": g.patterns]]
+            return ["key": rule.queryKey.count == 1 ? .string(g.fields[rule.queryKey[0]] ?? k) : JSONValue(g.fields),
+                    "doc_count": .int(g.count), "p": ["buckets": .array(g.patterns)]]
         }
-        return ["aggregations": ["keys": ["buckets": buckets]]]
+        return ["aggregations": ["keys": ["buckets": .array(buckets)]]]
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

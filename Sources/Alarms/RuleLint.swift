@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import JSON
 
 /// `logbridge rules lint`: the checks that need more than the rule file itself, i.e. that every field a rule
 /// names is one the inputs write.
@@ -38,21 +39,21 @@ public enum RuleLint {
     /// Field names in a clause: keys under term/terms/range/match/prefix/wildcard/regexp/exists, and `field:` terms
     /// of a query_string (best effort: quoted phrases and escaped colons are skipped).
     static func fieldsNamed(in clauseJSON: String) -> [String] {
-        guard let clause = JSONText.decode(Array(clauseJSON.utf8)) else { return [] }
+        guard let clause = JSONValue.clause(clauseJSON) else { return [] }
         var out: [String] = []
-        func walk(_ value: Any) {
-            guard let object = value as? [String: Any] else {
-                (value as? [Any])?.forEach(walk); return
+        func walk(_ value: JSONValue) {
+            guard let object = value.objectValue else {
+                value.arrayValue?.forEach(walk); return
             }
             for (name, body) in object {
                 switch name {
                 case "term", "terms", "range", "match", "match_phrase", "prefix", "wildcard", "regexp":
-                    (body as? [String: Any])?.keys.filter { $0 != "boost" }.forEach { out.append($0) }
+                    body.objectValue?.keys.filter { $0 != "boost" }.forEach { out.append($0) }
                 case "exists":
-                    if let f = (body as? [String: Any])?["field"] as? String { out.append(f) }
+                    if let f = body["field"]?.stringValue { out.append(f) }
                 case "query_string":
-                    if let q = (body as? [String: Any])?["query"] as? String { out += queryStringFields(q) }
-                    if let f = (body as? [String: Any])?["default_field"] as? String { out.append(f) }
+                    if let q = body["query"]?.stringValue { out += queryStringFields(q) }
+                    if let f = body["default_field"]?.stringValue { out.append(f) }
                 default: walk(body)
                 }
             }

@@ -1,3 +1,5 @@
+import JSON
+
 /// Folds the probes of a cycle into a few searches, and splits the answers back into one per probe.
 ///
 /// A search engine pays per search and per document visited far more than per aggregation, so every probe
@@ -29,7 +31,7 @@ enum SearchMerger {
         var plan = Plan()
         // Group key (index + timestamp field) → index of the open search and its aggregation bodies.
         var open: [String: Int] = [:]
-        var aggs: [[String: Any]] = []
+        var aggs: [[String: JSONValue]] = []
         var ranges: [(field: String, from: String, to: String)?] = []
         var dedup: [[String: String]] = []  // per search: aggregation JSON → name
         for probe in probes {
@@ -42,7 +44,7 @@ enum SearchMerger {
             let group = probe.index + "\u{0}" + parts.timestampField
             var s = open[group] ?? -1
             let agg = parts.aggregation()
-            let aggText = JSONText.encode(agg)
+            let aggText = agg.compactText
             if s >= 0, let name = dedup[s][aggText] { plan.slots.append((s, name)); continue }
             if s < 0 || plan.searches[s].aggregations >= maxAggregationsPerSearch {
                 plan.searches.append(Search(index: probe.index, body: "", aggregations: 0))
@@ -59,11 +61,11 @@ enum SearchMerger {
         }
         for s in plan.searches.indices where plan.searches[s].aggregations > 0 {
             // Timestamps are all written by `Timestamps.format` (fixed width, UTC), so text order is time order.
-            var query: [Any] = ranges[s].map { [QueryBuilder.rangeText($0.field, $0.from, $0.to)] } ?? []
+            var query: [JSONValue] = ranges[s].map { [QueryBuilder.rangeText($0.field, $0.from, $0.to)] } ?? []
             query += hoistCommonFilters(&aggs[s])
-            var request: [String: Any] = ["size": 0, "aggs": aggs[s]]
-            if !query.isEmpty { request["query"] = ["bool": ["filter": query]] }
-            plan.searches[s].body = JSONText.encode(request)
+            var request: [String: JSONValue] = ["size": 0, "aggs": .object(aggs[s])]
+            if !query.isEmpty { request["query"] = ["bool": ["filter": .array(query)]] }
+            plan.searches[s].body = JSONValue.object(request).compactText
         }
         return plan
     }
@@ -75,63 +77,63 @@ enum SearchMerger {
     /// each document the query let through, so the 110 what-matched aggregations of `kernel-io-oom`'s replay (285
     /// raises over two hours of 25,000 documents) took 1.74 s of its CPU, and 0.27 s with the rule's two filters
     /// in the query. Every document a member counts passed those filters anyway: the answers are the same.
-    static func hoistCommonFilters(_ members: inout [String: Any]) -> [Any] {
-        func filters(_ member: Any) -> [Any] {
-            (((member as? [String: Any])?["filter"] as? [String: Any])?["bool"] as? [String: Any])?["filter"] as? [Any] ?? []
-        }
+    static func hoistCommonFilters(_ members: inout [String: JSONValue]) -> [JSONValue] {
+        func filters(_ member: JSONValue) -> [JSONValue] { member["filter"]?["bool"]?["filter"]?.arrayValue ?? [] }
         var common: Set<String>? = nil
+        var byText: [String: JSONValue] = [:]
         for member in members.values {
-            let texts = Set(filters(member).map(JSONText.encode))
+            var texts = Set<String>()
+            for f in filters(member) { let t = f.compactText; texts.insert(t); byText[t] = f }
             common = common.map { $0.intersection(texts) } ?? texts
         }
         guard let common, !common.isEmpty else { return [] }
         for (name, member) in members {
-            guard var agg = member as? [String: Any] else { continue }
-            agg["filter"] = ["bool": ["filter": filters(member).filter { !common.contains(JSONText.encode($0)) }]]
-            members[name] = agg
+            guard case .object(var agg) = member else { continue }
+            agg["filter"] = ["bool": ["filter": .array(filters(member).filter { !common.contains($0.compactText) })]]
+            members[name] = .object(agg)
         }
-        return common.sorted().compactMap { JSONText.decode(Array($0.utf8)) }
+        return common.sorted().compactMap { byText[$0] }
     }
 
     /// The answer of one member, shaped like the answer of its own search: total hits = the bucket's count,
     /// aggregations = the bucket's sub-aggregations.
-    static func split(_ response: [String: Any], agg: String) -> [String: Any]? {
-        guard var bucket = (response["aggregations"] as? [String: Any])?[agg] as? [String: Any] else { return nil }
-        let count = bucket.removeValue(forKey: "doc_count") as? Int ?? 0
-        return ["hits": ["total": ["value": count, "relation": "eq"]], "aggregations": bucket]
+    static func split(_ response: JSONValue, agg: String) -> JSONValue? {
+        guard var bucket = response["aggregations"]?[agg]?.objectValue else { return nil }
+        let count = bucket.removeValue(forKey: "doc_count")?.intValue ?? 0
+        return ["hits": ["total": ["value": .int(count), "relation": "eq"]], "aggregations": .object(bucket)]
     }
 
     /// A probe body in the form QueryBuilder writes: `size: 0`, a `bool` query of filters only, the first of
     /// which is the window's range on the timestamp field. Anything else is sent unmerged.
     private struct Parts {
-        var filters: [Any]
-        var aggs: [String: Any]?
+        var filters: [JSONValue]
+        var aggs: JSONValue?
         var timestampField: String
         var from: String
         var to: String
 
         init?(_ body: String) {
-            guard let json = JSONText.decode(Array(body.utf8)) as? [String: Any],
-                  json["size"] as? Int == 0,
+            guard let json = (try? JSONValue(parsing: body))?.objectValue,
+                  json["size"] == .int(0),
                   Set(json.keys).isSubset(of: ["size", "track_total_hits", "query", "aggs"]),
-                  let query = json["query"] as? [String: Any], query.count == 1,
-                  let bool = query["bool"] as? [String: Any], bool.count == 1,
-                  let filters = bool["filter"] as? [Any],
-                  let range = (filters.first as? [String: Any])?["range"] as? [String: Any], range.count == 1,
-                  let entry = range.first, let spec = entry.value as? [String: Any],
-                  let from = spec["gte"] as? String, let to = spec["lt"] as? String
+                  let query = json["query"]?.objectValue, query.count == 1,
+                  let bool = query["bool"]?.objectValue, bool.count == 1,
+                  let filters = bool["filter"]?.arrayValue,
+                  let range = filters.first?["range"]?.objectValue, range.count == 1,
+                  let entry = range.first, entry.value.objectValue != nil,
+                  let from = entry.value["gte"]?.stringValue, let to = entry.value["lt"]?.stringValue
             else { return nil }
             self.filters = filters
-            self.aggs = json["aggs"] as? [String: Any]
+            self.aggs = json["aggs"].flatMap { $0.objectValue == nil ? nil : $0 }
             timestampField = entry.key
             self.from = from
             self.to = to
         }
 
-        func aggregation() -> [String: Any] {
-            var agg: [String: Any] = ["filter": ["bool": ["filter": filters]]]
-            if let aggs, !aggs.isEmpty { agg["aggs"] = aggs }
-            return agg
+        func aggregation() -> JSONValue {
+            var agg: [String: JSONValue] = ["filter": ["bool": ["filter": .array(filters)]]]
+            if let aggs, aggs.objectValue?.isEmpty == false { agg["aggs"] = aggs }
+            return .object(agg)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Config
 import Bulk
 import Foundation
+import JSON
 
 /// Runs probes as `_msearch` requests, split across a few workers with a client each, so the cycle costs a
 /// handful of requests however many rules there are, and one slow search holds up only its own batch.
@@ -34,7 +35,7 @@ public final class Searcher: @unchecked Sendable {
     ///   cores instead of one after the other inside one `_msearch`. Merging them saves the cluster nothing: osmem
     ///   spent the same CPU on the replay's six journal series merged into one search (2.36 s) as on the six
     ///   searches sent apart (2.53 s), but one search is answered on one core.
-    public func search(_ probes: [Probe], spread: Bool = false) -> (responses: [[String: Any]?], errors: [Int: String]) {
+    public func search(_ probes: [Probe], spread: Bool = false) -> (responses: [JSONValue?], errors: [Int: String]) {
         lock.lock(); self.probes += probes.count; lock.unlock()
         if spread {
             let perRequest = max(1, (probes.count + 4 * clients.count - 1) / (4 * clients.count))
@@ -43,7 +44,7 @@ public final class Searcher: @unchecked Sendable {
         guard merge, probes.count > 1 else { return send(probes.map { ($0.index, $0.body) }) }
         let plan = SearchMerger.plan(probes)
         let (answers, errs) = send(plan.searches.map { ($0.index, $0.body) })
-        var responses: [[String: Any]?] = Array(repeating: nil, count: probes.count)
+        var responses: [JSONValue?] = Array(repeating: nil, count: probes.count)
         var errors: [Int: String] = [:]
         var retry: [Int] = []
         for (i, slot) in plan.slots.enumerated() {
@@ -69,7 +70,7 @@ public final class Searcher: @unchecked Sendable {
     }
 
     /// Sends searches as they are, in `_msearch` batches over the workers.
-    private func send(_ probes: [(index: String, body: String)], batchSize: Int? = nil) -> (responses: [[String: Any]?], errors: [Int: String]) {
+    private func send(_ probes: [(index: String, body: String)], batchSize: Int? = nil) -> (responses: [JSONValue?], errors: [Int: String]) {
         let batchSize = batchSize ?? self.batchSize
         let batches = stride(from: 0, to: probes.count, by: batchSize).map { Array($0..<min($0 + batchSize, probes.count)) }
         let collected = Collected(count: probes.count)
@@ -78,7 +79,7 @@ public final class Searcher: @unchecked Sendable {
             while let b = next.take(below: batches.count) {
                 let (answers, errs, bytes) = run(batches[b].map { probes[$0] }, client: clients[worker])
                 lock.lock()
-                tookMillis += answers.reduce(0) { $0 + (($1?["took"] as? Int) ?? 0) }
+                tookMillis += answers.reduce(0) { $0 + ($1?["took"]?.intValue ?? 0) }
                 requests += 1
                 searches += batches[b].count
                 responseBytes += bytes
@@ -106,26 +107,27 @@ public final class Searcher: @unchecked Sendable {
         return (collected.responses, collected.errors)
     }
 
-    private func run(_ probes: [(index: String, body: String)], client: ClusterClient) -> ([[String: Any]?], [Int: String], Int) {
+    private func run(_ probes: [(index: String, body: String)], client: ClusterClient) -> ([JSONValue?], [Int: String], Int) {
         var body = ""
         for p in probes {
-            body += JSONText.encode(["index": p.index, "ignore_unavailable": true, "allow_no_indices": true]) + "\n" + p.body + "\n"
+            let header: JSONValue = ["index": .string(p.index), "ignore_unavailable": true, "allow_no_indices": true]
+            body += header.compactText + "\n" + p.body + "\n"
         }
         var errors: [Int: String] = [:]
         do {
             let response = try client.request("POST", "/_msearch", body: Array(body.utf8), contentType: "application/x-ndjson")
-            guard response.isSuccess, let json = JSONText.decode(response.body) as? [String: Any],
-                  let items = json["responses"] as? [[String: Any]], items.count == probes.count else {
+            guard response.isSuccess, let json = try? JSONValue(parsing: response.body),
+                  let items = json["responses"]?.arrayValue, items.count == probes.count else {
                 let reason = "HTTP \(response.status): \(response.text.prefix(300))"
                 for i in probes.indices { errors[i] = reason }
                 return (Array(repeating: nil, count: probes.count), errors, response.body.count)
             }
-            var out: [[String: Any]?] = []
+            var out: [JSONValue?] = []
             for (i, item) in items.enumerated() {
                 if let error = item["error"] {
-                    errors[i] = "\((error as? [String: Any])?["reason"] ?? error)"
+                    errors[i] = (error["reason"] ?? error).plainText
                     out.append(nil)
-                } else { out.append(item) }
+                } else { out.append(item.objectValue == nil ? nil : item) }
             }
             return (out, errors, response.body.count)
         } catch {
@@ -149,7 +151,7 @@ private final class ManagedCounter: @unchecked Sendable {
 
 /// Answers gathered by the workers (guarded by the searcher's lock).
 private final class Collected: @unchecked Sendable {
-    var responses: [[String: Any]?]
+    var responses: [JSONValue?]
     var errors: [Int: String] = [:]
     init(count: Int) { responses = Array(repeating: nil, count: count) }
 }

@@ -1,5 +1,6 @@
 import Bulk
 import Foundation
+import JSON
 
 /// Reads and writes `logbridge-alarms-state` and the monthly history `logbridge-alarms-YYYY.MM`.
 public struct StateStore: Sendable {
@@ -23,9 +24,10 @@ public struct StateStore: Sendable {
     /// `logbridge alarms silence`: alarms of the rule (and key) still reach the alarm index, not the other sinks.
     public func silence(rule: String, key: String?, until: Double) throws {
         try prepare()
-        var doc: [String: Any] = ["kind": "silence", "rule": rule, "until": until, "until_time": Timestamps.format(until)]
-        if let key { doc["key"] = key }
-        let results = try write([.init(id: AlarmState.silenceID(rule, key), index: Self.stateIndex, source: doc)])
+        var doc: [String: JSONValue] = ["kind": "silence", "rule": .string(rule), "until": .double(until),
+                                        "until_time": .string(Timestamps.format(until))]
+        if let key { doc["key"] = .string(key) }
+        let results = try write([.init(id: AlarmState.silenceID(rule, key), index: Self.stateIndex, source: .object(doc))])
         if case .failed(let reason)? = results.first { throw AlarmsError("silence not stored: \(reason)") }
     }
 
@@ -106,13 +108,13 @@ public struct StateStore: Sendable {
         var id: String
         var lines: [UInt8] = []
 
-        init(id: String, index: String, source: [String: Any]?, ifSeqNo: (Int, Int)? = nil, create: Bool = false) {
+        init(id: String, index: String, source: JSONValue?, ifSeqNo: (Int, Int)? = nil, create: Bool = false) {
             self.id = id
-            var meta: [String: Any] = ["_index": index, "_id": id]
-            if let (seq, term) = ifSeqNo { meta["if_seq_no"] = seq; meta["if_primary_term"] = term }
-            JSONText.append([source == nil ? "delete" : create ? "create" : "index": meta], to: &lines)
+            var meta: [String: JSONValue] = ["_index": .string(index), "_id": .string(id)]
+            if let (seq, term) = ifSeqNo { meta["if_seq_no"] = .int(seq); meta["if_primary_term"] = .int(term) }
+            JSONValue.object([source == nil ? "delete" : create ? "create" : "index": .object(meta)]).append(to: &lines)
             lines.append(0x0A)
-            if let source { JSONText.append(source, to: &lines); lines.append(0x0A) }
+            if let source { source.append(to: &lines); lines.append(0x0A) }
         }
     }
 
@@ -139,18 +141,18 @@ public struct StateStore: Sendable {
                 results += Array(repeating: .ok(seqNo: -1, primaryTerm: -1), count: chunk.count)
                 continue
             }
-            guard response.isSuccess, let json = JSONText.decode(response.body) as? [String: Any],
-                  let items = json["items"] as? [[String: Any]], items.count == chunk.count else {
+            guard response.isSuccess, let json = try? JSONValue(parsing: response.body),
+                  let items = json["items"]?.arrayValue, items.count == chunk.count else {
                 throw AlarmsError("writing alarm state: HTTP \(response.status): \(response.text.prefix(300))")
             }
             results += items.map { item in
-                guard let result = item.values.first as? [String: Any] else { return .failed("no result") }
-                let status = result["status"] as? Int ?? 0
+                guard let result = item.objectValue?.values.first, result.objectValue != nil else { return .failed("no result") }
+                let status = result["status"]?.intValue ?? 0
                 if status == 409 { return .conflict }
                 if (200..<300).contains(status) || status == 404 && item["delete"] != nil {
-                    return .ok(seqNo: result["_seq_no"] as? Int ?? -1, primaryTerm: result["_primary_term"] as? Int ?? -1)
+                    return .ok(seqNo: result["_seq_no"]?.intValue ?? -1, primaryTerm: result["_primary_term"]?.intValue ?? -1)
                 }
-                return .failed("\(status): \(result["error"].map { "\($0)" } ?? "")")
+                return .failed("\(status): \(result["error"]?.compactText ?? "")")
             }
         }
         return results
@@ -158,29 +160,30 @@ public struct StateStore: Sendable {
 
     // MARK: Documents
 
-    static func ruleDoc(_ rule: String, lastEnd: Double?, owner: String?, leaseUntil: Double) -> [String: Any] {
-        var doc: [String: Any] = ["kind": "rule", "rule": rule, "lease_until": leaseUntil]
-        if let lastEnd { doc["last_end"] = lastEnd; doc["last_end_time"] = Timestamps.format(lastEnd) }
-        if let owner { doc["owner"] = owner }
-        return doc
+    static func ruleDoc(_ rule: String, lastEnd: Double?, owner: String?, leaseUntil: Double) -> JSONValue {
+        var doc: [String: JSONValue] = ["kind": "rule", "rule": .string(rule), "lease_until": .double(leaseUntil)]
+        if let lastEnd { doc["last_end"] = .double(lastEnd); doc["last_end_time"] = .string(Timestamps.format(lastEnd)) }
+        if let owner { doc["owner"] = .string(owner) }
+        return .object(doc)
     }
 
-    static func alarmsDoc(_ rule: String, _ records: [String: AlarmRecord]) -> [String: Any] {
-        ["kind": "alarms", "rule": rule, "alarms": records.keys.sorted().map { object(records[$0]!) }]
+    static func alarmsDoc(_ rule: String, _ records: [String: AlarmRecord]) -> JSONValue {
+        ["kind": "alarms", "rule": .string(rule), "alarms": .array(records.keys.sorted().map { object(records[$0]!) })]
     }
 
-    static func historyDoc(_ event: AlarmEvent, silenced: Bool) -> [String: Any] {
-        var doc: [String: Any] = [
-            "@timestamp": Timestamps.format(event.time), "event": ["kind": "alert", "action": event.state.rawValue],
-            "rule": ["name": event.rule], "alarm": [
-                "rule": event.rule, "key": event.key, "state": event.state.rawValue, "severity": event.severity, "value": event.value,
-                "subject": event.subject, "text": event.text, "raised_at": Timestamps.format(event.raisedAt),
-                "notification": event.notification, "silenced": silenced, "fields": event.fields,
-            ] as [String: Any],
-            "message": event.subject,
+    static func historyDoc(_ event: AlarmEvent, silenced: Bool) -> JSONValue {
+        var doc: [String: JSONValue] = [
+            "@timestamp": .string(Timestamps.format(event.time)), "event": ["kind": "alert", "action": .string(event.state.rawValue)],
+            "rule": ["name": .string(event.rule)], "alarm": [
+                "rule": .string(event.rule), "key": .string(event.key), "state": .string(event.state.rawValue),
+                "severity": .string(event.severity), "value": .double(event.value), "subject": .string(event.subject),
+                "text": .string(event.text), "raised_at": .string(Timestamps.format(event.raisedAt)),
+                "notification": .int(event.notification), "silenced": .bool(silenced), "fields": JSONValue(event.fields),
+            ],
+            "message": .string(event.subject),
         ]
-        if let host = event.host { doc["host"] = ["name": host] }
-        return doc
+        if let host = event.host { doc["host"] = ["name": .string(host)] }
+        return .object(doc)
     }
 
     static func historyID(_ event: AlarmEvent) -> String {
@@ -191,18 +194,20 @@ public struct StateStore: Sendable {
     // JSONSerialization: a cycle converts one per alarm, and the round trip cost more CPU than the searches.
     // The keys are AlarmRecord's and AlarmEvent's coding keys, which `load` decodes.
 
-    static func object(_ r: AlarmRecord) -> [String: Any] {
-        ["rule": r.rule, "key": r.key, "fields": r.fields, "severity": r.severity, "raised_at": r.raisedAt,
-         "last_notified": r.lastNotified, "notifications": r.notifications, "value": r.value, "reason": r.reason]
+    static func object(_ r: AlarmRecord) -> JSONValue {
+        ["rule": .string(r.rule), "key": .string(r.key), "fields": JSONValue(r.fields), "severity": .string(r.severity),
+         "raised_at": .double(r.raisedAt), "last_notified": .double(r.lastNotified), "notifications": .int(r.notifications),
+         "value": .double(r.value), "reason": .string(r.reason)]
     }
 
-    static func object(_ e: AlarmEvent) -> [String: Any] {
-        var o: [String: Any] = [
-            "state": e.state.rawValue, "rule": e.rule, "key": e.key, "fields": e.fields, "severity": e.severity, "time": e.time,
-            "raised_at": e.raisedAt, "value": e.value, "subject": e.subject, "text": e.text, "notification": e.notification]
-        if let reason = e.reason { o["reason"] = reason }
-        if let aggregated = e.aggregated { o["aggregated"] = aggregated.map(object) }
-        return o
+    static func object(_ e: AlarmEvent) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "state": .string(e.state.rawValue), "rule": .string(e.rule), "key": .string(e.key), "fields": JSONValue(e.fields),
+            "severity": .string(e.severity), "time": .double(e.time), "raised_at": .double(e.raisedAt), "value": .double(e.value),
+            "subject": .string(e.subject), "text": .string(e.text), "notification": .int(e.notification)]
+        if let reason = e.reason { o["reason"] = .string(reason) }
+        if let aggregated = e.aggregated { o["aggregated"] = .array(aggregated.map(object)) }
+        return .object(o)
     }
 }
 

@@ -1,4 +1,5 @@
 import Bulk
+import JSON
 
 /// A JSON POST per event: Mattermost/Slack-compatible `text`, plus the alarm's fields for other receivers.
 struct WebhookSink: AlarmSink {
@@ -10,18 +11,18 @@ struct WebhookSink: AlarmSink {
         let client = Sinks.httpClient(baseURLs: [base])
         for e in events {
             let icon = e.state == .raised ? ":rotating_light:" : ":white_check_mark:"
-            var body: [String: Any] = [
-                "text": "\(icon) **\(e.subject)**\n\(e.text)", "username": "LogBridge",
-                "rule": e.rule, "key": e.key, "state": e.state.rawValue, "severity": e.severity, "value": e.value,
-                "time": Timestamps.format(e.time), "fields": e.fields,
+            var body: [String: JSONValue] = [
+                "text": .string("\(icon) **\(e.subject)**\n\(e.text)"), "username": "LogBridge",
+                "rule": .string(e.rule), "key": .string(e.key), "state": .string(e.state.rawValue), "severity": .string(e.severity),
+                "value": .double(e.value), "time": .string(Timestamps.format(e.time)), "fields": JSONValue(e.fields),
             ]
             if let held = e.aggregated {
                 // An aggregation summary: the period and the alarms it stands for.
                 var keys: [String] = []
                 for h in held where !keys.contains(h.key) { keys.append(h.key) }
-                body["aggregation"] = ["events": Int(e.value), "keys": keys, "from": Timestamps.format(e.raisedAt)] as [String: Any]
+                body["aggregation"] = ["events": .int(Int(e.value)), "keys": JSONValue(keys), "from": .string(Timestamps.format(e.raisedAt))]
             }
-            try Sinks.post(client, path, Array(JSONText.encode(body).utf8), contentType: "application/json", what: "webhook \(url)")
+            try Sinks.post(client, path, JSONValue.object(body).compactBytes, contentType: "application/json", what: "webhook \(url)")
         }
     }
 }

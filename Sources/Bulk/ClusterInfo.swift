@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// The product and version behind a cluster, as `GET /` reports them.
 public struct ClusterInfo: Sendable, Equatable {
@@ -19,13 +19,13 @@ public struct ClusterInfo: Sendable, Equatable {
 
     /// Reads the root document: OpenSearch says so in `version.distribution`; Elasticsearch has no such field.
     init(rootResponse body: [UInt8]) throws {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let root = try? JSONValue(parsing: body), root.objectValue != nil else {
             throw ParseError(message: "GET / did not return a JSON object")
         }
-        guard let version = root["version"] as? [String: Any], let number = version["number"] as? String else {
+        guard let number = root["version"]?["number"]?.stringValue else {
             throw ParseError(message: "GET / has no version.number")
         }
-        let distribution = (version["distribution"] as? String)?.lowercased()
+        let distribution = root["version"]?["distribution"]?.stringValue?.lowercased()
         self.init(flavor: distribution == "opensearch" ? .opensearch : .elasticsearch, version: number)
     }
 }

@@ -1,5 +1,6 @@
 import Bulk
 import Foundation
+import JSON
 import Setup
 
 /// Reads one `Report` from the cluster in two `_msearch` requests, whatever the farm's size:

@@ -1,5 +1,6 @@
 import Bulk
 import Foundation
+import JSON
 import Setup
 
 /// `report --run N`: the period of one data-taking run, from its InfoLogger messages (`infologger.run`).

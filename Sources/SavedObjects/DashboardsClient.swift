@@ -1,6 +1,7 @@
 import Bulk
 import Config
 import Foundation
+import JSON
 import Setup
 
 /// The saved-objects API of OpenSearch Dashboards and Kibana, over the same libcurl client the shipper uses.

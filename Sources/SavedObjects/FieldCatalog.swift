@@ -1,3 +1,4 @@
+import JSON
 import Setup
 
 /// The fields an index pattern can see, with their types, as `Mappings/` defines them: every index template

@@ -1,3 +1,4 @@
+import JSON
 import Setup
 
 /// What a visualization or saved search asks of the engine, read from its nested JSON: the index pattern, the

@@ -1,3 +1,4 @@
+import JSON
 import Setup
 
 /// Lint rules on what a visualization holds, beyond its fields: content its stamped migration version would not

@@ -1,3 +1,4 @@
+import JSON
 import Setup
 
 /// The search a dashboard sends for one panel, built the way OpenSearch Dashboards / Kibana build it: the

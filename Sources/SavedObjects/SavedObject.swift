@@ -1,3 +1,4 @@
+import JSON
 import Setup
 
 /// One saved object (index pattern, visualization, search, dashboard) as a line of an `.ndjson` file.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Setup
 
 /// An `.ndjson` file of saved objects: one compact JSON object per line, in normal form (see

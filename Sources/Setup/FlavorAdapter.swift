@@ -1,3 +1,4 @@
+import JSON
 /// Rewrites the flavour-neutral files for one target. The files hold what works everywhere (or Elasticsearch's
 /// form, for the lifecycle setting); this is the single place that knows the differences.
 struct FlavorAdapter {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// ISM policies have no `_meta`, so the version lives at the end of `policy.description`:
 /// `"… (logbridge version 2)"`. The file's own top-level `_meta` is LogBridge's and is not sent.

@@ -1,3 +1,4 @@
+import JSON
 /// How the shipper names what it writes, which decides the shape of the dataset index templates
 /// (`output.mode` in the configuration).
 public enum IndexLayout: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import JSON
 /// What a GET says about the object already on the cluster.
 struct InstalledObject: Equatable {
     /// nil: present but carrying no version setup can read (installed by hand, or ILM before 7.14).

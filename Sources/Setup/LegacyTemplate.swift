@@ -1,3 +1,4 @@
+import JSON
 /// One legacy `_template` (Elasticsearch before 7.8) standing in for an index template and its components.
 struct LegacyTemplate {
     var body: JSONValue

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The contents of a `Mappings/` directory, read and checked, still flavour-neutral.
 ///

@@ -1,3 +1,4 @@
+import JSON
 /// One object setup wants on the cluster, already adapted to the target: where it lives and what to PUT.
 public struct PlannedObject: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// One request setup sends (or, in a dry run, would send).
 public struct SetupRequest: Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Bulk
 import Config
+import JSON
 import Logging
 
 extension SetupRunner {

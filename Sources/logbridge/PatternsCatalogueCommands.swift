@@ -3,6 +3,7 @@ import Bulk
 import Config
 import ECS
 import Foundation
+import JSON
 import Reports
 import Setup
 

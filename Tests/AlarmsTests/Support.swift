@@ -2,6 +2,7 @@ import Alarms
 import Bulk
 import Config
 import Foundation
+import JSON
 import TestSupport
 
 /// An osmem-server with indices mapped like `logbridge setup` maps them, and helpers to seed documents.
@@ -19,8 +20,8 @@ final class Cluster: @unchecked Sendable {
 
     func createIndex(_ name: String, components: [String] = ["logbridge-ecs", "logbridge-journald", "logbridge-infologger"]) throws {
         let mappings = try FieldCatalog.mergedMappings(mappingsDirectory: TestPaths.packageRoot + "/Mappings", components: components)
-        let body = try JSONSerialization.data(withJSONObject: ["mappings": mappings])
-        let r = try client.request("PUT", "/\(name)", body: Array(body))
+        let body = JSONValue.object(["mappings": mappings]).compactBytes
+        let r = try client.request("PUT", "/\(name)", body: body)
         guard r.isSuccess else { throw TestError("create \(name): \(r.text)") }
     }
 

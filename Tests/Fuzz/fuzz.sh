@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-"config bulk-response syslog infologger infologger-lines multiline"}
+TARGETS=${FUZZ_TARGETS:-"config json bulk-response syslog infologger infologger-lines multiline"}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 # libFuzzer without its main(): SwiftPM gives every executable a main, FuzzSupport calls LLVMFuzzerRunDriver.
 CLANG_RT=$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib/clang

@@ -5,7 +5,7 @@ import TestSupport
 /// Every input the fuzzers ever crashed on (Tests/Fuzz/regressions/<target>/) and the seed corpus, replayed
 /// through the fuzz targets built in replay mode (a plain `swift build --build-tests` builds them).
 @Suite struct FuzzRegressionTests {
-    @Test(arguments: ["config", "bulk-response", "syslog", "infologger", "infologger-lines", "multiline"])
+    @Test(arguments: ["config", "json", "bulk-response", "syslog", "infologger", "infologger-lines", "multiline"])
     func replaysEverySavedInputWithoutCrashing(target: String) throws {
         let binary = URL(fileURLWithPath: try TestPaths.logbridgeBinary()).deletingLastPathComponent()
             .appendingPathComponent("fuzz-\(target)").path

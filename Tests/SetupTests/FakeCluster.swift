@@ -1,3 +1,4 @@
+import JSON
 import Setup
 
 /// An in-memory stand-in answering setup's requests in the shapes Elasticsearch and OpenSearch use, for the

@@ -1,6 +1,7 @@
 import Bulk
 import Config
 import Foundation
+import JSON
 import Logging
 import TestSupport
 import Testing
