@@ -1,5 +1,6 @@
 import Bulk
 import Foundation
+import JSON
 import Setup
 
 /// The `logbridge-reports` index: one document per report, so past reports can be listed

@@ -1,6 +1,7 @@
 import Bulk
 import Config
 import Foundation
+import JSON
 import Reports
 import Setup
 import TestSupport
