@@ -68,7 +68,7 @@ let package = Package(
         ] + nio),
         .target(name: "Shipper", dependencies: [
             "Inputs", "JournaldInput", "SyslogInput", "FileInput", "InfoLoggerInput", "Bulk", "Pipeline", "Spool", "Config",
-            "Telemetry", "Listeners", "Instrumentation", "Patterns", logging,
+            "Telemetry", "Listeners", "Instrumentation", "Patterns", "JSON", logging,
         ]),
         .target(name: "Demo"),
         // `logbridge report`: a period's figures asked of the cluster in two `_msearch` requests, their renderers, and the

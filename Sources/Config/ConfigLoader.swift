@@ -3,7 +3,7 @@ import Yams
 
 /// Turns `logbridge.yaml` into a checked `LogBridgeConfig`, or a `ConfigError` saying exactly where it is wrong.
 public enum ConfigLoader {
-    static let rootKeys = ["state_dir", "logging", "output", "inputs", "metrics", "shutdown_timeout", "patterns", "reports"]
+    static let rootKeys = ["state_dir", "logging", "output", "inputs", "metrics", "shutdown_timeout", "patterns", "reports", "health"]
 
     /// What a command needs from the file. `ship` needs inputs; `setup` and the alarm commands talk to the cluster
     /// only, and run where nothing is shipped (an admin machine, the alarms host): for them `inputs` may be absent.
@@ -47,6 +47,7 @@ public enum ConfigLoader {
             root["inputs"], in: root, output: config.output, required: purpose == .shipping)
         config.metrics = try MetricsSection.read(root.section("metrics", keys: MetricsSection.keys))
         config.reports = try ReportsSection.read(root.section("reports", keys: ReportsSection.keys))
+        config.health = try HealthSection.read(root.section("health", keys: HealthSection.keys))
         if let v = root["shutdown_timeout"] { config.shutdownTimeoutSeconds = try v.positiveSeconds() }
         return config
     }

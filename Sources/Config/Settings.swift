@@ -19,6 +19,8 @@ public struct LogBridgeConfig: Sendable, Equatable {
     public var patterns = PatternSettings()
     /// `reports:` (Settings+Reports.swift): shift times for `logbridge report --shift`.
     public var reports = ReportSettings()
+    /// `health:` (Settings+Health.swift): the shipper's health documents; on by default.
+    public var health = HealthSettings()
 
     public init(stateDirectory: String = "/var/lib/logbridge", output: OutputSettings = OutputSettings(),
                 inputs: [InputSettings] = [], logging: LoggingSettings = LoggingSettings(), sourcePath: String = "") {

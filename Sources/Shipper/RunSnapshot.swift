@@ -10,6 +10,8 @@ public struct RunSnapshot: Sendable {
     public var clusterAnsweredAt: Double?
     /// Every input of the run is open (listeners bound); false while they are opening or when there is no run.
     public var inputsOpen = false
+    /// The health documents' writer's own counters (`HealthReporter.metrics`); empty with `health.enabled: false`.
+    public var health: [Metric] = []
 
     /// The last answer from the cluster, probe or `_bulk`, whichever is later.
     public var lastAnsweredAt: Double? {

@@ -22,15 +22,28 @@ final class RunningInput: Sendable {
         /// Monotonic seconds of the last write attempt; wall-clock seconds of the last write that succeeded.
         var lastAttempt = -Double.infinity
         var savedAt: Double?
+        /// Monotonic seconds each batch in flight was handed to the output, for the health documents' lag.
+        var submittedAt: [UInt64: Double] = [:]
+        var health = HealthTally()
     }
     private let state = Mutex(State())
 
     init(_ input: any Input) { self.input = input }
 
-    /// A batch of this input completed (delivery thread): moves the window, keeps the checkpoint it reached.
-    func acknowledged(sequence: UInt64, checkpoint: Checkpoint?) {
+    /// The input hands a batch to the output (input thread, before a back-pressure wait, which is lag too).
+    func submitted(sequence: UInt64, at now: Double = MonotonicClock.seconds()) {
+        state.withLock { $0.submittedAt[sequence] = now }
+    }
+
+    /// A batch of this input completed (delivery thread): counts it for the health document, moves the window,
+    /// keeps the checkpoint it reached.
+    func acknowledged(_ outcome: BatchOutcome, at now: Double = MonotonicClock.seconds()) {
         state.withLock { s in
-            guard let cp = s.window.complete(sequence: sequence, checkpoint: checkpoint) else { return }
+            s.health.indexed += outcome.indexed + outcome.duplicates
+            s.health.deadLettered += outcome.deadLettered
+            s.health.retried += outcome.retried
+            if let at = s.submittedAt.removeValue(forKey: outcome.sequence) { s.health.worstLag = max(s.health.worstLag, now - at) }
+            guard let cp = s.window.complete(sequence: outcome.sequence, checkpoint: outcome.checkpoint) else { return }
             s.generation += 1
             s.unsaved = (s.generation, cp)
         }
@@ -56,6 +69,30 @@ final class RunningInput: Sendable {
         }
     }
 
+    /// What was acknowledged since the last call, and the batches still in flight (`worstLag` includes the oldest's
+    /// age): one health sample's share of the output.
+    func takeHealth(now: Double = MonotonicClock.seconds()) -> HealthTally {
+        state.withLock { s in
+            var out = s.health
+            s.health = HealthTally()
+            out.pendingBatches = s.submittedAt.count
+            if let oldest = s.submittedAt.values.min() { out.worstLag = max(out.worstLag, now - oldest) }
+            return out
+        }
+    }
+
     /// Wall-clock seconds of the last checkpoint this run wrote; nil before the first.
     var savedAt: Double? { state.withLock { $0.savedAt } }
+}
+
+/// One input's output figures between two health samples.
+struct HealthTally: Sendable, Equatable {
+    /// Created or already present (409 on `create`).
+    var indexed = 0
+    var deadLettered = 0
+    var retried = 0
+    /// Seconds: the longest a batch acknowledged in the interval waited from submission to its answer, or the
+    /// age of the oldest batch still waiting, whichever is longer.
+    var worstLag = 0.0
+    var pendingBatches = 0
 }

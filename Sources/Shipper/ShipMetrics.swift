@@ -46,6 +46,7 @@ enum ShipMetrics {
         p.histogram("logbridge_output_bulk_latency_seconds", help: "Duration of _bulk round trips, answered or not.", [
             .init(bounds: LatencyBuckets.bounds, counts: b.latency.counts, sum: b.latency.sum, count: b.latency.count),
         ])
+        for m in run.health { p.family(m.name, m.kind == .counter ? .counter : .gauge, help: m.help, m.value) }
         p.family("logbridge_ready", .gauge, help: "1 when /ready answers 200.", readiness.ready ? 1 : 0)
         p.family("logbridge_config_reloads_total", .counter, help: "Configurations applied by SIGHUP since start.", reloads)
         return p.text

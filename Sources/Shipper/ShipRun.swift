@@ -61,6 +61,8 @@ public final class ShipRun: @unchecked Sendable {
     private var inputsOpen = false
     /// Writes the miners' patterns to the catalogue and saves their state; nil before the inputs open.
     private var catalogue: PatternCatalogue?
+    /// Writes the health documents; nil before the inputs open and with `health.enabled: false`.
+    private var health: HealthReporter?
     private var store: CheckpointStore!
     /// How often a moving checkpoint is written while batches keep completing.
     public var checkpointInterval: TimeInterval = 1
@@ -125,7 +127,7 @@ public final class ShipRun: @unchecked Sendable {
         // starts whole or not at all, and `/ready` stays 503 until then.
         var contexts: [InputContext] = []
         do {
-            for input in inputs {
+            for (input, tracked) in zip(inputs, running) {
                 let checkpoint = try store.load(inputID: input.id)
                 // A spooled input's checkpoint is what frees its spool; on a disk that fills before the first
                 // one it must still be writable (in place, see `CheckpointStore.save`).
@@ -133,7 +135,10 @@ public final class ShipRun: @unchecked Sendable {
                 let context = InputContext(
                     once: once, output: config.output, agent: agent,
                     logger: logger.with(input: input.id), checkpoint: checkpoint,
-                    submit: { batch in output.submit(batch) },
+                    submit: { batch in
+                        tracked.submitted(sequence: batch.sequence)
+                        output.submit(batch)
+                    },
                     isStopping: { [weak self] in self?.isStopping ?? true },
                     patterns: taggers[input.id])
                 do { try input.open(context) } catch {
@@ -153,7 +158,12 @@ public final class ShipRun: @unchecked Sendable {
             client: config.patterns.catalogue ? ClusterClient(settings: config.output) : nil,
             hostName: agent.name, interval: config.patterns.catalogueIntervalSeconds, logger: plainLogger)
         catalogue.start()
-        lock.withLock { self.catalogue = catalogue }
+        let health = config.health.enabled
+            ? HealthReporter(sources: running, client: ClusterClient(settings: config.output), hostName: agent.name,
+                             interval: config.health.intervalSeconds, logger: plainLogger)
+            : nil
+        health?.start()
+        lock.withLock { self.catalogue = catalogue; self.health = health }
 
         let finished = DispatchGroup()
         let failures = FailureList()
@@ -201,6 +211,8 @@ public final class ShipRun: @unchecked Sendable {
         // the same allowance from now); after an abandoned output it is skipped, the state is still saved.
         catalogue.stop(writeCatalogue: !abandoned,
                        deadline: stopDeadline(shutdownTimeout) ?? MonotonicClock.seconds() + shutdownTimeout)
+        // After the output's last answers, so the last sample counts them.
+        health?.stop(write: !abandoned, deadline: stopDeadline(shutdownTimeout) ?? MonotonicClock.seconds() + shutdownTimeout)
 
         var summary = lock.withLock { totals }
         for input in inputs {
@@ -216,11 +228,12 @@ public final class ShipRun: @unchecked Sendable {
 
     /// What the metrics endpoint shows: every input's metrics, read now.
     public func snapshot() -> RunSnapshot {
-        let (running, output, answered, open, catalogue) = lock.withLock {
-            (self.running, self.output, clusterAnsweredAt, inputsOpen, self.catalogue)
+        let (running, output, answered, open, catalogue, health) = lock.withLock {
+            (self.running, self.output, clusterAnsweredAt, inputsOpen, self.catalogue, self.health)
         }
         var out = RunSnapshot(bulk: output?.stats, clusterAnsweredAt: answered)
         out.inputsOpen = open
+        out.health = health?.metrics() ?? []
         out.inputs = running.map { r in
             InputSnapshot(id: r.id, type: r.input.type, metrics: r.input.metrics() + (catalogue?.metrics(forInput: r.id) ?? []),
                           checkpointSavedAt: r.savedAt ?? checkpointFileTime(r.id))
@@ -251,7 +264,7 @@ public final class ShipRun: @unchecked Sendable {
             totals.retried += outcome.retried
             return byID[outcome.inputID]
         }
-        input?.acknowledged(sequence: outcome.sequence, checkpoint: outcome.checkpoint)
+        input?.acknowledged(outcome)
     }
 
     /// Writes the pending checkpoints (all of them, or those of inputs that last wrote `age` seconds ago or

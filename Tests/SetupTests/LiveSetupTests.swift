@@ -31,13 +31,13 @@ import Testing
         defer { server.stop() }
         let first = try setup()
         #expect(first.target == SetupTarget(flavor: .opensearch, major: 3, minor: 8))
-        // osmem has no ISM API: the three policies (logs, monthly alarms, monthly pattern catalogue) are skipped,
+        // osmem has no ISM API: the four policies (logs, monthly alarms, monthly pattern catalogue, monthly shipper health) are skipped,
         // everything else is created.
-        #expect(first.changes.prefix(3).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(first)")
-        #expect(first.changes.dropFirst(3).count == 19 && first.changes.dropFirst(3).allSatisfy { $0.action.isCreated })
+        #expect(first.changes.prefix(4).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(first)")
+        #expect(first.changes.dropFirst(4).count == 21 && first.changes.dropFirst(4).allSatisfy { $0.action.isCreated })
 
         let second = try setup()
-        #expect(second.changes.dropFirst(3).count == 19 && second.changes.dropFirst(3).allSatisfy { $0.action.isUnchanged })
+        #expect(second.changes.dropFirst(4).count == 21 && second.changes.dropFirst(4).allSatisfy { $0.action.isUnchanged })
 
         let copy = try MappingsFixture.temporaryCopy()
         defer { try? FileManager.default.removeItem(atPath: copy) }
@@ -57,7 +57,7 @@ import Testing
         defer { server.stop() }
         let report = try SetupRunner(mappingsDirectory: MappingsFixture.directory, client: client,
                                      logger: Logger(label: "test")).run(dryRun: true)
-        #expect(report.changes.dropFirst(3).allSatisfy { $0.action.isWouldCreate })
+        #expect(report.changes.dropFirst(4).allSatisfy { $0.action.isWouldCreate })
         #expect(try client.request("GET", "/_index_template/logbridge-logs-system.journal").status == 404)
     }
 
@@ -107,13 +107,13 @@ import Testing
         }
         let before = try client.request("GET", "/_index_template/logs-system.syslog").body
         let report = try setup()
-        #expect(report.changes.dropFirst(3).allSatisfy { $0.action.isCreated }, "\(report)")
+        #expect(report.changes.dropFirst(4).allSatisfy { $0.action.isCreated }, "\(report)")
         // Theirs is untouched, ours wins for LogBridge's daily names: source.ip is an ip there, not their keyword.
         #expect(try client.request("GET", "/_index_template/logs-system.syslog").body == before)
         #expect(try index("logs-system.syslog-2026.11.29", #"{"@timestamp":"2026-11-29T00:00:00Z","source":{"ip":"10.0.0.1"}}"#).isSuccess)
         let mapping = try JSONValue(parsing: try client.request("GET", "/logs-system.syslog-2026.11.29/_mapping").body)
         #expect(mapping["logs-system.syslog-2026.11.29"]?[path: "mappings.properties.source.properties.ip.type"] == .string("ip"))
-        #expect(try setup().changes.dropFirst(3).allSatisfy { $0.action.isUnchanged })
+        #expect(try setup().changes.dropFirst(4).allSatisfy { $0.action.isUnchanged })
     }
 
     @Test func aTemplateWithLogBridgesPriorityOnTheSameIndicesStopsSetupWithAClearMessage() throws {

@@ -15,7 +15,7 @@ import Testing
     @Test func everyFileIsOneCanonicalJSONObject() throws {
         let files = try FileManager.default.subpathsOfDirectory(atPath: MappingsFixture.directory)
             .filter { $0.hasSuffix(".json") }
-        #expect(files.count == 26)
+        #expect(files.count == 30)
         for file in files {
             let text = try String(contentsOfFile: MappingsFixture.directory + "/" + file, encoding: .utf8)
             let value = try JSONValue(parsing: text)
@@ -27,16 +27,18 @@ import Testing
 
     @Test func loadsEveryKindOfObject() {
         #expect(mappings.components.map(\.name) == [
-            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dead-letter", "logbridge-ecs", "logbridge-infologger", "logbridge-journald",
+            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dead-letter", "logbridge-ecs", "logbridge-health", "logbridge-infologger",
+            "logbridge-journald",
             "logbridge-patterns", "logbridge-reports", "logbridge-settings", "logbridge-syslog",
         ])
         #expect(mappings.indexTemplates.map(\.name) == [
-            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logbridge-logs-infologger",
+            "logbridge-alarms-state", "logbridge-alarms", "logbridge-dlq", "logbridge-health", "logbridge-logs-infologger",
             "logbridge-logs-system.file", "logbridge-logs-system.journal", "logbridge-logs-system.syslog", "logbridge-patterns",
             "logbridge-reports",
         ])
-        #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-alarms", "logbridge-data-streams", "logbridge-logs", "logbridge-patterns"])
-        #expect(mappings.ismPolicies.map(\.name) == ["logbridge-alarms", "logbridge-logs", "logbridge-patterns"])
+        #expect(mappings.ilmPolicies.map(\.name) == ["logbridge-alarms", "logbridge-data-streams", "logbridge-health", "logbridge-logs",
+                                                       "logbridge-patterns"])
+        #expect(mappings.ismPolicies.map(\.name) == ["logbridge-alarms", "logbridge-health", "logbridge-logs", "logbridge-patterns"])
     }
 
     @Test func everyComposedComponentExistsAndVersionsAgree() throws {
@@ -77,7 +79,7 @@ import Testing
         // Every template with a lifecycle (it composes logbridge-settings) gets one ILM policy by setting and the
         // ISM policy of the same name by pattern; the alarm state gets none.
         let withLifecycle = mappings.indexTemplates.filter { mappings.composedOf($0).contains("logbridge-settings") }
-        #expect(withLifecycle.count == 7)
+        #expect(withLifecycle.count == 8)
         var attachedPatterns: [String] = []
         for template in withLifecycle {
             let ilm = try #require(ilmPolicy(of: template), "\(template.name)")

@@ -21,15 +21,15 @@ import Testing
     @Test func openSearch3UsesISMComposableTemplatesAndFlatObject() throws {
         let plan = try plan(.opensearch, "3.8.0")
         #expect(plan.map(\.path) == [
-            "/_plugins/_ism/policies/logbridge-alarms", "/_plugins/_ism/policies/logbridge-logs",
-            "/_plugins/_ism/policies/logbridge-patterns",
+            "/_plugins/_ism/policies/logbridge-alarms", "/_plugins/_ism/policies/logbridge-health",
+            "/_plugins/_ism/policies/logbridge-logs", "/_plugins/_ism/policies/logbridge-patterns",
             "/_component_template/logbridge-alarms-state", "/_component_template/logbridge-alarms",
             "/_component_template/logbridge-dead-letter", "/_component_template/logbridge-ecs",
-            "/_component_template/logbridge-infologger", "/_component_template/logbridge-journald",
+            "/_component_template/logbridge-health", "/_component_template/logbridge-infologger", "/_component_template/logbridge-journald",
             "/_component_template/logbridge-patterns", "/_component_template/logbridge-reports",
             "/_component_template/logbridge-settings", "/_component_template/logbridge-syslog",
             "/_index_template/logbridge-alarms-state", "/_index_template/logbridge-alarms",
-            "/_index_template/logbridge-dlq", "/_index_template/logbridge-logs-infologger",
+            "/_index_template/logbridge-dlq", "/_index_template/logbridge-health", "/_index_template/logbridge-logs-infologger",
             "/_index_template/logbridge-logs-system.file", "/_index_template/logbridge-logs-system.journal",
             "/_index_template/logbridge-logs-system.syslog", "/_index_template/logbridge-patterns",
             "/_index_template/logbridge-reports",
@@ -60,16 +60,16 @@ import Testing
 
     @Test func elasticsearch8UsesILMAndFlattened() throws {
         let plan = try plan(.elasticsearch, "8.15.0")
-        #expect(plan.prefix(3).map(\.path) == ["/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams",
-                                                "/_ilm/policy/logbridge-logs"])
-        let ilm = plan[2]
+        #expect(plan.prefix(4).map(\.path) == ["/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams",
+                                                "/_ilm/policy/logbridge-health", "/_ilm/policy/logbridge-logs"])
+        let ilm = plan[3]
         #expect(ilm.kind == .ilmPolicy && ilm.version == 2)
         #expect(ilm.body[path: "policy._meta.version"] == .int(2))
         #expect(try component(plan, "logbridge-alarms")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-alarms"))
         #expect(!plan.contains { $0.kind == .ismPolicy || $0.kind == .legacyTemplate })
-        #expect(plan.filter { $0.kind == .componentTemplate }.count == 10)
-        #expect(plan.filter { $0.kind == .indexTemplate }.count == 9)
+        #expect(plan.filter { $0.kind == .componentTemplate }.count == 11)
+        #expect(plan.filter { $0.kind == .indexTemplate }.count == 10)
         #expect(try component(plan, "logbridge-settings")[path: "template.settings.index.lifecycle.name"]
             == .string("logbridge-logs"))
         #expect(try component(plan, "logbridge-journald")[
@@ -85,10 +85,10 @@ import Testing
     @Test func elasticsearch76GetsOneMergedLegacyTemplatePerIndexTemplate() throws {
         let plan = try plan(.elasticsearch, "7.6.2")
         #expect(plan.map(\.path) == [
-            "/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams", "/_ilm/policy/logbridge-logs",
-            "/_ilm/policy/logbridge-patterns",
+            "/_ilm/policy/logbridge-alarms", "/_ilm/policy/logbridge-data-streams", "/_ilm/policy/logbridge-health",
+            "/_ilm/policy/logbridge-logs", "/_ilm/policy/logbridge-patterns",
             "/_template/logbridge-alarms-state", "/_template/logbridge-alarms",
-            "/_template/logbridge-dlq", "/_template/logbridge-logs-infologger", "/_template/logbridge-logs-system.file",
+            "/_template/logbridge-dlq", "/_template/logbridge-health", "/_template/logbridge-logs-infologger", "/_template/logbridge-logs-system.file",
             "/_template/logbridge-logs-system.journal", "/_template/logbridge-logs-system.syslog", "/_template/logbridge-patterns",
             "/_template/logbridge-reports",
         ])

@@ -17,9 +17,9 @@ import Testing
     let os2 = SetupTarget(flavor: .opensearch, version: "2.17.1")
 
     @Test func secondRunChangesNothing() throws {
-        // Elasticsearch: 4 ILM policies (logs, monthly alarms, data streams, monthly pattern catalogue);
-        // OpenSearch: 3 ISM policies.
-        for (target, objects) in [(es8, 23), (os2, 22)] {
+        // Elasticsearch: 5 ILM policies (logs, monthly alarms, data streams, monthly pattern catalogue, monthly
+        // shipper health); OpenSearch: 4 ISM policies.
+        for (target, objects) in [(es8, 26), (os2, 25)] {
             let cluster = FakeCluster()
             let first = try runner(cluster, target).run(dryRun: false)
             #expect(first.changes.count == objects)
@@ -61,8 +61,8 @@ import Testing
 
         // The old files meet the newer cluster: setup leaves the newer objects alone.
         let downgrade = try runner(cluster, os2).run(dryRun: false)
-        #expect(downgrade.changes.filter { !$0.action.writes }.count == 22)
-        #expect(downgrade.changes[1].action == .keptNewer(installed: 5, ours: 4))
+        #expect(downgrade.changes.filter { !$0.action.writes }.count == 25)
+        #expect(downgrade.changes[2].action == .keptNewer(installed: 5, ours: 4))
     }
 
     @Test func refusalNamesTheObjectAndTheClustersReason() throws {
@@ -82,9 +82,9 @@ import Testing
         let cluster = FakeCluster()
         cluster.hasLifecycleAPI = false
         let report = try runner(cluster, os2).run(dryRun: false)
-        // The three ISM policies (logs, monthly alarms, monthly pattern catalogue) are skipped; every template is installed.
-        #expect(report.changes.prefix(3).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(report)")
-        #expect(report.changes.dropFirst(3).allSatisfy { $0.action.isCreated })
+        // The four ISM policies (logs, monthly alarms, pattern catalogue, shipper health) are skipped; every template is installed.
+        #expect(report.changes.prefix(4).allSatisfy { if case .skipped = $0.action { true } else { false } }, "\(report)")
+        #expect(report.changes.dropFirst(4).allSatisfy { $0.action.isCreated })
     }
 
     @Test func legacyElasticsearchIsIdempotentForTemplates() throws {
@@ -93,10 +93,11 @@ import Testing
         _ = try runner(cluster, target).run(dryRun: false)
         let second = try runner(cluster, target).run(dryRun: false)
         #expect(second.changes.map(\.action) == [
-            // Four ILM policies without readable versions, then sums of template and component versions:
-            // alarms-state, alarms, dlq, infologger, file, journal, syslog, patterns, reports.
+            // Five ILM policies without readable versions, then sums of template and component versions:
+            // alarms-state, alarms, dlq, health, infologger, file, journal, syslog, patterns, reports.
             .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil),
-            .unchanged(version: 4), .unchanged(version: 6), .unchanged(version: 3), .unchanged(version: 8),
+            .updated(from: nil, to: nil),
+            .unchanged(version: 4), .unchanged(version: 6), .unchanged(version: 3), .unchanged(version: 3), .unchanged(version: 8),
             .unchanged(version: 9), .unchanged(version: 7), .unchanged(version: 9), .unchanged(version: 3), .unchanged(version: 2),
         ])
     }

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The shipper's health documents (`logbridge-health-*`) from the real binary into osmem-server: the figures add
+/// up to what was shipped, dead-lettered and found malformed, and the samples taken while the cluster was down
+/// arrive once it is back, carrying the outage's lag.
+@Suite(.serialized) struct HealthDocumentTests {
+    static func line(_ i: Int) -> String { "Nov 29 00:00:\(String(format: "%02d", i % 60)) flp042 app[7]: line \(i)\n" }
+
+    static var hostName: String {
+        var buf = [CChar](repeating: 0, count: 256)
+        return gethostname(&buf, 255) == 0 ? String(cString: buf) : "unknown"
+    }
+
+    static func health(_ osmem: OsmemServer) throws -> [[String: Any]] {
+        try osmem.refresh()
+        return try osmem.documents("logbridge-health-*").map(\.source)
+    }
+
+    static func figure(_ doc: [String: Any], _ name: String) -> Double {
+        let h = ((doc["logbridge"] as? [String: Any])?["health"] as? [String: Any])?[name]
+        return (h as? NSNumber)?.doubleValue ?? -1
+    }
+
+    static func input(_ doc: [String: Any]) -> String { (doc["logbridge"] as? [String: Any])?["input"] as? String ?? "" }
+
+    static func sum(_ docs: [[String: Any]], _ input: String, _ name: String) -> Int {
+        docs.filter { Self.input($0) == input }.reduce(0) { $0 + Int(figure($1, name)) }
+    }
+
+    @Test func figuresAddUpToWhatWasShippedDeadLetteredAndMalformed() throws {
+        let osmem = try OsmemServer()
+        let dir = try temporaryDirectory("lb-health"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 20 lines, 2 of them not RFC 3164 (shipped with the raw text, counted malformed); 10 lines of another
+        // dataset whose index maps host.name as a number, so every one is dead-lettered.
+        var good = (0..<18).map(Self.line)
+        good.insert("this is not syslog\n", at: 5)
+        good.append("neither is this\n")
+        try good.joined().write(toFile: dir + "/good.log", atomically: true, encoding: .utf8)
+        try (0..<10).map(Self.line).joined().write(toFile: dir + "/bad.log", atomically: true, encoding: .utf8)
+        let conflict = try osmem.request("PUT", "/_index_template/conflict",
+                                          body: #"{"index_patterns":["logs-app.bad-*"],"priority":900,"template":{"mappings":{"properties":{"host":{"properties":{"name":{"type":"long"}}}}}}}"#)
+        #expect(conflict.status == 200)
+        let config = dir + "/logbridge.yaml"
+        try """
+            state_dir: \(dir)/state
+            output:
+              hosts: ["\(osmem.url)"]
+              compression: none
+              batch: {max_docs: 7, max_bytes: 1MiB, flush_interval: 100ms}
+              retry: {initial_backoff: 100ms, max_backoff: 1s}
+            patterns: {enabled: false}
+            inputs:
+              - {type: file, id: good, dataset: app.good, paths: ["\(dir)/good.log"], format: rfc3164, timezone: UTC}
+              - {type: file, id: bad, dataset: app.bad, paths: ["\(dir)/bad.log"], format: rfc3164, timezone: UTC}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let setup = try runLogbridge(["setup", "--config", config, "--mappings", TestPaths.packageRoot + "/Mappings"])
+        #expect(setup.status == 0, "\(setup.output)")
+
+        let ship = try runLogbridge(["ship", "--once", "--config", config])
+        #expect(ship.status == 0, "\(ship.output)")
+        #expect(shipSummary(fromOutput: ship.stdout)["dead_lettered"] == 10, "\(ship.stdout)")
+
+        let docs = try Self.health(osmem)
+        #expect(Set(docs.map(Self.input)) == ["good", "bad"], "one document per input per sample")
+        #expect(Self.sum(docs, "good", "received") == 20)
+        #expect(Self.sum(docs, "good", "indexed") == 20)
+        #expect(Self.sum(docs, "good", "malformed") == 2)
+        #expect(Self.sum(docs, "good", "dead_lettered") == 0)
+        #expect(Self.sum(docs, "bad", "received") == 10)
+        #expect(Self.sum(docs, "bad", "indexed") == 0)
+        #expect(Self.sum(docs, "bad", "dead_lettered") == 10)
+        #expect(Self.sum(docs, "good", "dropped") + Self.sum(docs, "bad", "dropped") == 0)
+        for doc in docs {
+            #expect((doc["host"] as? [String: Any])?["name"] as? String == Self.hostName)
+            #expect((doc["logbridge"] as? [String: Any])?["input_type"] as? String == "file")
+            #expect(Self.figure(doc, "interval_seconds") > 0)
+            // Read and acknowledged within this run: seconds at most, never negative.
+            #expect(Self.figure(doc, "lag_seconds") >= 0 && Self.figure(doc, "lag_seconds") < 30)
+            #expect(Self.figure(doc, "pending_batches") == 0, "the last sample is taken after every answer")
+        }
+        // The same run again reads nothing new: its samples say so, and add nothing to what was shipped.
+        let again = try runLogbridge(["ship", "--once", "--config", config])
+        #expect(again.status == 0)
+        let after = try Self.health(osmem)
+        #expect(after.count == docs.count + 2)
+        #expect(Self.sum(after, "good", "received") == 20 && Self.sum(after, "bad", "dead_lettered") == 10)
+    }
+
+    @Test func samplesTakenDuringAnOutageArriveWithTheirLag() throws {
+        let port = freePort()
+        let metricsPort = freePort()
+        let dir = try temporaryDirectory("lb-health-outage"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        try (0..<50).map(Self.line).joined().write(toFile: dir + "/app.log", atomically: true, encoding: .utf8)
+        let config = dir + "/logbridge.yaml"
+        try """
+            state_dir: \(dir)/state
+            output:
+              hosts: ["http://127.0.0.1:\(port)"]
+              compression: none
+              batch: {max_docs: 20, max_bytes: 1MiB, flush_interval: 100ms}
+              retry: {initial_backoff: 100ms, max_backoff: 500ms}
+            patterns: {enabled: false}
+            health: {interval: 1s}
+            metrics: {listen: "127.0.0.1:\(metricsPort)"}
+            inputs:
+              - {type: file, id: app, paths: ["\(dir)/app.log"], format: rfc3164, timezone: UTC}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let ship = try startLogbridge(["ship", "--config", config], stdout: outputFile(dir + "/stdout.log"),
+                                      stderr: outputFile(dir + "/stderr.log"))
+        defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
+        // Nothing listens: the batches wait, and so do the samples.
+        sleep(4)
+        #expect(ship.isRunning)
+        let pending = httpGet(port: metricsPort, "/metrics")?.body ?? ""
+        #expect(metricValue(pending, "logbridge_health_documents_pending") ?? 0 >= 2, "\(pending.prefix(300))")
+
+        let osmem = try OsmemServer(port: port)
+        #expect(waitUntil(60) { ((try? osmem.count("logs-system.file-*")) ?? 0) == 50 })
+        // The next round writes the samples held since the start, the outage's among them.
+        #expect(waitUntil(30) { Self.sum((try? Self.health(osmem)) ?? [], "app", "indexed") == 50 })
+        let metrics = httpGet(port: metricsPort, "/metrics")?.body ?? ""
+        #expect(metricValue(metrics, "logbridge_health_documents_written_total") ?? 0 >= 4, "\(metrics.prefix(300))")
+        kill(ship.processIdentifier, SIGTERM)
+        ship.waitUntilExit()
+        #expect(ship.terminationStatus == 0)
+
+        let docs = try Self.health(osmem)
+        #expect(Self.sum(docs, "app", "received") == 50)
+        #expect(Self.sum(docs, "app", "indexed") == 50)
+        let stuck = docs.filter { Self.figure($0, "pending_batches") > 0 }
+        #expect(stuck.count >= 2, "samples taken while every batch waited")
+        let worst = docs.map { Self.figure($0, "lag_seconds") }.max() ?? 0
+        #expect(worst >= 3, "the outage lasted 4 s before the cluster came up; worst lag \(worst)")
+        // Times are strictly increasing per input: one sample per round, none written twice.
+        let times = docs.compactMap { $0["@timestamp"] as? String }
+        #expect(Set(times).count == times.count)
+    }
+}
+
+/// The value of an unlabelled Prometheus sample.
+private func metricValue(_ text: String, _ name: String) -> Double? {
+    for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+        return Double(line.split(separator: " ").last ?? "")
+    }
+    return nil
+}
+
+private func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(100_000)
+    }
+    return condition()
+}
