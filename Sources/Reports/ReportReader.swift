@@ -573,7 +573,11 @@ extension ReportReader {
             return .failed(.missingIndex, "no shipper health documents (\(options.healthIndex)): shippers older than this version "
                            + "or `health.enabled: false`")
         case .unreadable(let why):
-            return .failed(.unreadable, "shipper health could not be read: \(why)")
+            // Samples written before `logbridge setup` installed their template have `host.name` as text,
+            // which the cluster refuses to aggregate (HTTP 400 naming fielddata): say what fixes it.
+            let hint = why.contains("fielddata") ? " (the health index was created without LogBridge's mapping: run "
+                + "`logbridge setup`; indices created after that have it)" : ""
+            return .failed(.unreadable, "shipper health could not be read: \(why)\(hint)")
         case .ok(let v):
             guard let health = shipperHealth(v, links) else {
                 return Section(status: .empty, note: "no shipper health sample in the period or the previous one "

@@ -246,6 +246,23 @@ import Testing
         #expect(try ReportJSON.parse(ReportJSON.render(report)) == report)
     }
 
+    /// Samples indexed before the health template was installed: `host.name` is mapped as text, the cluster
+    /// refuses the per-host aggregation, and only the shipper section says so, with what fixes it.
+    @Test func healthSamplesWithoutTheMappingMarkOnlyTheirSectionUnreadable() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        try cluster.bulk(Farm.documents.map { ($0.index, $0.json) })
+        try cluster.bulk(Farm.health.prefix(20).map { ("logbridge-health-2026.12", $0.json) })
+        let report = cluster.report()
+        #expect(report.requests == 2)
+        #expect(report.unreadableSections == ["shipper"])
+        #expect(report.volume.status == .ok && report.shipper.data == nil)
+        let note = try #require(report.shipper.note)
+        #expect(note.hasPrefix("shipper health could not be read: search failed: ") && note.contains("host.name"), "\(note)")
+        #expect(note.hasSuffix("run `logbridge setup`; indices created after that have it)"), "\(note)")
+        #expect(ReportMarkdown.render(report).contains("**Could not be read:** Shipper health (shipper health could not be read: "))
+    }
+
     /// A report stored before the section existed still reads, the section marked as not in it.
     @Test func aStoredReportWithoutTheShipperSectionStillReads() throws {
         let cluster = try ReportCluster()
