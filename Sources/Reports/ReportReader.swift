@@ -610,8 +610,8 @@ extension ReportReader {
             totals.append(Item(key: name, count: count(c, name), previous: count(p, name), link: links.link(.shipperHealth, query)))
         }
 
-        // The period may end in the future (a --to not reached yet): samples can only be missing up to now.
-        let end = min(options.to, Date().timeIntervalSince1970)
+        // Against the period's end, as the silent-host rule is: a --to still in the future flags every shipper.
+        let end = options.to
         var rows: [ShipperHost] = cur.map { b in
             let n = b.node
             let interval = Self.value(n["interval"]).flatMap { $0 > 0 ? $0 : nil } ?? 60
