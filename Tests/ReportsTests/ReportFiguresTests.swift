@@ -203,6 +203,7 @@ import Testing
         #expect(rows(s.totals) == totals)
         #expect(rows(s.totals) == [["hosts", "4", "5"], ["received", "31970", "32990"], ["indexed", "31967", "32990"],
                                    ["dead_lettered", "3", "0"], ["dropped", "12", "2"], ["malformed", "1", "0"]])
+        #expect(s.totals.allSatisfy { $0.link?.dashboard == "logbridge-shipper-health" && $0.link?.query == "*" })
         #expect(s.maxLagSeconds == cur.map(\.lag).max() && s.maxLagSeconds == 340.5)
         #expect(s.previousMaxLagSeconds == prev.map(\.lag).max() && s.previousMaxLagSeconds == 95.25)
 
