@@ -1,5 +1,6 @@
 /// Reports owns `logbridge report`'s content: the figures of one period [from, to) read back from the cluster
-/// (volume, errors, silent hosts, alarms, new patterns, InfoLogger, dead letters), each compared with the
+/// (volume, errors, silent hosts, alarms, new patterns, InfoLogger, dead letters, the shippers' own health per
+/// host), each compared with the
 /// previous period of equal length, and the three renderings of that one value (JSON, Markdown, HTML).
 ///
 /// The figures are plain values (`Report`) so that every renderer shows the same numbers and the tests compare
@@ -20,11 +21,12 @@ public struct Report: Sendable, Codable, Equatable {
     public var newPatterns: Section<[NewPattern]>
     public var infologger: Section<InfoLoggerSummary>
     public var deadLetters: Section<DeadLetters>
+    public var shipper: Section<ShipperHealth>
     /// How many HTTP requests the report cost the cluster.
     public var requests: Int
 
     enum CodingKeys: String, CodingKey {
-        case period, volume, errors, hosts, alarms, infologger, requests
+        case period, volume, errors, hosts, alarms, infologger, requests, shipper
         case newPatterns = "new_patterns", deadLetters = "dead_letters"
     }
 
@@ -32,12 +34,32 @@ public struct Report: Sendable, Codable, Equatable {
     public var sectionStatuses: [(name: String, status: SectionStatus, note: String?)] {
         [("volume", volume.status, volume.note), ("errors", errors.status, errors.note), ("hosts", hosts.status, hosts.note),
          ("alarms", alarms.status, alarms.note), ("new_patterns", newPatterns.status, newPatterns.note),
-         ("infologger", infologger.status, infologger.note), ("dead_letters", deadLetters.status, deadLetters.note)]
+         ("infologger", infologger.status, infologger.note), ("dead_letters", deadLetters.status, deadLetters.note),
+         ("shipper", shipper.status, shipper.note)]
     }
 
     /// Sections the cluster did not answer for (missing indices and empty periods are answers).
     public var unreadableSections: [String] {
         sectionStatuses.filter { $0.status == .unreadable }.map(\.name)
+    }
+}
+
+extension Report {
+    /// A report stored before the `shipper` section existed (`logbridge report show` of an older report) reads
+    /// with that section marked as not in it, instead of failing to read at all.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        period = try c.decode(PeriodInfo.self, forKey: .period)
+        volume = try c.decode(Section<Volume>.self, forKey: .volume)
+        errors = try c.decode(Section<Errors>.self, forKey: .errors)
+        hosts = try c.decode(Section<HostHealth>.self, forKey: .hosts)
+        alarms = try c.decode(Section<AlarmSummary>.self, forKey: .alarms)
+        newPatterns = try c.decode(Section<[NewPattern]>.self, forKey: .newPatterns)
+        infologger = try c.decode(Section<InfoLoggerSummary>.self, forKey: .infologger)
+        deadLetters = try c.decode(Section<DeadLetters>.self, forKey: .deadLetters)
+        shipper = try c.decodeIfPresent(Section<ShipperHealth>.self, forKey: .shipper)
+            ?? .failed(.missingIndex, "not in this stored report: it was written by a version without the shipper health section")
+        requests = try c.decode(Int.self, forKey: .requests)
     }
 }
 
@@ -273,4 +295,44 @@ public struct DeadLetters: Sendable, Codable, Equatable {
     public var errorTypes: [Item]
 
     enum CodingKeys: String, CodingKey { case total, inputs, errorTypes = "error_types" }
+}
+
+/// The shippers' own health from their periodic health documents (`logbridge-health-*`, one per input and
+/// `health.interval`): farm totals against the previous period, and the hosts worth a look.
+public struct ShipperHealth: Sendable, Codable, Equatable {
+    /// Over every sample of the period (and the previous one): `hosts` reporting, events `received`, `indexed`,
+    /// `dead_lettered`, `dropped`, `malformed`.
+    public var totals: [Item]
+    /// The worst `lag_seconds` of any sample; nil when no sample carried one.
+    public var maxLagSeconds: Double?
+    public var previousMaxLagSeconds: Double?
+    /// Hosts with a finding (`flags`), then the few others with the largest lag; see `rules`.
+    public var hosts: [ShipperHost]
+    /// The rules, in words, so a reader knows what is listed and why.
+    public var rules: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case totals, hosts, rules, maxLagSeconds = "max_lag_seconds", previousMaxLagSeconds = "previous_max_lag_seconds"
+    }
+}
+
+public struct ShipperHost: Sendable, Codable, Equatable {
+    public var host: String
+    /// Why the host is listed: `dropped`, `dead_lettered`, `lag`, `stopped`; empty for a host listed for its lag rank only.
+    public var flags: [String]
+    /// The worst `lag_seconds` of its samples in the period; nil when it sent none in the period.
+    public var maxLagSeconds: Double?
+    /// Its latest sample in the period, else in the previous period (a shipper that stopped before this one).
+    public var lastSample: String?
+    /// Sums over its samples of the period.
+    public var received: Int
+    public var deadLettered: Int
+    public var dropped: Int
+    public var malformed: Int
+    public var link: DashboardLink?
+
+    enum CodingKeys: String, CodingKey {
+        case host, flags, received, dropped, malformed, link
+        case maxLagSeconds = "max_lag_seconds", lastSample = "last_sample", deadLettered = "dead_lettered"
+    }
 }

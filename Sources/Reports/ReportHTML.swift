@@ -108,6 +108,22 @@ public enum ReportHTML {
             b += table("input", d.inputs)
             b += table("error type", d.errorTypes)
         }
+
+        b += header("shipper", r.shipper.status, r.shipper.note)
+        if let h = r.shipper.data {
+            b += "<ul>" + h.rules.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+            b += "<p><b>worst lag \(e(Figures.lag(h.maxLagSeconds)))</b> (previous \(e(Figures.lag(h.previousMaxLagSeconds))))</p>\n"
+            b += table("shipper total", h.totals)
+            b += "<div class=\"wrap\"><table><thead><tr><th>shipper host</th><th>flags</th><th>worst lag</th><th>last sample</th><th>received</th>"
+                + "<th>dead-lettered</th><th>dropped</th><th>malformed</th><th>links</th></tr></thead>"
+            if h.hosts.isEmpty { b += "<tr><td colspan=\"9\">none</td></tr>" }
+            for x in h.hosts {
+                b += "<tr><td>\(e(x.host))</td><td>\(e(Figures.flags(x.flags)))</td><td class=\"n\">\(e(Figures.lag(x.maxLagSeconds)))</td>"
+                    + "<td>\(e(x.lastSample ?? "-"))</td><td class=\"n\">\(x.received)</td><td class=\"n\">\(x.deadLettered)</td>"
+                    + "<td class=\"n\">\(x.dropped)</td><td class=\"n\">\(x.malformed)</td><td>\(links(x.link))</td></tr>"
+            }
+            b += "</table></div>\n"
+        }
         return b + "</body></html>\n"
     }
 

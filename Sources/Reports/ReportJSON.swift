@@ -29,6 +29,12 @@ enum Figures {
 
     static func rate(_ r: Double) -> String { String(format: "%.2f%%", r * 100) }
 
+    /// `1.25 s`; `-` when there was no sample.
+    static func lag(_ seconds: Double?) -> String { seconds.map { String(format: "%.2f s", $0) } ?? "-" }
+
+    /// A shipper host's findings, `-` for one listed for its lag rank only.
+    static func flags(_ flags: [String]) -> String { flags.isEmpty ? "-" : flags.joined(separator: ", ") }
+
     static func statusText(_ status: SectionStatus) -> String {
         switch status {
         case .ok: return "ok"
@@ -41,5 +47,6 @@ enum Figures {
     static let titles: [String: String] = [
         "volume": "Volume", "errors": "Errors and criticals", "hosts": "Hosts", "alarms": "Alarms",
         "new_patterns": "New message patterns", "infologger": "InfoLogger", "dead_letters": "Dead letters",
+        "shipper": "Shipper health",
     ]
 }

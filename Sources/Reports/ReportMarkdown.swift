@@ -92,6 +92,21 @@ public enum ReportMarkdown {
             out += table("input", d.inputs)
             out += table("error type", d.errorTypes)
         }
+
+        out += header("shipper", r.shipper.status, r.shipper.note)
+        if let h = r.shipper.data {
+            for rule in h.rules { out += "- \(rule)\n" }
+            out += "\n**worst lag \(Figures.lag(h.maxLagSeconds))** (previous \(Figures.lag(h.previousMaxLagSeconds)))\n\n"
+            out += table("shipper total", h.totals)
+            out += "| shipper host | flags | worst lag | last sample | received | dead-lettered | dropped | malformed | links |\n"
+            out += "|---|---|---:|---|---:|---:|---:|---:|---|\n"
+            if h.hosts.isEmpty { out += "| none | | | | | | | | |\n" }
+            for x in h.hosts {
+                out += "| \(cell(x.host)) | \(Figures.flags(x.flags)) | \(Figures.lag(x.maxLagSeconds)) | \(x.lastSample ?? "-") | \(x.received) | "
+                    + "\(x.deadLettered) | \(x.dropped) | \(x.malformed) | \(links(x.link)) |\n"
+            }
+            out += "\n"
+        }
         return out
     }
 

@@ -5,7 +5,7 @@ import Setup
 
 /// Reads one `Report` from the cluster in two `_msearch` requests, whatever the farm's size:
 /// 1. this period's and the previous period's log aggregations, the alarm events, the catalogue's candidate new
-///    patterns and the dead letters (six searches);
+///    patterns, the dead letters and the shippers' health samples of both periods (seven searches);
 /// 2. for the pattern ids found: their templates and first-seen times in the catalogue, the previous period's
 ///    counts of the top messages and this period's counts of the new patterns (three searches).
 /// Per-host figures come from `terms` buckets (up to `maxHosts` hosts), never from a search per host.
@@ -24,6 +24,8 @@ public struct ReportReader {
         public var alarmsIndex = "logbridge-alarms-2*"
         public var patternsIndex = "logbridge-patterns-*"
         public var deadLetterIndex = "logbridge-dlq-*"
+        /// The shippers' health documents (`logbridge-health-YYYY.MM`, one per input and `health.interval`).
+        public var healthIndex = "logbridge-health-*"
         /// Alarm events this long before the period are read too, so an alarm raised earlier and still active
         /// is seen: at least 7 days, or the period's length.
         public var alarmLookback: Double { max(7 * 86400, to - from) }
@@ -36,6 +38,16 @@ public struct ReportReader {
     public static let errorRateFactor = 3.0
     /// ...with at least this many errors (a host with 2 errors in 10 documents is noise, not a finding).
     public static let errorRateMinimum = 10
+    /// A shipper's worst lag (read → acknowledged) is a finding above this: one whole `output.request_timeout`
+    /// (default 60 s), where a healthy shipper acknowledges within its 1 s flush and one request; so a batch
+    /// waited through at least a timed-out or refused request and the backoff after it (up to 30 s).
+    public static let shipperLagThreshold = 60.0
+    /// A shipper stopped reporting when its last sample is more than this many of its own sample intervals
+    /// (`interval_seconds`) before the period's end: one late or lost sample is not a finding, three are.
+    public static let shipperStoppedIntervals = 3.0
+    /// Beyond the hosts with a finding, this many others with the largest lag are listed, to show how the
+    /// rest of the farm is doing.
+    public static let shipperTopByLag = 5
 
     let client: ClusterClient
     let options: Options
@@ -63,6 +75,7 @@ public struct ReportReader {
             SearchRequest(index: options.patternsIndex, body: newPatternCandidatesBody()),
             SearchRequest(index: options.deadLetterIndex, body: deadLetterBody(options.from, options.to)),
             SearchRequest(index: options.deadLetterIndex, body: deadLetterBody(previousFrom, options.from)),
+            SearchRequest(index: options.healthIndex, body: healthBody()),
         ]
         requests += 1
         let answers = msearch(first)
@@ -71,7 +84,7 @@ public struct ReportReader {
         var report = Report(period: periodInfo(), volume: .failed(.unreadable, ""), errors: .failed(.unreadable, ""),
                             hosts: .failed(.unreadable, ""), alarms: .failed(.unreadable, ""),
                             newPatterns: .failed(.unreadable, ""), infologger: .failed(.unreadable, ""),
-                            deadLetters: .failed(.unreadable, ""), requests: 0)
+                            deadLetters: .failed(.unreadable, ""), shipper: .failed(.unreadable, ""), requests: 0)
 
         // Log sections: both periods must be read for the changes to mean anything.
         let logs = LogFigures(current: current, previous: previous, index: options.logsIndex)
@@ -113,6 +126,7 @@ public struct ReportReader {
         report.alarms = alarmSection(answers[2], links)
         report.newPatterns = newPatternSection(answers[3], catalogue, newCounts, patternInfo, links)
         report.deadLetters = deadLetterSection(answers[4], answers[5], links)
+        report.shipper = shipperSection(answers[6], links)
         report.requests = requests
         return report
     }
@@ -261,6 +275,28 @@ public struct ReportReader {
          "aggs": ["inputs": ["terms": ["field": "logbridge.input", "size": 100]],
                   "types": ["terms": ["field": "error.type", "size": 100]]]]
     }
+
+    /// Both periods in one search: a `filter` per period, each with the farm's sums and worst lag and a `terms`
+    /// per host (this period's with its sums, worst lag, last sample and interval; the previous one's with its
+    /// last sample, for shippers that stopped before this period began).
+    func healthBody() -> [String: Any] {
+        func field(_ name: String) -> [String: Any] { ["field": "logbridge.health." + name] }
+        var sums: [String: Any] = ["lag": ["max": field("lag_seconds")]]
+        for name in Self.healthCounts { sums[name] = ["sum": field(name)] }
+        let last: [String: Any] = ["max": ["field": "@timestamp"]]
+        var perHost = sums
+        perHost["last"] = last
+        perHost["interval"] = ["max": field("interval_seconds")]
+        var current = sums, previous = sums
+        current["hosts"] = ["terms": ["field": "host.name", "size": options.maxHosts], "aggs": perHost]
+        previous["hosts"] = ["terms": ["field": "host.name", "size": options.maxHosts], "aggs": ["last": last]]
+        return ["size": 0, "query": ["bool": ["filter": [range(previousFrom, options.to)]]],
+                "aggs": ["current": ["filter": range(options.from, options.to), "aggs": current],
+                         "previous": ["filter": range(previousFrom, options.from), "aggs": previous]]]
+    }
+
+    /// The counts of a health sample the report sums, in the order of `ShipperHealth.totals`.
+    static let healthCounts = ["received", "indexed", "dead_lettered", "dropped", "malformed"]
 
     // MARK: - Reading answers
 
@@ -528,6 +564,98 @@ public struct ReportReader {
             return Section(status: .ok, data: d)
         }
     }
+}
+
+extension ReportReader {
+    func shipperSection(_ answer: SearchAnswer, _ links: LinkBuilder) -> Section<ShipperHealth> {
+        switch answer {
+        case .missing:
+            return .failed(.missingIndex, "no shipper health documents (\(options.healthIndex)): shippers older than this version "
+                           + "or `health.enabled: false`")
+        case .unreadable(let why):
+            // Samples written before `logbridge setup` installed their template have `host.name` as text,
+            // which the cluster refuses to aggregate (HTTP 400 naming fielddata): say what fixes it.
+            let hint = why.contains("fielddata") ? " (the health index was created without LogBridge's mapping: run "
+                + "`logbridge setup`; indices created after that have it)" : ""
+            return .failed(.unreadable, "shipper health could not be read: \(why)\(hint)")
+        case .ok(let v):
+            guard let health = shipperHealth(v, links) else {
+                return Section(status: .empty, note: "no shipper health sample in the period or the previous one "
+                               + "(\(options.healthIndex)): no shipper ran, or all have `health.enabled: false`")
+            }
+            return Section(status: .ok, data: health)
+        }
+    }
+
+    /// A metric aggregation's value: sums come back as doubles, a max over no document as null.
+    static func value(_ agg: JSONValue?) -> Double? {
+        switch agg?["value"] {
+        case .int(let n)?: return Double(n)
+        case .double(let x)?: return x
+        default: return nil
+        }
+    }
+
+    func shipperHealth(_ v: JSONValue, _ links: LinkBuilder) -> ShipperHealth? {
+        let c = v[path: "aggregations.current"], p = v[path: "aggregations.previous"]
+        let cur = buckets(c?["hosts"]), prev = buckets(p?["hosts"])
+        if cur.isEmpty && prev.isEmpty { return nil }
+        func count(_ node: JSONValue?, _ name: String) -> Int { Int((Self.value(node?[name]) ?? 0).rounded()) }
+        func time(_ node: JSONValue?) -> Double? { Self.value(node?["last"]).map { $0 / 1000 } }
+        func lag(_ node: JSONValue?) -> Double? { Self.value(node?["lag"]).map(Self.round3) }
+
+        var totals = [Item(key: "hosts", count: cur.count, previous: prev.count, link: links.link(.shipperHealth, "*"))]
+        // The farm's figures open the dashboard unfiltered: a filter on a health field would empty its panels
+        // of log documents and dead letters, which do not carry one.
+        for name in Self.healthCounts {
+            totals.append(Item(key: name, count: count(c, name), previous: count(p, name), link: links.link(.shipperHealth, "*")))
+        }
+
+        // Against the period's end, as the silent-host rule is: a --to still in the future flags every shipper.
+        let end = options.to
+        var rows: [ShipperHost] = cur.map { b in
+            let n = b.node
+            let interval = Self.value(n["interval"]).flatMap { $0 > 0 ? $0 : nil } ?? 60
+            let last = time(n)
+            var flags: [String] = []
+            if count(n, "dropped") > 0 { flags.append("dropped") }
+            if count(n, "dead_lettered") > 0 { flags.append("dead_lettered") }
+            if let l = lag(n), l > Self.shipperLagThreshold { flags.append("lag") }
+            if let last, last < end - Self.shipperStoppedIntervals * interval { flags.append("stopped") }
+            return ShipperHost(host: b.key, flags: flags, maxLagSeconds: lag(n), lastSample: last.map(ReportTime.format),
+                               received: count(n, "received"), deadLettered: count(n, "dead_lettered"),
+                               dropped: count(n, "dropped"), malformed: count(n, "malformed"),
+                               link: links.link(.shipperHealth, LinkBuilder.term("host.name", b.key)))
+        }
+        let reporting = Set(cur.map(\.key))
+        for b in prev where !reporting.contains(b.key) {
+            rows.append(ShipperHost(host: b.key, flags: ["stopped"], maxLagSeconds: nil,
+                                    lastSample: time(b.node).map(ReportTime.format),
+                                    received: 0, deadLettered: 0, dropped: 0, malformed: 0,
+                                    link: links.link(.shipperHealth, LinkBuilder.term("host.name", b.key))))
+        }
+        // Flagged hosts first, then by worst lag (none last), then by name.
+        rows.sort { a, b in
+            if a.flags.isEmpty != b.flags.isEmpty { return !a.flags.isEmpty }
+            if a.maxLagSeconds != b.maxLagSeconds { return (a.maxLagSeconds ?? -1) > (b.maxLagSeconds ?? -1) }
+            return a.host < b.host
+        }
+        let flagged = rows.filter { !$0.flags.isEmpty }
+        let listed = flagged + rows.filter { $0.flags.isEmpty && $0.maxLagSeconds != nil }.prefix(Self.shipperTopByLag)
+
+        let threshold = Int(Self.shipperLagThreshold), stopped = Int(Self.shipperStoppedIntervals)
+        let rules = [
+            "listed: hosts whose shipper dropped or dead-lettered events, whose worst lag was above \(threshold) s, or that "
+                + "stopped reporting; then the \(Self.shipperTopByLag) others with the largest lag",
+            "lag: the worst of a host's samples, from the shipper reading an event to the cluster acknowledging it "
+                + "(or the age of the oldest unacknowledged batch or spool record)",
+            "stopped: the last sample more than \(stopped) sample intervals (60 s by default) before the period's end, "
+                + "or samples in the previous period and none in this one",
+        ]
+        return ShipperHealth(totals: totals, maxLagSeconds: lag(c), previousMaxLagSeconds: lag(p), hosts: Array(listed), rules: rules)
+    }
+
+    static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 }
 
 /// This period's and the previous period's log searches, judged together.

@@ -10,7 +10,7 @@ import Reports
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "write",
-        abstract: "Write a report of a period: volume, errors, silent hosts, alarms, new patterns, InfoLogger, dead letters.",
+        abstract: "Write a report of a period: volume, errors, silent hosts, alarms, new patterns, InfoLogger, dead letters, shipper health.",
         discussion: """
             Every figure is compared with the previous period of equal length. The report costs the cluster two \
             _msearch requests. A section the cluster could not answer is marked in the report, and the command \

@@ -158,6 +158,6 @@ print(f"wall {med(walls):.2f} s, engine (osmem) CPU {med(engine):.2f} s, logbrid
       f"(median of {runs}; runs: {', '.join(f'{w:.2f} s/{e:.2f} s/{c:.2f} CPU-s/{r:.1f} MB' for w, e, c, r in zip(walls, engine, cpus, rsss))})")
 print(f"files: JSON {os.path.getsize(f'{run}/report-{runs}.json') / 1024:.0f} KB, HTML {os.path.getsize(f'{run}/report-{runs}.html') / 1024:.0f} KB")
 print(f"peer: one refresh of the farm-overview dashboard sends {panels} searches (one per panel); the report, "
-      f"{len(lines)} HTTP request(s) in all, sections: {', '.join(k + '=' + report[k]['status'] for k in ('volume', 'errors', 'hosts', 'alarms', 'new_patterns', 'infologger', 'dead_letters'))}")
+      f"{len(lines)} HTTP request(s) in all, sections: {', '.join(k + '=' + report[k]['status'] for k in ('volume', 'errors', 'hosts', 'alarms', 'new_patterns', 'infologger', 'dead_letters', 'shipper'))}")
 PY
 echo "$PDF_LINE"

@@ -8,8 +8,8 @@ import TestSupport
 
 /// A small farm's documents, loaded into a real osmem-server the way the shipper writes them (mappings
 /// installed by Setup, `_bulk` `create` into `logs-<dataset>-YYYY.MM.DD`), plus alarm events, catalogue
-/// documents and dead letters. The expected figures are computed from the same list by plain filtering, so
-/// the report's aggregation path is checked against an independent count.
+/// documents, dead letters and the shippers' health samples. The expected figures are computed from the same
+/// lists by plain filtering, so the report's aggregation path is checked against an independent count.
 struct LogDoc {
     var time: String
     var host: String
@@ -156,6 +156,84 @@ enum Farm {
     }
 }
 
+/// One health sample as a shipper writes it every `health.interval` per input (`logbridge-health-YYYY.MM`).
+struct HealthDoc {
+    var time: String
+    var host: String
+    var input: String = "journal"
+    var interval: Double = 600
+    var received = 100, indexed = 100, deadLettered = 0, dropped = 0, malformed = 0
+    var lag = 0.5
+
+    var seconds: Double { ReportTime.parse(time)! }
+
+    var json: String {
+        let health: [String: Any] = ["interval_seconds": interval, "received": received, "indexed": indexed,
+                                     "dead_lettered": deadLettered, "dropped": dropped, "malformed": malformed, "retried": 0,
+                                     "lag_seconds": lag, "pending_batches": 0]
+        let doc: [String: Any] = ["@timestamp": time, "host": ["name": host],
+                                  "logbridge": ["input": input, "input_type": input == "journal" ? "journald" : "syslog", "health": health]]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
+extension Farm {
+    /// The health index's mapping: keywords for the names, `long` counts, `double` seconds.
+    static let healthMapping = #"""
+        {"mappings":{"dynamic":false,"properties":{"@timestamp":{"type":"date"},"host":{"properties":{"name":{"type":"keyword"}}},\#
+        "logbridge":{"properties":{"input":{"type":"keyword"},"input_type":{"type":"keyword"},"health":{"properties":{\#
+        "interval_seconds":{"type":"double"},"received":{"type":"long"},"indexed":{"type":"long"},"dead_lettered":{"type":"long"},\#
+        "dropped":{"type":"long"},"malformed":{"type":"long"},"retried":{"type":"long"},"lag_seconds":{"type":"double"},\#
+        "pending_batches":{"type":"long"}}}}}}}}
+        """#
+
+    /// `t` as the report and the samples write times (with milliseconds).
+    static func at(_ hhmm: String) -> String { ReportTime.format(ReportTime.parse(t(hhmm))!) }
+
+    /// Samples at the end of each interval from 00:00 on 2026-12-01 up to `until` (excluded), changed by `edit`.
+    static func samples(_ host: String, input: String = "journal", every interval: Double = 600, from start: String = "00:00",
+                        until end: String, _ edit: (inout HealthDoc) -> Void = { _ in }) -> [HealthDoc] {
+        let first = ReportTime.parse(t(start))! + interval, last = ReportTime.parse(t(end))!
+        return stride(from: first, to: last, by: interval).map { at in
+            var doc = HealthDoc(time: ReportTime.format(at), host: host, input: input, interval: interval)
+            edit(&doc)
+            return doc
+        }
+    }
+
+    static var health: [HealthDoc] {
+        var d: [HealthDoc] = []
+        // flp001: two inputs; its syslog input dropped events at 10:00 and 12:00, and once in the previous period.
+        // Samples run on past the period's end (16:00), which the report must not count.
+        d += samples("flp001", until: "16:40")
+        d += samples("flp001", input: "syslog-tcp", until: "16:40") { s in
+            s.received = 40; s.indexed = 40
+            switch s.time {
+            case at("10:00"): s.dropped = 5; s.lag = 1.75
+            case at("12:00"): s.dropped = 7; s.lag = 2.0
+            case at("03:00"): s.dropped = 2
+            default: break
+            }
+        }
+        // flp004: the cluster refused it for a while at 11:30: a big lag and dead letters; one malformed line at 09:00.
+        d += samples("flp004", until: "16:00") { s in
+            s.lag = 0.8
+            if s.time == at("11:30") { s.lag = 340.5; s.deadLettered = 3; s.indexed = 97 }
+            if s.time == at("09:00") { s.malformed = 1 }
+            if s.time == at("05:00") { s.lag = 95.25 }
+        }
+        // flp002: its shipper stops reporting at 12:00, halfway through the period.
+        d += samples("flp002", until: "12:10") { s in s.received = 50; s.indexed = 50; s.lag = 0.6 }
+        // flp005: clean, every 5 minutes.
+        d += samples("flp005", every: 300, until: "16:00") { s in
+            s.received = 200; s.indexed = 200; s.lag = s.time == at("14:00") ? 1.5 : 0.25
+        }
+        // flp006: reported in the previous period only, until 06:00.
+        d += samples("flp006", until: "06:10") { s in s.received = 10; s.indexed = 10 }
+        return d
+    }
+}
+
 /// An osmem-server with LogBridge's mappings installed, and a client to it.
 final class ReportCluster {
     let server: OsmemServer
@@ -186,6 +264,13 @@ final class ReportCluster {
         try bulk(Farm.alarms.map { ("logbridge-alarms-" + $0.dropFirst(15).prefix(7).replacingOccurrences(of: "-", with: "."), $0) })
         try bulk(Farm.catalogue.map { ("logbridge-patterns-2026.12", $0) })
         try bulk(Farm.deadLetters.map { ("logbridge-dlq-2026.12.01", $0) })
+        try loadHealth()
+    }
+
+    func loadHealth() throws {
+        let created = try client.request("PUT", "/logbridge-health-2026.12", body: Array(Farm.healthMapping.utf8))
+        guard created.isSuccess else { throw TestError("creating the health index: \(created.text.prefix(300))") }
+        try bulk(Farm.health.map { ("logbridge-health-2026.12", $0.json) })
     }
 
     func report(from: String = Farm.from, to: String = Farm.to, osd: String? = nil, kibana: String? = nil) -> Report {

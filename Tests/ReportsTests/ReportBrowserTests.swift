@@ -126,19 +126,24 @@ import Testing
         let pages = info.stdout.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") }
         #expect(pages == Self.expectedPages, "\(info.stdout)")
         let text = try runCommand("/usr/bin/pdftotext", ["-layout", dir + "/shift.pdf", "-"]).stdout
-        for title in ["Volume", "Errors and criticals", "Hosts", "Alarms", "New message patterns", "InfoLogger", "Dead letters"] {
+        for title in ["Volume", "Errors and criticals", "Hosts", "Alarms", "New message patterns", "InfoLogger", "Dead letters", "Shipper health"] {
             #expect(text.contains(title), "\(title)")
         }
         for host in v.hosts { #expect(text.contains(host.key), "\(host.key)") }
         // The widest table's last column is on the page, not cut at its right edge.
         #expect(text.contains("re-notifications"))
         let lastPage = try runCommand("/usr/bin/pdftotext", ["-f", "\(pages ?? 1)", "-l", "\(pages ?? 1)", dir + "/shift.pdf", "-"]).stdout
-        #expect(lastPage.contains("illegal_argument_exception"), "\(lastPage)")
+        // The last section's last rows, with the table's header repeated above them.
+        #expect(lastPage.contains("flp006") && lastPage.contains("shipper") && lastPage.contains("malformed"), "\(lastPage)")
+        let third = try runCommand("/usr/bin/pdftotext", ["-f", "3", "-l", "3", dir + "/shift.pdf", "-"]).stdout
+        #expect(third.contains("illegal_argument_exception") && third.contains("Shipper health"), "\(third)")
     }
 
     /// Pages of the test farm's report on A4, measured with Debian 12's chromium 156: volume and errors up to
-    /// the top hosts on the first, the other error tables, hosts and alarms on the second, the rest on the third.
-    static let expectedPages = 3
+    /// the top hosts on the first, the other error tables, hosts and alarms on the second, new patterns,
+    /// InfoLogger, dead letters and the shipper health section up to its first host on the third, the rest of
+    /// the shipper hosts' table on the fourth (the section added a page).
+    static let expectedPages = 4
 
     /// The checks above can fail: a page with a script error has console lines, and a page without a chart has
     /// no marks for it.

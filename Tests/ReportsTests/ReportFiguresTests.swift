@@ -182,6 +182,100 @@ import Testing
         #expect(html.contains("<meta name=\"viewport\"") && html.contains("@media print"))
     }
 
+    /// Shipper health: the farm's sums and each listed host's figures against the samples loaded, the hosts
+    /// listed (and why) spelled out, and the same numbers in the Markdown and the HTML.
+    @Test func shipperHealthPerHostMatchesTheSamples() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        try cluster.loadFarm()
+        let report = cluster.report(osd: "https://osd.example.org")
+        #expect(report.requests == 2)
+        #expect(report.shipper.status == .ok && report.shipper.note == nil)
+        let s = try #require(report.shipper.data)
+
+        let cur = Farm.health.filter { $0.seconds >= from && $0.seconds < to }
+        let prev = Farm.health.filter { $0.seconds >= previousFrom && $0.seconds < from }
+        func sum(_ docs: [HealthDoc], _ field: KeyPath<HealthDoc, Int>) -> Int { docs.reduce(0) { $0 + $1[keyPath: field] } }
+        let fields: [(String, KeyPath<HealthDoc, Int>)] = [("received", \.received), ("indexed", \.indexed),
+                                                            ("dead_lettered", \.deadLettered), ("dropped", \.dropped), ("malformed", \.malformed)]
+        let totals = [["hosts", "\(Set(cur.map(\.host)).count)", "\(Set(prev.map(\.host)).count)"]]
+            + fields.map { [$0.0, "\(sum(cur, $0.1))", "\(sum(prev, $0.1))"] }
+        #expect(rows(s.totals) == totals)
+        #expect(rows(s.totals) == [["hosts", "4", "5"], ["received", "31970", "32990"], ["indexed", "31967", "32990"],
+                                   ["dead_lettered", "3", "0"], ["dropped", "12", "2"], ["malformed", "1", "0"]])
+        #expect(s.totals.allSatisfy { $0.link?.dashboard == "logbridge-shipper-health" && $0.link?.query == "*" })
+        #expect(s.maxLagSeconds == cur.map(\.lag).max() && s.maxLagSeconds == 340.5)
+        #expect(s.previousMaxLagSeconds == prev.map(\.lag).max() && s.previousMaxLagSeconds == 95.25)
+
+        // Listed: drops and dead letters, lag above 60 s, stopped (halfway, or before the period); then the
+        // others by lag. Flagged first, by worst lag.
+        #expect(s.hosts.map { [$0.host] + $0.flags } == [["flp004", "dead_lettered", "lag"], ["flp001", "dropped"],
+                                                          ["flp002", "stopped"], ["flp006", "stopped"], ["flp005"]])
+        for x in s.hosts {
+            let docs = cur.filter { $0.host == x.host }
+            #expect(x.received == sum(docs, \.received) && x.deadLettered == sum(docs, \.deadLettered), "\(x.host)")
+            #expect(x.dropped == sum(docs, \.dropped) && x.malformed == sum(docs, \.malformed), "\(x.host)")
+            #expect(x.maxLagSeconds == docs.map(\.lag).max(), "\(x.host)")
+            let last = (docs.isEmpty ? prev.filter { $0.host == x.host } : docs).map(\.seconds).max().map(ReportTime.format)
+            #expect(x.lastSample == last, "\(x.host)")
+            #expect(x.link?.dashboard == "logbridge-shipper-health" && x.link?.query == "host.name:\"\(x.host)\"")
+            #expect(x.link?.opensearchDashboards?.hasPrefix("https://osd.example.org/app/dashboards#/view/logbridge-shipper-health?") == true)
+        }
+        // Both inputs of flp001 summed; its samples from 16:00 on are outside the period.
+        #expect(s.hosts[1].received == 48 * 100 + 48 * 40 && s.hosts[1].lastSample == "2026-12-01T15:50:00.000Z")
+        #expect(s.hosts[2].lastSample == "2026-12-01T12:00:00.000Z" && s.hosts[3].lastSample == "2026-12-01T06:00:00.000Z")
+        #expect(s.hosts[3].maxLagSeconds == nil && s.hosts[3].received == 0)
+        #expect(s.rules.count == 3 && s.rules[0].contains("above 60 s") && s.rules[2].contains("3 sample intervals"))
+
+        // Markdown and HTML: the same figures.
+        let md = ReportMarkdown.render(report), html = ReportHTML.render(report)
+        func lag(_ x: Double?) -> String { x.map { String(format: "%.2f s", $0) } ?? "-" }
+        #expect(md.contains("## Shipper health") && html.contains("<h2 id=\"shipper\">Shipper health</h2>"))
+        #expect(md.contains("**worst lag 340.50 s** (previous 95.25 s)") && html.contains("<b>worst lag 340.50 s</b> (previous 95.25 s)"))
+        for item in s.totals {
+            #expect(md.contains("| \(item.key) | \(item.count) | \(item.previous) | "), "\(item.key)")
+            #expect(html.contains("<tr><td>\(item.key)</td><td class=\"n\">\(item.count)</td><td class=\"n\">\(item.previous)</td>"), "\(item.key)")
+        }
+        for x in s.hosts {
+            let flags = x.flags.isEmpty ? "-" : x.flags.joined(separator: ", ")
+            #expect(md.contains("| \(x.host) | \(flags) | \(lag(x.maxLagSeconds)) | \(x.lastSample ?? "-") | \(x.received) | \(x.deadLettered) | \(x.dropped) | \(x.malformed) | "), "\(x.host)")
+            #expect(html.contains("<tr><td>\(x.host)</td><td>\(flags)</td><td class=\"n\">\(lag(x.maxLagSeconds))</td><td>\(x.lastSample ?? "-")</td>"
+                                  + "<td class=\"n\">\(x.received)</td><td class=\"n\">\(x.deadLettered)</td><td class=\"n\">\(x.dropped)</td>"
+                                  + "<td class=\"n\">\(x.malformed)</td>"), "\(x.host)")
+        }
+        #expect(md.contains("| flp004 | dead_lettered, lag | 340.50 s | 2026-12-01T15:50:00.000Z | 4800 | 3 | 0 | 1 | "))
+        #expect(try ReportJSON.parse(ReportJSON.render(report)) == report)
+    }
+
+    /// Samples indexed before the health template was installed: `host.name` is mapped as text, the cluster
+    /// refuses the per-host aggregation, and only the shipper section says so, with what fixes it.
+    @Test func healthSamplesWithoutTheMappingMarkOnlyTheirSectionUnreadable() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        try cluster.bulk(Farm.documents.map { ($0.index, $0.json) })
+        try cluster.bulk(Farm.health.prefix(20).map { ("logbridge-health-2026.12", $0.json) })
+        let report = cluster.report()
+        #expect(report.requests == 2)
+        #expect(report.unreadableSections == ["shipper"])
+        #expect(report.volume.status == .ok && report.shipper.data == nil)
+        let note = try #require(report.shipper.note)
+        #expect(note.hasPrefix("shipper health could not be read: search failed: ") && note.contains("host.name"), "\(note)")
+        #expect(note.hasSuffix("run `logbridge setup`; indices created after that have it)"), "\(note)")
+        #expect(ReportMarkdown.render(report).contains("**Could not be read:** Shipper health (shipper health could not be read: "))
+    }
+
+    /// A report stored before the section existed still reads, the section marked as not in it.
+    @Test func aStoredReportWithoutTheShipperSectionStillReads() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        let report = cluster.report()
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(ReportJSON.render(report).utf8)) as? [String: Any])
+        object["shipper"] = nil
+        let older = try ReportJSON.parse(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        #expect(older.volume == report.volume && older.deadLetters == report.deadLetters)
+        #expect(older.shipper.status == .missingIndex && older.shipper.note?.contains("without the shipper health section") == true)
+    }
+
     @Test func emptyPeriodAndMissingIndicesSayWhatTheyAre() throws {
         let cluster = try ReportCluster()
         defer { cluster.stop() }
@@ -191,8 +285,12 @@ import Testing
         #expect(bare.errors.status == .missingIndex && bare.hosts.status == .missingIndex)
         #expect(bare.alarms.status == .missingIndex && bare.alarms.note?.contains("logbridge-alarms-2*") == true)
         #expect(bare.newPatterns.status == .missingIndex && bare.deadLetters.status == .missingIndex)
+        #expect(bare.shipper.status == .missingIndex && bare.shipper.data == nil)
+        #expect(bare.shipper.note == "no shipper health documents (logbridge-health-*): shippers older than this version or `health.enabled: false`")
         #expect(bare.unreadableSections.isEmpty)
         #expect(ReportMarkdown.render(bare).contains("_index missing: no alarm index"))
+        #expect(ReportMarkdown.render(bare).contains("## Shipper health\n\n_index missing: no shipper health documents (logbridge-health-*)"))
+        #expect(ReportHTML.render(bare).contains("<p class=\"note\">index missing: no shipper health documents (logbridge-health-*)"))
 
         try cluster.loadFarm()
         // A period a month earlier: indices exist, nothing in them for the period.
@@ -201,6 +299,7 @@ import Testing
         #expect(empty.errors.status == .empty && empty.hosts.status == .empty && empty.infologger.status == .empty)
         #expect(empty.alarms.status == .empty && empty.alarms.data?.episodes.isEmpty == true)
         #expect(empty.newPatterns.status == .empty && empty.deadLetters.status == .empty)
+        #expect(empty.shipper.status == .empty && empty.shipper.data == nil && empty.shipper.note?.contains("no shipper health sample") == true)
         let html = ReportHTML.render(empty)
         #expect(html.contains("nothing in the period: no document in the period or the previous one"))
     }
@@ -211,7 +310,7 @@ import Testing
         output.connectTimeoutSeconds = 2
         let report = ReportReader(client: ClusterClient(settings: output),
                                   options: ReportReader.Options(from: ReportTime.parse(Farm.from)!, to: ReportTime.parse(Farm.to)!)).read()
-        #expect(report.unreadableSections == ["volume", "errors", "hosts", "alarms", "new_patterns", "infologger", "dead_letters"])
+        #expect(report.unreadableSections == ["volume", "errors", "hosts", "alarms", "new_patterns", "infologger", "dead_letters", "shipper"])
         #expect(report.volume.note?.contains("the cluster did not answer") == true)
         #expect(ReportMarkdown.render(report).contains("**Could not be read:** Volume"))
     }

@@ -144,7 +144,7 @@ import Testing
         #expect(incomplete.status == 2, "\(incomplete.stderr)")
         let mails = try smtp.received()
         try #require(mails.count == 1)
-        #expect(mails[0].headers["Subject"]?.contains("(incomplete: volume, errors, hosts, alarms, new_patterns, infologger, dead_letters not read)") == true,
+        #expect(mails[0].headers["Subject"]?.contains("(incomplete: volume, errors, hosts, alarms, new_patterns, infologger, dead_letters, shipper not read)") == true,
                 "\(mails[0].headers)")
     }
 
