@@ -34,7 +34,7 @@ public struct ReportStore {
         "silent_hosts":{"type":"long"}}},"from":{"type":"date"},"generated_at":{"type":"date"},"id":{"type":"keyword"},\#
         "kind":{"type":"keyword"},"requests":{"type":"long"},"run":{"type":"long"},"sections":{"properties":{\#
         "alarms":{"type":"keyword"},"dead_letters":{"type":"keyword"},"errors":{"type":"keyword"},"hosts":{"type":"keyword"},\#
-        "infologger":{"type":"keyword"},"new_patterns":{"type":"keyword"},"volume":{"type":"keyword"}}},\#
+        "infologger":{"type":"keyword"},"new_patterns":{"type":"keyword"},"shipper":{"type":"keyword"},"volume":{"type":"keyword"}}},\#
         "silent_hosts":{"type":"keyword"},"to":{"type":"date"},"unreadable":{"type":"keyword"}}}}}
         """#
 

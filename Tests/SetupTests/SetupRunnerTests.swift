@@ -98,7 +98,7 @@ import Testing
             .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil), .updated(from: nil, to: nil),
             .updated(from: nil, to: nil),
             .unchanged(version: 4), .unchanged(version: 6), .unchanged(version: 3), .unchanged(version: 3), .unchanged(version: 8),
-            .unchanged(version: 9), .unchanged(version: 7), .unchanged(version: 9), .unchanged(version: 3), .unchanged(version: 2),
+            .unchanged(version: 9), .unchanged(version: 7), .unchanged(version: 9), .unchanged(version: 3), .unchanged(version: 3),
         ])
     }
 
