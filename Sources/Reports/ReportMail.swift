@@ -6,7 +6,18 @@ import Foundation
 /// reader without HTML (or a shifter's phone in plain-text mode) shows the same figures. Both parts are
 /// base64 in lines of 76: the HTML's lines run to thousands of characters and SMTP allows 998, and base64 is
 /// the one transfer encoding with nothing to get wrong at line ends. Lines end in CRLF, as SMTP requires.
+/// With attachments (the PDF of `--mail --format pdf`) the message is `multipart/mixed`: that alternative
+/// first, then each file, so a reader shows the report inline and offers the PDF to save or print.
 public enum ReportMail {
+    public struct Attachment: Sendable, Equatable {
+        public var filename: String
+        public var contentType: String
+        public var bytes: [UInt8]
+        public init(filename: String, contentType: String, bytes: [UInt8]) {
+            self.filename = filename; self.contentType = contentType; self.bytes = bytes
+        }
+    }
+
     /// `LogBridge report 2026-12-01 08:00-16:00 UTC: 27 errors and criticals (previous 5), 320 documents, 1 alarm active`.
     public static func subject(_ r: Report) -> String {
         var figures: [String] = []
@@ -42,8 +53,10 @@ public enum ReportMail {
 
     /// The whole message, headers and body, ready for the SMTP `DATA` phase.
     public static func message(_ r: Report, from: MailAddress, to: [MailAddress], date: Date = Date(),
-                               messageID: String? = nil) -> [UInt8] {
-        let boundary = "=_logbridge_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+                               messageID: String? = nil, attachments: [Attachment] = []) -> [UInt8] {
+        func newBoundary() -> String { "=_logbridge_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+        let boundary = newBoundary()
+        let mixed = attachments.isEmpty ? nil : newBoundary()
         let domain = from.address.split(separator: "@").last.map(String.init) ?? "logbridge.invalid"
         let head: [(String, String)] = [
             ("Date", rfc5322Date(date)),
@@ -54,20 +67,36 @@ public enum ReportMail {
             // RFC 3834: a machine wrote it; vacation responders and ticket systems do not answer it.
             ("Auto-Submitted", "auto-generated"),
             ("MIME-Version", "1.0"),
-            ("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""),
+            ("Content-Type", mixed.map { "multipart/mixed; boundary=\"\($0)\"" } ?? "multipart/alternative; boundary=\"\(boundary)\""),
             // For mail filters and for tooling that files the reports: the period, machine-readable.
             ("X-LogBridge-Period", "\(r.period.from) \(r.period.to)"),
         ]
+        let base64: Data.Base64EncodingOptions = [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]
         var out = head.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n"
         out += "This is a MIME message: the report as text and as HTML.\r\n"
+        if let mixed {
+            out += "\r\n--\(mixed)\r\nContent-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n"
+        }
         for (type, text) in [("text/plain", ReportMarkdown.render(r)), ("text/html", ReportHTML.render(r))] {
             out += "\r\n--\(boundary)\r\n"
             out += "Content-Type: \(type); charset=utf-8\r\n"
             out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            out += Data(text.utf8).base64EncodedString(options: base64)
             out += "\r\n"
         }
         out += "\r\n--\(boundary)--\r\n"
+        if let mixed {
+            for a in attachments {
+                // The names are ours (`logbridge-report-<period>.pdf`): plain ASCII, nothing to encode.
+                out += "\r\n--\(mixed)\r\n"
+                out += "Content-Type: \(a.contentType); name=\"\(a.filename)\"\r\n"
+                out += "Content-Disposition: attachment; filename=\"\(a.filename)\"\r\n"
+                out += "Content-Transfer-Encoding: base64\r\n\r\n"
+                out += Data(a.bytes).base64EncodedString(options: base64)
+                out += "\r\n"
+            }
+            out += "\r\n--\(mixed)--\r\n"
+        }
         return Array(out.utf8)
     }
 

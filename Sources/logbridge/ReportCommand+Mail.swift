@@ -21,12 +21,13 @@ extension ReportCommand {
         } catch { throw ValidationFailure("\(error)") }
     }
 
-    func send(_ report: Report, _ delivery: MailDelivery) throws {
+    func send(_ report: Report, _ delivery: MailDelivery, attachments: [ReportMail.Attachment] = []) throws {
         let s = delivery.settings
-        let message = ReportMail.message(report, from: s.from, to: s.to)
+        let message = ReportMail.message(report, from: s.from, to: s.to, attachments: attachments)
         do { try SMTPDelivery.send(message, settings: s, password: delivery.password) } catch {
             throw ValidationFailure("e-mail not sent: \(error)")
         }
-        print("mailed \(s.to.map(\.address).joined(separator: ", ")) through \(s.url) (\(message.count) bytes)")
+        let attached = attachments.isEmpty ? "" : ", " + attachments.map(\.filename).joined(separator: ", ") + " attached"
+        print("mailed \(s.to.map(\.address).joined(separator: ", ")) through \(s.url) (\(message.count) bytes\(attached))")
     }
 }

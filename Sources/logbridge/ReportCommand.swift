@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Do not store the report in the logbridge-reports index (stored by default, for `report list`).")
     var noStore = false
     @Flag(name: [.customLong("mail"), .customLong("email")],
-          help: "Send the report by e-mail as the configuration's reports.email says (files only with --out).")
+          help: "Send the report by e-mail as the configuration's reports.email says (files only with --out; with --format pdf the PDF is attached).")
     var mail = false
 
     @OptionGroup var pdf: ReportPDFOptions
@@ -111,6 +111,24 @@ struct ReportCommand: ParsableCommand {
         return formats.map { ($0, "\(stem).\($0.rawValue)") }
     }
 
+    /// `--mail --format pdf` attaches the PDF: the file just written, or one printed for the mail alone when
+    /// there is no `--out` (in a private temporary directory, removed after).
+    func mailAttachments(_ report: Report, _ formats: [Format], _ files: [(Format, String)], start: Double,
+                         browser: HeadlessChromium?) throws -> [ReportMail.Attachment] {
+        guard formats.contains(.pdf), let browser else { return [] }
+        let name = "logbridge-report-" + ReportTime.format(start).prefix(16).replacingOccurrences(of: ":", with: "") + ".pdf"
+        if let written = files.first(where: { $0.0 == .pdf })?.1 {
+            guard let data = FileManager.default.contents(atPath: written) else { throw ValidationFailure("cannot read \(written) to attach it") }
+            return [.init(filename: (written as NSString).lastPathComponent, contentType: "application/pdf", bytes: Array(data))]
+        }
+        let dir = NSTemporaryDirectory() + "logbridge-report-mail-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try pdf.write(report, to: dir + "/" + name, with: browser)
+        guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { throw ValidationFailure("the PDF for the e-mail was not written") }
+        return [.init(filename: name, contentType: "application/pdf", bytes: Array(data))]
+    }
+
     func run() throws {
         let formats = try formats()
         let now = Date().timeIntervalSince1970
@@ -147,7 +165,7 @@ struct ReportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("report: \(s.name): \(s.status.rawValue)\(s.note.map { ": " + $0 } ?? "")\n".utf8))
         }
         let delivered = deliver(report, client: client, settings: cfg.reports, files: files.map(\.1))
-        if let mailing { try send(report, mailing) }
+        if let mailing { try send(report, mailing, attachments: try mailAttachments(report, formats, files, start: start, browser: browser)) }
         if !report.unreadableSections.isEmpty { throw ExitCode(2) }
         if !delivered { throw ExitCode(1) }
     }

@@ -83,6 +83,47 @@ import Testing
         #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 998 })
     }
 
+    /// `--mail --format pdf` without `--out`: the PDF Chromium printed goes with the mail as an attachment, and no
+    /// file is left behind; with `--out` the file written is the one attached.
+    @Test func thePDFIsAttachedToTheMail() throws {
+        let cluster = try ReportCluster()
+        defer { cluster.stop() }
+        try cluster.loadFarm()
+        let dir = try temporaryDirectory("lb-report-mail-pdf")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let smtp = try SMTPServer(in: dir)
+        defer { smtp.stop() }
+        let cfg = try config(dir, cluster: cluster.server.url, smtp: smtp)
+        let tmpBefore = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("logbridge-report-mail-") }
+
+        let run = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--mail", "--format", "pdf", "--no-store"])
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("logbridge-report-2026-12-01T0800.pdf attached)"), "\(run.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("logbridge-report") }.isEmpty)
+        let tmpAfter = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("logbridge-report-mail-") }
+        #expect(tmpAfter == tmpBefore, "the PDF printed for the mail is removed")
+
+        let mails = try smtp.received()
+        try #require(mails.count == 1)
+        let mail = mails[0]
+        #expect(mail.defects.isEmpty, "\(mail.defects)")
+        #expect(mail.headers["content-type-only"] == "multipart/mixed")
+        try #require(mail.parts.map(\.type) == ["text/plain", "text/html", "application/pdf"], "\(mail.parts.map(\.type))")
+        let pdf = mail.parts[2].text.split(separator: " ")
+        #expect(pdf.first == "logbridge-report-2026-12-01T0800.pdf")
+        #expect(Int(pdf[1]) ?? 0 > 10_000 && pdf.last == "%PDF-", "\(mail.parts[2].text)")
+
+        // With --out, the file written is the one attached, byte for byte.
+        let out = dir + "/shift"
+        let again = try runLogbridge(["report", "--config", cfg, "--from", Farm.from, "--to", Farm.to, "--mail", "--format", "pdf",
+                                      "--out", out, "--no-store"])
+        #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        let written = try Data(contentsOf: URL(fileURLWithPath: out + ".pdf"))
+        let second = try smtp.received()
+        try #require(second.count == 2)
+        #expect(second[1].parts.last?.text == "shift.pdf \(written.count) %PDF-")
+    }
+
     /// `smtps://`: TLS from the first byte, the login inside it.
     @Test func deliveredOverSMTPS() throws {
         let dir = try temporaryDirectory("lb-report-mail-smtps")

@@ -85,7 +85,8 @@ final class SMTPServer {
         var tls: Bool
         var login: String?
         var headers: [String: String]
-        /// `[content type, decoded text]` of each part, in order.
+        /// `[content type, decoded text]` of each leaf part, in order; an attachment's text is
+        /// `<filename> <byte count> <first 5 bytes>`.
         var parts: [(type: String, text: String)]
         var defects: [String]
     }
@@ -116,8 +117,12 @@ final class SMTPServer {
         headers = {k: str(v) for k, v in m.items()}
         headers['date-parsed'] = email.utils.parsedate_to_datetime(m['date']).isoformat()
         headers['content-type-only'] = m.get_content_type()
-        parts = [[p.get_content_type(), p.get_content()] for p in m.iter_parts()]
-        defects = [repr(d) for d in m.defects] + [repr(d) for p in m.iter_parts() for d in p.defects]
+        def text(p):
+            c = p.get_content()
+            return c if isinstance(c, str) else f"{p.get_filename()} {len(c)} {c[:5].decode('latin-1')}"
+        leaves = [p for p in m.walk() if not p.is_multipart()]
+        parts = [[p.get_content_type(), text(p)] for p in leaves]
+        defects = [repr(d) for p in m.walk() for d in p.defects]
         print(json.dumps({'headers': headers, 'parts': parts, 'defects': defects}))
         """
 }
