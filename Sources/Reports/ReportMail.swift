@@ -71,33 +71,30 @@ public enum ReportMail {
             // For mail filters and for tooling that files the reports: the period, machine-readable.
             ("X-LogBridge-Period", "\(r.period.from) \(r.period.to)"),
         ]
-        let base64: Data.Base64EncodingOptions = [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]
         var out = head.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n"
         out += "This is a MIME message: the report as text and as HTML.\r\n"
         if let mixed {
             out += "\r\n--\(mixed)\r\nContent-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n"
         }
         for (type, text) in [("text/plain", ReportMarkdown.render(r)), ("text/html", ReportHTML.render(r))] {
-            out += "\r\n--\(boundary)\r\n"
-            out += "Content-Type: \(type); charset=utf-8\r\n"
-            out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += Data(text.utf8).base64EncodedString(options: base64)
-            out += "\r\n"
+            out += part(boundary, ["Content-Type: \(type); charset=utf-8"], Data(text.utf8))
         }
         out += "\r\n--\(boundary)--\r\n"
         if let mixed {
             for a in attachments {
                 // The names are ours (`logbridge-report-<period>.pdf`): plain ASCII, nothing to encode.
-                out += "\r\n--\(mixed)\r\n"
-                out += "Content-Type: \(a.contentType); name=\"\(a.filename)\"\r\n"
-                out += "Content-Disposition: attachment; filename=\"\(a.filename)\"\r\n"
-                out += "Content-Transfer-Encoding: base64\r\n\r\n"
-                out += Data(a.bytes).base64EncodedString(options: base64)
-                out += "\r\n"
+                out += part(mixed, ["Content-Type: \(a.contentType); name=\"\(a.filename)\"",
+                                    "Content-Disposition: attachment; filename=\"\(a.filename)\""], Data(a.bytes))
             }
             out += "\r\n--\(mixed)--\r\n"
         }
         return Array(out.utf8)
+    }
+
+    /// One body part after its boundary line: the headers, then the content in base64 lines of 76.
+    static func part(_ boundary: String, _ headers: [String], _ content: Data) -> String {
+        "\r\n--\(boundary)\r\n" + headers.map { $0 + "\r\n" }.joined() + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + content.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]) + "\r\n"
     }
 
     /// `Name <a@b>` with the name quoted (or RFC 2047-encoded when not ASCII), or the bare address.

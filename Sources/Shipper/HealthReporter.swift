@@ -27,10 +27,7 @@ final class HealthReporter: @unchecked Sendable {
     private let logger: Logger
     /// A day of 60 s samples for four inputs; ~400 bytes each, so under 4 MB at the cap.
     static let maxPending = 6_000
-    private let condition = NSCondition()
-    private var stopping = false
-    private var writeAtStop = true
-    private var thread: Thread?
+    private var rounds: PeriodicRounds?
     private let warnings = LogThrottle(seconds: 60)
 
     private struct State {
@@ -62,37 +59,19 @@ final class HealthReporter: @unchecked Sendable {
 
     func start() {
         guard !sources.isEmpty else { return }
-        let t = Thread { [self] in loop() }
-        t.name = "health"
-        thread = t
-        t.start()
+        let rounds = PeriodicRounds(name: "health", interval: interval) { [self] _, write in
+            sample()
+            if write { flush() }
+        }
+        self.rounds = rounds
+        rounds.start()
     }
 
     /// The last sample, written by `deadline` (monotonic seconds) unless the output gave up on the cluster
     /// (`write` false): a stop must not wait on a cluster that every batch already failed to reach.
     func stop(write: Bool = true, deadline: Double = .infinity) {
-        condition.lock()
-        stopping = true
-        writeAtStop = write
-        condition.broadcast()
-        condition.unlock()
-        guard let t = thread else { return }
-        while !t.isFinished && MonotonicClock.seconds() < deadline { usleep(2_000) }
-        if !t.isFinished {
+        if let rounds, !rounds.stop(write: write, deadline: deadline) {
             logger.warning("health: the cluster did not answer by the shutdown deadline; the last health sample is not written")
-        }
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
-            let last = stopping
-            let writing = !last || writeAtStop
-            condition.unlock()
-            sample()
-            if writing { flush() }
-            if last { return }
         }
     }
 

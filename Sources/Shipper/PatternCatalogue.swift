@@ -26,11 +26,7 @@ final class PatternCatalogue: @unchecked Sendable {
     private let hostName: String
     private let interval: Double
     private let logger: Logger
-    private let condition = NSCondition()
-    private var stopping = false
-    /// Whether the last round (at stop) still writes to the cluster: not when the output gave up on it.
-    private var writeAtStop = true
-    private var thread: Thread?
+    private var rounds: PeriodicRounds?
     /// One refused or failed write per input per round while the cluster is down is one line per input every
     /// few seconds at most, with `suppressed=N`.
     private let warnings = LogThrottle(seconds: 60)
@@ -48,10 +44,9 @@ final class PatternCatalogue: @unchecked Sendable {
 
     func start() {
         guard !sources.isEmpty else { return }
-        let t = Thread { [self] in loop() }
-        t.name = "pattern-catalogue"
-        thread = t
-        t.start()
+        let rounds = PeriodicRounds(name: "pattern-catalogue", interval: interval) { [self] _, write in flush(writing: write) }
+        self.rounds = rounds
+        rounds.start()
     }
 
     /// The last round: writes the catalogue (unless `writeCatalogue` is false: the output already gave up on
@@ -59,31 +54,13 @@ final class PatternCatalogue: @unchecked Sendable {
     /// latest. A round still waiting on a slow or black-holed cluster at the deadline is left behind: the state
     /// is saved here instead, and the catalogue catches up on the next start (counts are cumulative).
     func stop(writeCatalogue: Bool = true, deadline: Double = .infinity) {
-        condition.lock()
-        stopping = true
-        writeAtStop = writeCatalogue
-        condition.broadcast()
-        condition.unlock()
-        guard let t = thread else {
+        guard let rounds else {
             flush(writing: writeCatalogue)
             return
         }
-        while !t.isFinished && MonotonicClock.seconds() < deadline { usleep(2_000) }
-        if !t.isFinished {
+        if !rounds.stop(write: writeCatalogue, deadline: deadline) {
             logger.warning("pattern catalogue: the cluster did not answer by the shutdown deadline; saved the pattern state, the catalogue is brought up to date at the next start")
             flush(writing: false)
-        }
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            if !stopping { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
-            let last = stopping
-            let writing = !last || writeAtStop
-            condition.unlock()
-            flush(writing: writing)
-            if last { return }
         }
     }
 

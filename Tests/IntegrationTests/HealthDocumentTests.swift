@@ -117,9 +117,9 @@ import TestSupport
         #expect(metricValue(pending, "logbridge_health_documents_pending") ?? 0 >= 2, "\(pending.prefix(300))")
 
         let osmem = try OsmemServer(port: port)
-        #expect(waitUntil(60) { ((try? osmem.count("logs-system.file-*")) ?? 0) == 50 })
+        #expect(eventually(60) { ((try? osmem.count("logs-system.file-*")) ?? 0) == 50 })
         // The next round writes the samples held since the start, the outage's among them.
-        #expect(waitUntil(30) { Self.sum((try? Self.health(osmem)) ?? [], "app", "indexed") == 50 })
+        #expect(eventually(30) { Self.sum((try? Self.health(osmem)) ?? [], "app", "indexed") == 50 })
         let metrics = httpGet(port: metricsPort, "/metrics")?.body ?? ""
         #expect(metricValue(metrics, "logbridge_health_documents_written_total") ?? 0 >= 4, "\(metrics.prefix(300))")
         kill(ship.processIdentifier, SIGTERM)
@@ -145,13 +145,4 @@ private func metricValue(_ text: String, _ name: String) -> Double? {
         return Double(line.split(separator: " ").last ?? "")
     }
     return nil
-}
-
-private func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(100_000)
-    }
-    return condition()
 }

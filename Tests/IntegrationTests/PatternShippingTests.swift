@@ -65,7 +65,7 @@ import TestSupport
 
         let ship = try startCommand(binary, ["ship", "--config", config])
         defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
-        #expect(waitUntil(20) { tcpConnectable(tcpPort) })
+        #expect(eventually(20) { tcpConnectable(tcpPort) })
         let syslogCount = 30
         for i in 0..<syslogCount {
             let sent = try runCommand("/usr/bin/logger", ["-n", "127.0.0.1", "-T", "-P", "\(tcpPort)", "--rfc5424", "--octet-count",
@@ -73,12 +73,12 @@ import TestSupport
             #expect(sent.status == 0)
         }
         let total = journalCount + syslogCount + fileLines
-        #expect(waitUntil(60) {
+        #expect(eventually(60) {
             ((try? osmem.count("logs-system.journal-*")) ?? 0) + ((try? osmem.count("logs-system.syslog-*")) ?? 0)
                 + ((try? osmem.count("logs-system.file-*")) ?? 0) >= total
         })
         // The catalogue is written every second; wait for the syslog input's last counts to land.
-        #expect(waitUntil(30) { ((try? osmem.documents("logbridge-patterns-*")) ?? []).filter { doc in
+        #expect(eventually(30) { ((try? osmem.documents("logbridge-patterns-*")) ?? []).filter { doc in
             (doc.source["logbridge"] as? [String: Any])?["input"] as? String == "relay"
         }.reduce(0) { $0 + (pattern($1.source)?["count"] as? Int ?? 0) } == syslogCount })
         // The miner's and the catalogue's numbers are on /metrics with the input's labels; none for the file input.
@@ -90,7 +90,7 @@ import TestSupport
         #expect(metrics.contains("logbridge_patterns_catalogue_failures_total{input=\"relay\",type=\"syslog\"} 0"))
         #expect(!metrics.contains("logbridge_patterns_messages_total{input=\"app\""))
         kill(ship.processIdentifier, SIGTERM)
-        #expect(waitUntil(30) { !ship.isRunning })
+        #expect(eventually(30) { !ship.isRunning })
 
         // Documents: every journal and syslog document has an id; one id per kind; the same kind has the same id
         // on both inputs; the file input (patterns: false) has none.
@@ -167,15 +167,6 @@ import TestSupport
 
 private func pattern(_ source: [String: Any]) -> [String: Any]? {
     (source["log"] as? [String: Any])?["pattern"] as? [String: Any]
-}
-
-private func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(100_000)
-    }
-    return condition()
 }
 
 private func tcpConnectable(_ port: Int) -> Bool {

@@ -141,13 +141,3 @@ final class ShipperProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
-
-/// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(_ timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(50_000)
-    }
-    return try condition()
-}

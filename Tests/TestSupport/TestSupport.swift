@@ -62,3 +62,13 @@ public func temporaryDirectory(_ prefix: String) throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+/// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
+public func eventually(_ timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(50_000)
+    }
+    return try condition()
+}
