@@ -28,9 +28,7 @@ final class CurlTransfer {
     private(set) var bodyBytesSent = 0
 
     init(settings: OutputSettings) {
-        curlGlobalInit
-        guard let h = curl_easy_init() else { fatalError("curl_easy_init failed (out of memory)") }
-        handle = h
+        handle = CurlEasy.makeHandle()
         self.settings = settings
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -198,14 +196,9 @@ final class CurlTransfer {
     }
 
     // libcurl copies string options, so a temporary C string is enough.
-    private func setString(_ option: CURLoption, _ value: String) {
-        _ = value.withCString { lb_easy_setopt_ptr(handle, option, $0) }
-    }
-    private func setLong(_ option: CURLoption, _ value: Int) { _ = lb_easy_setopt_long(handle, option, value) }
+    private func setString(_ option: CURLoption, _ value: String) { CurlEasy.set(handle, option, value) }
+    private func setLong(_ option: CURLoption, _ value: Int) { CurlEasy.set(handle, option, value) }
 }
-
-/// `curl_global_init` is not thread-safe; a lazy global runs it exactly once.
-private let curlGlobalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
 private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let data, let context else { return 0 }

@@ -1,3 +1,4 @@
+import Bulk
 import CCurl
 import Config
 import Foundation
@@ -40,9 +41,7 @@ private final class SMTPTransfer {
     private var partial = ""
 
     init(message: [UInt8]) {
-        curlGlobalInitForMail
-        guard let h = curl_easy_init() else { fatalError("curl_easy_init failed (out of memory)") }
-        handle = h
+        handle = CurlEasy.makeHandle()
         self.message = message
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -152,15 +151,9 @@ private final class SMTPTransfer {
         // Anything else (the base64 lines of an AUTH LOGIN exchange) is not kept.
     }
 
-    private func setString(_ option: CURLoption, _ value: String) {
-        _ = value.withCString { lb_easy_setopt_ptr(handle, option, $0) }
-    }
-    private func setLong(_ option: CURLoption, _ value: Int) { _ = lb_easy_setopt_long(handle, option, value) }
+    private func setString(_ option: CURLoption, _ value: String) { CurlEasy.set(handle, option, value) }
+    private func setLong(_ option: CURLoption, _ value: Int) { CurlEasy.set(handle, option, value) }
 }
-
-/// `curl_global_init` is not thread-safe; a lazy global runs it once (Bulk keeps its own for the cluster client;
-/// libcurl counts the calls).
-private let curlGlobalInitForMail: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
 private func smtpRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let buffer, let context else { return 0 }
