@@ -41,8 +41,10 @@ output:
   hosts: ["$SINK_URL"]
   compression: none
   batch: {max_docs: 2000, max_bytes: 5MiB, flush_interval: 200ms}
-# Patterns are mined (the default); the catalogue is off because the sink would count its documents as events.
+# Patterns are mined (the default); the catalogue and the health documents (one per input and minute, and one
+# at stop) are off because the sink would count their documents as events.
 patterns: {catalogue: false}
+health: {enabled: false}
 inputs:
   - type: infologger
     id: infologger

@@ -91,6 +91,7 @@ output:
   max_in_flight: $MAX_IN_FLIGHT
   batch: {max_docs: $MAX_DOCS}
 patterns: {enabled: $([ "$3" = on ] && echo true || echo false), catalogue: false}
+health: {enabled: false}
 inputs:
 $2
 YAML

@@ -107,8 +107,10 @@ output:
   max_in_flight: $MAX_IN_FLIGHT
   batch:
     max_docs: $MAX_DOCS
-# Patterns are mined (the default); the catalogue is off because the sink would count its documents as events.
+# Patterns are mined (the default); the catalogue and the health documents (one per input and minute, and one
+# at stop) are off because the sink would count their documents as events.
 patterns: {catalogue: false}
+health: {enabled: false}
 inputs:
   - type: journald
     id: bench

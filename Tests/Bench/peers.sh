@@ -25,6 +25,7 @@ COMMON_LINES=(
     "logging:" "  level: warning"
     "output:" "  hosts:" "    - http://127.0.0.1:@PORT@" "  index: @INDEX@-{dataset}" "  compression: none"
     "  max_in_flight: ${MAX_IN_FLIGHT:-2}" "  batch:" "    max_docs: ${MAX_DOCS:-2000}"
+    "health:" "  enabled: false"
     "inputs:"
 )
 # Two peers: the journald input on the journal files (beside rsyslog-journal) and the file input on the
