@@ -8,7 +8,12 @@
 # Beside it, the peer: the searches one refresh of the saved farm-overview dashboard sends (one per panel).
 # One more run adds `--format pdf` (headless Chromium) and reports its time and pages.
 #
+# On a farm every node runs its own shipper, each writing a health sample per input and minute; the bench loads
+# such samples for the HOSTS hosts directly with `_bulk` (one input each, every HEALTH_INTERVAL seconds), so the
+# report's shipper section reads as many as a real farm's.
+#
 # environment: BENCH_DIR (/tmp/logbridge-report-bench), HOSTS (200), ENTRIES (120000), HOURS (48), RUNS (3),
+#              HEALTH_INTERVAL (300; 60 is a shipper's default, and five times the samples),
 #              LOGBRIDGE (use this binary instead of building one), SWIFT_BUILD_FLAGS (e.g. "--scratch-path .build-bench"),
 #              SKIP_PDF=1
 set -euo pipefail
@@ -18,6 +23,7 @@ HOSTS=${HOSTS:-200}
 ENTRIES=${ENTRIES:-120000}
 HOURS=${HOURS:-48}
 RUNS=${RUNS:-3}
+HEALTH_INTERVAL=${HEALTH_INTERVAL:-300}
 OSMEM=${OSMEM_SERVER:-$REPO/.venv/bin/osmem-server}
 START=2026-11-29T00:00:00Z
 read -r -a BUILD_FLAGS <<< "${SWIFT_BUILD_FLAGS:-}"
@@ -76,6 +82,42 @@ INPERIOD=$(curl -s -H 'content-type: application/json' "$URL/logs-*/_count" \
   -d "{\"query\":{\"range\":{\"@timestamp\":{\"gte\":\"$FROM\",\"lt\":\"$TO\"}}}}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
 python3 -c "import sys; print(f'shipped {sys.argv[1]} documents in {float(sys.argv[3]) - float(sys.argv[2]):.1f} s; {sys.argv[4]} in the reported 24 hours')" \
   "$DOCS" "$began" "$ended" "$INPERIOD"
+
+say "health samples: $HOSTS shippers, one input each, every $HEALTH_INTERVAL s over $HOURS hours (loaded with _bulk)"
+began=$(date +%s.%N)
+SAMPLES=$(python3 - "$URL" "$HOSTS" "$HOURS" "$HEALTH_INTERVAL" <<'PY'
+import datetime as d, json, random, sys, urllib.request
+url, hosts, hours, interval = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+start, rnd, lines, total = d.datetime(2026, 11, 29, tzinfo=d.timezone.utc), random.Random(17), [], 0
+def flush():
+    body = json.load(urllib.request.urlopen(urllib.request.Request(
+        url + "/_bulk", data=("\n".join(lines) + "\n").encode(), headers={"content-type": "application/x-ndjson"}), timeout=600))
+    if body.get("errors"): sys.exit("health samples refused: " + json.dumps(body)[:500])
+    lines.clear()
+for step in range(1, hours * 3600 // interval + 1):
+    t = start + d.timedelta(seconds=step * interval)
+    for h in range(hosts):
+        name = f"flp{h + 1:03d}"
+        if h == 7 and step * interval > hours * 3600 * 3 // 4: continue   # one shipper stops reporting
+        received = rnd.randint(0, 2 * interval)
+        dropped = rnd.randint(1, 50) if h == 3 and rnd.random() < 0.05 else 0
+        dead = rnd.randint(1, 5) if h == 5 and rnd.random() < 0.05 else 0
+        lag = rnd.uniform(60, 900) if h == 11 and rnd.random() < 0.1 else rnd.uniform(0.2, 2.5)
+        lines.append(json.dumps({"create": {"_index": "logbridge-health-" + t.strftime("%Y.%m")}}))
+        lines.append(json.dumps({"@timestamp": t.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "host": {"name": name},
+            "logbridge": {"input": "system", "input_type": "journald", "health": {
+                "interval_seconds": float(interval), "received": received, "indexed": received - dropped - dead,
+                "dead_lettered": dead, "dropped": dropped, "malformed": 0, "retried": 0,
+                "lag_seconds": round(lag, 3), "pending_batches": 0}}}))
+        total += 1
+        if len(lines) >= 10000: flush()
+if lines: flush()
+print(total)
+PY
+)
+ended=$(date +%s.%N)
+curl -s -XPOST "$URL/_refresh" > /dev/null
+python3 -c "import sys; print(f'loaded {sys.argv[1]} health samples in {float(sys.argv[3]) - float(sys.argv[2]):.1f} s')" "$SAMPLES" "$began" "$ended"
 
 for run in $(seq "$RUNS"); do
   say "report $run/$RUNS: logbridge report --from $FROM --to $TO --format json,html"
@@ -136,9 +178,9 @@ PY
 fi
 
 say "result"
-python3 - "$RUN" "$RUNS" "$REPO/Dashboards/farm-overview.ndjson" "$HOSTS" "$DOCS" "$INPERIOD" <<'PY'
+python3 - "$RUN" "$RUNS" "$REPO/Dashboards/farm-overview.ndjson" "$HOSTS" "$DOCS" "$INPERIOD" "$SAMPLES" <<'PY'
 import json, os, statistics, sys
-run, runs, board, hosts, docs, inperiod = sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:]
+run, runs, board, hosts, docs, inperiod, samples = sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:]
 walls, cpus, rsss, engine = [], [], [], []
 for i in range(1, runs + 1):
     w, u, s, rss = map(float, open(f"{run}/report-{i}.time").read().split()[-4:])
@@ -151,11 +193,13 @@ for line in open(board):
     o = json.loads(line) if line.strip() else {}
     if o.get("type") == "dashboard": panels = len(json.loads(o["attributes"]["panelsJSON"]))
 med = statistics.median
-print(f"farm: {hosts} hosts, {docs} documents; report of 24 hours ({inperiod} documents) against the 24 hours before")
+print(f"farm: {hosts} hosts, {docs} documents and {samples} shipper health samples; report of 24 hours ({inperiod} documents) against the 24 hours before")
 print(f"requests: {report['requests']} by the report's own count; the proxy saw {len(lines)}: "
       + ", ".join(f"{m} {p.split('?')[0]} ({int(q)/1024:.0f} KiB out, {int(a)/1024:.0f} KiB back)" for m, p, q, a in lines))
 print(f"wall {med(walls):.2f} s, engine (osmem) CPU {med(engine):.2f} s, logbridge {med(cpus):.2f} CPU-s, {med(rsss):.1f} MB peak RSS "
       f"(median of {runs}; runs: {', '.join(f'{w:.2f} s/{e:.2f} s/{c:.2f} CPU-s/{r:.1f} MB' for w, e, c, r in zip(walls, engine, cpus, rsss))})")
+shipper = (report.get("shipper") or {}).get("data") or {}
+print("shipper section: " + (", ".join(f"{x['host']} ({', '.join(x['flags']) or 'top lag'})" for x in shipper.get("hosts", [])) or "no data"))
 print(f"files: JSON {os.path.getsize(f'{run}/report-{runs}.json') / 1024:.0f} KB, HTML {os.path.getsize(f'{run}/report-{runs}.html') / 1024:.0f} KB")
 print(f"peer: one refresh of the farm-overview dashboard sends {panels} searches (one per panel); the report, "
       f"{len(lines)} HTTP request(s) in all, sections: {', '.join(k + '=' + report[k]['status'] for k in ('volume', 'errors', 'hosts', 'alarms', 'new_patterns', 'infologger', 'dead_letters', 'shipper'))}")
