@@ -71,8 +71,9 @@ public struct PanelSearch: Sendable {
             for metric in metrics { metricAggs[metric.id] = Self.metric(metric) }
             // Innermost first: each bucket aggregation wraps the ones after it.
             var inner = metricAggs
+            let counts = Set(panel.aggregations.filter { $0.type == "count" }.map(\.id))
             for bucket in panel.aggregations.filter(\.isBucket).reversed() {
-                var agg = Self.bucket(bucket, range: range)
+                var agg = Self.bucket(bucket, range: range, counts: counts)
                 let children = inner.merging(metricAggs) { current, _ in current }
                 if !children.isEmpty { agg = agg.setting("aggs", to: .object(children)) }
                 inner = [bucket.id: agg]
@@ -86,7 +87,9 @@ public struct PanelSearch: Sendable {
         .object([agg.type: .object(["field": .string(agg.field ?? "")])])
     }
 
-    private static func bucket(_ agg: Panel.Aggregation, range: TimeRange) -> JSONValue {
+    /// `counts`: the ids of the panel's count metrics; a terms order by one of them is `_count`, by any other
+    /// metric (the worst lag of a host) that metric, as the applications send it.
+    private static func bucket(_ agg: Panel.Aggregation, range: TimeRange, counts: Set<String>) -> JSONValue {
         let field = JSONValue.string(agg.field ?? "")
         switch agg.type {
         case "date_histogram":
@@ -103,8 +106,8 @@ public struct PanelSearch: Sendable {
             let orderBy = agg.params["orderBy"]?.stringValue ?? "1"
             let direction = JSONValue.string(agg.params["order"]?.stringValue ?? "desc")
             let order: JSONValue = switch orderBy {
-            case "1": .object(["_count": direction])
             case "_key": .object(["_key": direction])
+            case _ where orderBy == "_count" || counts.contains(orderBy): .object(["_count": direction])
             default: .object([orderBy: direction])
             }
             return .object(["terms": .object(["field": field, "size": .int(agg.params["size"]?.intValue ?? 10),

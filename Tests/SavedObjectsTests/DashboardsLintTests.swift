@@ -28,7 +28,7 @@ import TestSupport
         }
         let titles = try SavedObjectFile.files(in: RepoPaths.dashboards).flatMap { try SavedObjectFile.read($0) }
             .filter { $0.type == "index-pattern" }.map { $0.json[path: "attributes.title"]?.stringValue ?? "" }
-        #expect(Set(titles) == ["logs-*", "logbridge-dlq-*", "logbridge-alarms-2*", "logbridge-patterns-2*"])
+        #expect(Set(titles) == ["logs-*", "logbridge-dlq-*", "logbridge-alarms-2*", "logbridge-patterns-2*", "logbridge-health-*"])
     }
 
     /// A copy of the repository's directory with one file's text replaced by `edit`, linted.

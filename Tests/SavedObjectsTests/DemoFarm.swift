@@ -8,8 +8,10 @@ import TestSupport
 @testable import InfoLoggerInput
 
 /// A live engine holding what the dashboards show: osmem-server, `Mappings/` installed by the Setup module,
-/// a sample farm journal shipped by the real `logbridge ship --once`, InfoLogger records encoded by the real
-/// InfoLogger encoder, and alarm and dead-letter documents indexed with `_bulk` (shaped like their mappings).
+/// a sample farm journal shipped by the real `logbridge ship --once` (which also writes its own health sample,
+/// stamped with the wall clock), InfoLogger records encoded by the real InfoLogger encoder, and alarm,
+/// dead-letter and health documents of the demo day indexed with `_bulk` (the templates' strict mappings refuse
+/// any other shape).
 final class DemoFarm: @unchecked Sendable {
     let osmem: OsmemServer
     let directory: String
@@ -17,7 +19,11 @@ final class DemoFarm: @unchecked Sendable {
     static let day = "2026.11.29"
     static let range = PanelSearchRange.demo
 
+    /// Journal entries shipped by `ship --once`.
+    let entries: Int
+
     init(entries: Int = 600) throws {
+        self.entries = entries
         osmem = try OsmemServer()
         directory = try temporaryDirectory("lb-dash-farm")
         var settings = OutputSettings()
@@ -119,8 +125,26 @@ final class DemoFarm: @unchecked Sendable {
                 """))
         }
         docs.append(("logbridge-alarms-state", #"{"rule":"sshd-auth-failures","key":"flp001","state":"raised","count":3}"#))
-        return docs
+        return docs + healthDocuments.map { ("logbridge-health-2026.11", $0.source) }
     }()
+
+    /// One health sample a minute per host from 00:01 to 00:10, as the shipper writes them for its input `farm`,
+    /// 100 events a minute per host number: flp003's lag climbs to 274.5 s with batches pending, 2 dead letters
+    /// and 3 retries; flp002 drops 12 events; flp001 has one malformed; the other lags are 0.6 … 0.9 s.
+    static let healthDocuments: [(host: String, source: String)] = (1...4).flatMap { h in
+        (0..<10).map { s -> (String, String) in
+            let host = "flp00\(h)", stuck = h == 3
+            let received = 100 * h, deadLettered = stuck && s == 4 ? 2 : 0
+            let lag = stuck ? Double(s) * 30.5 : 0.5 + Double(h) / 10
+            return (host, """
+                {"@timestamp":"2026-11-29T00:\(s == 9 ? "10" : "0\(s + 1)"):00.000Z","host":{"name":"\(host)"},\
+                "logbridge":{"input":"farm","input_type":"journald","health":{"interval_seconds":60.0,\
+                "received":\(received),"indexed":\(received - deadLettered),"dead_lettered":\(deadLettered),\
+                "dropped":\(h == 2 && s == 6 ? 12 : 0),"malformed":\(h == 1 && s == 2 ? 1 : 0),"retried":\(stuck && s == 4 ? 3 : 0),\
+                "lag_seconds":\(lag),"pending_batches":\(stuck ? s / 2 : 0)}}}
+                """)
+        }
+    }
 }
 
 enum PanelSearchRange {

@@ -24,7 +24,61 @@ import TestSupport
                 checked += 1
             }
         }
-        #expect(checked == 32)
+        #expect(checked == 36)
+    }
+
+    /// The health panels on the demo day's samples: hosts in the order of their worst lag (a count order would
+    /// put flp001 first: every host has 10 samples), and the table's sums are the samples' sums.
+    @Test func theHealthPanelsPutTheWorstHostFirst() throws {
+        let farm = try Self.farm.get()
+        let range = PanelSearch.TimeRange(from: DemoFarm.range.from, to: DemoFarm.range.to, autoInterval: "1m")
+        let results = try healthPanels(farm, range)
+        let hosts = { (id: String) in (results[id]?[path: "aggregations.2.buckets"]?.arrayValue ?? []).compactMap { $0["key"]?.stringValue } }
+        #expect(hosts("logbridge-health-worst-lag") == ["flp003", "flp004", "flp002", "flp001"])
+        #expect(hosts("logbridge-health-pending-batches").first == "flp003")
+        #expect(hosts("logbridge-health-dropped").first == "flp002")
+        #expect(hosts("logbridge-health-per-host") == ["flp003", "flp004", "flp002", "flp001"])
+
+        let rows = results["logbridge-health-per-host"]?[path: "aggregations.2.buckets"]?.arrayValue ?? []
+        func row(_ host: String) -> [String: Double] {
+            let bucket = rows.first { $0["key"]?.stringValue == host }?.objectValue ?? [:]
+            return bucket.compactMapValues { $0["value"]?.doubleValue }
+        }
+        let sample = DemoFarm.healthDocuments.filter { $0.host == "flp003" }.count
+        #expect(row("flp003") == ["1": 274.5, "3": Double(300 * sample), "4": Double(300 * sample - 2), "5": 0, "6": 2, "7": 0,
+                                  "8": 3, "9": 1_795_911_000_000])
+        #expect(row("flp002")["5"] == 12 && row("flp001")["7"] == 1 && row("flp004")["1"] == 0.9)
+        let dropped = results["logbridge-health-dropped"]?[path: "aggregations.2.buckets"]?.arrayValue?.first
+        #expect(dropped?[path: "1.value"]?.doubleValue == 12)
+    }
+
+    /// The sample the real shipper wrote when `ship --once` stopped (stamped now, outside the demo day) is what
+    /// the table shows for its host: every shipped entry received and indexed, nothing lost.
+    @Test func theHealthTableShowsTheShippersOwnSample() throws {
+        let farm = try Self.farm.get()
+        let stamp = { (offset: Double) in
+            let formatter = ISO8601DateFormatter()
+            return formatter.string(from: Date(timeIntervalSinceNow: offset))
+        }
+        let range = PanelSearch.TimeRange(from: stamp(-86_400), to: stamp(3_600), autoInterval: "30m")
+        let rows = try healthPanels(farm, range)["logbridge-health-per-host"]?[path: "aggregations.2.buckets"]?.arrayValue ?? []
+        #expect(rows.count == 1, "\(rows)")
+        let values = (rows.first?.objectValue ?? [:]).compactMapValues { $0["value"]?.doubleValue }
+        #expect(values["3"] == Double(farm.entries) && values["4"] == Double(farm.entries), "\(values)")
+        #expect(values["5"] == 0 && values["6"] == 0, "\(values)")
+    }
+
+    /// The answers of shipper-health.ndjson's panels on `logbridge-health-*`, by object id.
+    private func healthPanels(_ farm: DemoFarm, _ range: PanelSearch.TimeRange) throws -> [String: JSONValue] {
+        var results: [String: JSONValue] = [:]
+        for search in try PanelSearch.searches(for: try SavedObjectFile.read(RepoPaths.dashboards + "/shipper-health.ndjson"),
+                                               range: range) where search.index == "logbridge-health-*" {
+            let response = try farm.osmem.request("POST", search.path, body: search.body.compactText)
+            #expect(response.status == 200, "\(search.objectID): HTTP \(response.status)")
+            results[search.objectID] = try JSONValue(parsing: Array(try JSONSerialization.data(withJSONObject: response.json ?? [:])))
+        }
+        #expect(results.count == 4)
+        return results
     }
 
     @Test func aPanelOutsideTheDataIsEmpty() throws {
