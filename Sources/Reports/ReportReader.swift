@@ -647,7 +647,7 @@ extension ReportReader {
         let rules = [
             "listed: hosts whose shipper dropped or dead-lettered events, whose worst lag was above \(threshold) s, or that "
                 + "stopped reporting; then the \(Self.shipperTopByLag) others with the largest lag",
-            "lag: the worst of a host's samples, from the shipper reading an event to the cluster acknowledging it "
+            "lag: the worst of a host's samples, from the shipper handing a batch of events to its output to the cluster acknowledging it "
                 + "(or the age of the oldest unacknowledged batch or spool record)",
             "stopped: the last sample more than \(stopped) sample intervals (60 s by default) before the period's end, "
                 + "or samples in the previous period and none in this one",
