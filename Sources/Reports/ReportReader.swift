@@ -144,7 +144,7 @@ public struct ReportReader {
 
     struct SearchRequest {
         var index: String
-        var body: [String: Any]
+        var body: JSONValue
     }
 
     enum SearchAnswer {
@@ -160,8 +160,8 @@ public struct ReportReader {
     func msearch(_ searches: [SearchRequest]) -> [SearchAnswer] {
         var body = ""
         for s in searches {
-            let header: [String: Any] = ["index": s.index, "ignore_unavailable": true, "allow_no_indices": true]
-            body += Self.json(header) + "\n" + Self.json(s.body) + "\n"
+            let header: JSONValue = ["index": .string(s.index), "ignore_unavailable": true, "allow_no_indices": true]
+            body += header.compactText + "\n" + s.body.compactText + "\n"
         }
         let response: HTTPResponse
         do {
@@ -188,21 +188,16 @@ public struct ReportReader {
         }
     }
 
-    static func json(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    func range(_ from: Double, _ to: Double, field: String = "@timestamp") -> JSONValue {
+        ["range": [field: ["gte": .string(ReportTime.format(from)), "lt": .string(ReportTime.format(to))]]]
     }
 
-    func range(_ from: Double, _ to: Double, field: String = "@timestamp") -> [String: Any] {
-        ["range": [field: ["gte": ReportTime.format(from), "lt": ReportTime.format(to)]]]
-    }
-
-    static var errorFilter: [String: Any] { ["terms": ["log.level": errorLevels]] }
+    static var errorFilter: JSONValue { ["terms": ["log.level": JSONValue(errorLevels)]] }
 
     /// Services: `systemd.unit` where a document has one, else `process.name`, else `log.syslog.appname` —
     /// three disjoint filters, so each error counts once.
-    static var serviceAggs: [String: Any] {
-        func missing(_ fields: [String]) -> [[String: Any]] { fields.map { ["exists": ["field": $0]] } }
+    static var serviceAggs: [String: JSONValue] {
+        func missing(_ fields: [String]) -> JSONValue { .array(fields.map { ["exists": ["field": .string($0)]] }) }
         return [
             "svc_unit": ["filter": ["exists": ["field": "systemd.unit"]],
                          "aggs": ["k": ["terms": ["field": "systemd.unit", "size": 500]]]],
@@ -214,63 +209,63 @@ public struct ReportReader {
         ]
     }
 
-    func logsBody(_ from: Double, _ to: Double, tail: Double, histogram: Bool) -> [String: Any] {
-        let hosts = options.maxHosts
-        var errorAggs: [String: Any] = [
+    func logsBody(_ from: Double, _ to: Double, tail: Double, histogram: Bool) -> JSONValue {
+        let hosts = JSONValue.int(options.maxHosts)
+        var errorAggs: [String: JSONValue] = [
             "levels": ["terms": ["field": "log.level", "size": 10]],
             "hosts": ["terms": ["field": "host.name", "size": hosts]],
-            "messages": ["terms": ["field": "log.pattern.id", "size": options.top]],
+            "messages": ["terms": ["field": "log.pattern.id", "size": .int(options.top)]],
         ]
         errorAggs.merge(Self.serviceAggs) { a, _ in a }
-        var aggs: [String: Any] = [
+        var aggs: [String: JSONValue] = [
             "datasets": ["terms": ["field": "event.dataset", "size": 200]],
             "hosts": ["terms": ["field": "host.name", "size": hosts],
                       "aggs": ["errors": ["filter": Self.errorFilter],
                                "tail": ["filter": range(tail, to)],
                                "last": ["max": ["field": "@timestamp"]]]],
-            "errors": ["filter": Self.errorFilter, "aggs": errorAggs],
+            "errors": ["filter": Self.errorFilter, "aggs": .object(errorAggs)],
             "infologger": ["filter": ["exists": ["field": "infologger.severity"]],
                            "aggs": ["severities": ["terms": ["field": "infologger.severity", "size": 10]],
                                     "detectors": ["terms": ["field": "infologger.detector", "size": 200],
                                                   "aggs": ["severities": ["terms": ["field": "infologger.severity", "size": 10]]]]]],
         ]
         if histogram {
-            let bounds: [String: Any] = ["min": ReportTime.format(from), "max": ReportTime.format(to - 0.001)]
-            let histogram: [String: Any] = ["field": "@timestamp", "fixed_interval": "\(bucket)s", "min_doc_count": 0,
-                                            "extended_bounds": bounds]
+            let bounds: JSONValue = ["min": .string(ReportTime.format(from)), "max": .string(ReportTime.format(to - 0.001))]
+            let histogram: JSONValue = ["field": "@timestamp", "fixed_interval": .string("\(bucket)s"), "min_doc_count": 0,
+                                        "extended_bounds": bounds]
             aggs["datasets"] = ["terms": ["field": "event.dataset", "size": 200],
                                 "aggs": ["time": ["date_histogram": histogram]]]
             var withHeat = errorAggs
             withHeat["hosts"] = ["terms": ["field": "host.name", "size": hosts], "aggs": ["time": ["date_histogram": histogram]]]
-            aggs["errors"] = ["filter": Self.errorFilter, "aggs": withHeat]
+            aggs["errors"] = ["filter": Self.errorFilter, "aggs": .object(withHeat)]
         }
-        return ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": [range(from, to)]]], "aggs": aggs]
+        return ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": [range(from, to)]]], "aggs": .object(aggs)]
     }
 
-    func alarmsBody() -> [String: Any] {
+    func alarmsBody() -> JSONValue {
         ["size": 10000, "sort": [["@timestamp": ["order": "asc"]]],
          "query": ["bool": ["filter": [range(options.from - options.alarmLookback, options.to)]]],
          "_source": ["@timestamp", "rule.name", "alarm.key", "alarm.state", "alarm.severity", "alarm.raised_at", "alarm.notification"]]
     }
 
-    func newPatternCandidatesBody() -> [String: Any] {
+    func newPatternCandidatesBody() -> JSONValue {
         ["size": 0, "query": ["bool": ["filter": [range(options.from, options.to, field: "log.pattern.first_seen")]]],
          "aggs": ["ids": ["terms": ["field": "log.pattern.id", "size": 500]]]]
     }
 
-    func catalogueBody(_ ids: [String]) -> [String: Any] {
-        ["size": 10000, "query": ["bool": ["filter": [["terms": ["log.pattern.id": ids]]]]],
+    func catalogueBody(_ ids: [String]) -> JSONValue {
+        ["size": 10000, "query": ["bool": ["filter": [["terms": ["log.pattern.id": JSONValue(ids)]]]]],
          "_source": ["@timestamp", "log.pattern.id", "log.pattern.template", "log.pattern.first_seen", "host.name"]]
     }
 
-    func idCountsBody(_ from: Double, _ to: Double, _ ids: [String], errorsOnly: Bool) -> [String: Any] {
-        var filters: [[String: Any]] = [range(from, to), ["terms": ["log.pattern.id": ids]]]
+    func idCountsBody(_ from: Double, _ to: Double, _ ids: [String], errorsOnly: Bool) -> JSONValue {
+        var filters: [JSONValue] = [range(from, to), ["terms": ["log.pattern.id": JSONValue(ids)]]]
         if errorsOnly { filters.append(Self.errorFilter) }
-        return ["size": 0, "query": ["bool": ["filter": filters]],
-                "aggs": ["ids": ["terms": ["field": "log.pattern.id", "size": max(1, ids.count)]]]]
+        return ["size": 0, "query": ["bool": ["filter": .array(filters)]],
+                "aggs": ["ids": ["terms": ["field": "log.pattern.id", "size": .int(max(1, ids.count))]]]]
     }
 
-    func deadLetterBody(_ from: Double, _ to: Double) -> [String: Any] {
+    func deadLetterBody(_ from: Double, _ to: Double) -> JSONValue {
         ["size": 0, "track_total_hits": true, "query": ["bool": ["filter": [range(from, to)]]],
          "aggs": ["inputs": ["terms": ["field": "logbridge.input", "size": 100]],
                   "types": ["terms": ["field": "error.type", "size": 100]]]]
@@ -279,20 +274,20 @@ public struct ReportReader {
     /// Both periods in one search: a `filter` per period, each with the farm's sums and worst lag and a `terms`
     /// per host (this period's with its sums, worst lag, last sample and interval; the previous one's with its
     /// last sample, for shippers that stopped before this period began).
-    func healthBody() -> [String: Any] {
-        func field(_ name: String) -> [String: Any] { ["field": "logbridge.health." + name] }
-        var sums: [String: Any] = ["lag": ["max": field("lag_seconds")]]
+    func healthBody() -> JSONValue {
+        func field(_ name: String) -> JSONValue { ["field": .string("logbridge.health." + name)] }
+        var sums: [String: JSONValue] = ["lag": ["max": field("lag_seconds")]]
         for name in Self.healthCounts { sums[name] = ["sum": field(name)] }
-        let last: [String: Any] = ["max": ["field": "@timestamp"]]
+        let last: JSONValue = ["max": ["field": "@timestamp"]]
         var perHost = sums
         perHost["last"] = last
         perHost["interval"] = ["max": field("interval_seconds")]
         var current = sums, previous = sums
-        current["hosts"] = ["terms": ["field": "host.name", "size": options.maxHosts], "aggs": perHost]
-        previous["hosts"] = ["terms": ["field": "host.name", "size": options.maxHosts], "aggs": ["last": last]]
+        current["hosts"] = ["terms": ["field": "host.name", "size": .int(options.maxHosts)], "aggs": .object(perHost)]
+        previous["hosts"] = ["terms": ["field": "host.name", "size": .int(options.maxHosts)], "aggs": ["last": last]]
         return ["size": 0, "query": ["bool": ["filter": [range(previousFrom, options.to)]]],
-                "aggs": ["current": ["filter": range(options.from, options.to), "aggs": current],
-                         "previous": ["filter": range(previousFrom, options.from), "aggs": previous]]]
+                "aggs": ["current": ["filter": range(options.from, options.to), "aggs": .object(current)],
+                         "previous": ["filter": range(previousFrom, options.from), "aggs": .object(previous)]]]
     }
 
     /// The counts of a health sample the report sums, in the order of `ShipperHealth.totals`.

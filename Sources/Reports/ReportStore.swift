@@ -66,32 +66,34 @@ public struct ReportStore {
     }
 
     /// The document stored for `report`.
-    public static func document(_ report: Report, kind: Kind, run: Int?, id: String) throws -> [String: Any] {
-        let body = try JSONSerialization.jsonObject(with: Data(try ReportJSON.render(report).utf8))
-        var figures: [String: Any] = [:]
+    static func document(_ report: Report, kind: Kind, run: Int?, id: String) throws -> JSONValue {
+        let body = try JSONValue(parsing: try ReportJSON.render(report))
+        var figures: [String: JSONValue] = [:]
         if let v = report.volume.data {
-            figures["documents"] = v.total.count; figures["documents_previous"] = v.total.previous; figures["hosts"] = v.hosts.count
+            figures["documents"] = .int(v.total.count); figures["documents_previous"] = .int(v.total.previous)
+            figures["hosts"] = .int(v.hosts.count)
         }
-        if let e = report.errors.data { figures["errors"] = e.total.count; figures["errors_previous"] = e.total.previous }
+        if let e = report.errors.data { figures["errors"] = .int(e.total.count); figures["errors_previous"] = .int(e.total.previous) }
         if report.errors.status == .empty { figures["errors"] = 0 }
         if let a = report.alarms.data {
-            figures["alarms_raised"] = a.rules.reduce(0) { $0 + $1.raised }
-            figures["alarms_active_at_end"] = a.rules.reduce(0) { $0 + $1.activeAtEnd }
+            figures["alarms_raised"] = .int(a.rules.reduce(0) { $0 + $1.raised })
+            figures["alarms_active_at_end"] = .int(a.rules.reduce(0) { $0 + $1.activeAtEnd })
         }
-        if let p = report.newPatterns.data { figures["new_patterns"] = p.count }
-        if let d = report.deadLetters.data { figures["dead_letters"] = d.total.count }
-        if let h = report.hosts.data { figures["silent_hosts"] = h.silent.count }
-        var sections: [String: Any] = [:]
-        for s in report.sectionStatuses { sections[s.name] = s.status.rawValue }
-        var doc: [String: Any] = [
-            "id": id, "kind": kind.rawValue, "from": report.period.from, "to": report.period.to,
-            "generated_at": report.period.generatedAt, "figures": figures, "sections": sections,
-            "silent_hosts": report.hosts.data?.silent.map(\.host) ?? [], "came_back": report.hosts.data?.cameBack.map(\.host) ?? [],
-            "error_rate_hosts": report.hosts.data?.errorRate.map(\.host) ?? [], "unreadable": report.unreadableSections,
-            "requests": report.requests, "body": body,
+        if let p = report.newPatterns.data { figures["new_patterns"] = .int(p.count) }
+        if let d = report.deadLetters.data { figures["dead_letters"] = .int(d.total.count) }
+        if let h = report.hosts.data { figures["silent_hosts"] = .int(h.silent.count) }
+        var sections: [String: JSONValue] = [:]
+        for s in report.sectionStatuses { sections[s.name] = .string(s.status.rawValue) }
+        var doc: [String: JSONValue] = [
+            "id": .string(id), "kind": .string(kind.rawValue), "from": .string(report.period.from), "to": .string(report.period.to),
+            "generated_at": .string(report.period.generatedAt), "figures": .object(figures), "sections": .object(sections),
+            "silent_hosts": JSONValue(report.hosts.data?.silent.map(\.host) ?? []),
+            "came_back": JSONValue(report.hosts.data?.cameBack.map(\.host) ?? []),
+            "error_rate_hosts": JSONValue(report.hosts.data?.errorRate.map(\.host) ?? []),
+            "unreadable": JSONValue(report.unreadableSections), "requests": .int(report.requests), "body": body,
         ]
-        if let run { doc["run"] = run }
-        return ["@timestamp": report.period.generatedAt, "report": doc]
+        if let run { doc["run"] = .int(run) }
+        return ["@timestamp": .string(report.period.generatedAt), "report": .object(doc)]
     }
 
     /// Stores the report under its id (replacing an earlier one), creating the index with `mapping` when
@@ -101,8 +103,7 @@ public struct ReportStore {
         let id = Self.id(kind: kind, run: run, period: report.period)
         let doc = try Self.document(report, kind: kind, run: run, id: id)
         try prepare()
-        let body = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .withoutEscapingSlashes])
-        let response = try client.request("PUT", "/\(Self.index)/_doc/\(id)?refresh=true", body: Array(body))
+        let response = try client.request("PUT", "/\(Self.index)/_doc/\(id)?refresh=true", body: doc.compactBytes)
         guard response.isSuccess else {
             throw Failure(description: "\(Self.index): storing \(id) answered HTTP \(response.status): \(response.text.prefix(300))")
         }
@@ -122,15 +123,14 @@ public struct ReportStore {
 
     /// Stored reports whose period ended at or after `since`, newest period first.
     public func list(since: Double?, limit: Int) throws -> [Entry] {
-        var query: [String: Any] = ["match_all": [String: Any]()]
-        if let since { query = ["range": ["report.to": ["gte": ReportTime.format(since)]]] }
-        let search: [String: Any] = [
-            "size": limit, "query": query,
+        var query: JSONValue = ["match_all": .object([:])]
+        if let since { query = ["range": ["report.to": ["gte": .string(ReportTime.format(since))]]] }
+        let search: JSONValue = [
+            "size": .int(limit), "query": query,
             "sort": [["report.to": ["order": "desc"]], ["report.generated_at": ["order": "desc"]]],
             "_source": ["report.id", "report.kind", "report.from", "report.to", "report.generated_at", "report.figures", "report.unreadable"],
         ]
-        let body = try JSONSerialization.data(withJSONObject: search, options: [.sortedKeys])
-        let response = try client.request("POST", "/\(Self.index)/_search", body: Array(body))
+        let response = try client.request("POST", "/\(Self.index)/_search", body: search.compactBytes)
         if response.status == 404 { return [] }
         guard response.isSuccess else {
             throw Failure(description: "\(Self.index): the search answered HTTP \(response.status): \(response.text.prefix(300))")
@@ -159,13 +159,10 @@ public struct ReportStore {
         guard response.isSuccess else {
             throw Failure(description: "\(Self.index): reading \(id) answered HTTP \(response.status): \(response.text.prefix(300))")
         }
-        guard let top = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-              let source = top["_source"] as? [String: Any], let report = source["report"] as? [String: Any],
-              let body = report["body"] else {
+        guard let body = (try? JSONValue(parsing: response.body))?[path: "_source.report.body"], body.objectValue != nil else {
             throw Failure(description: "\(Self.index): \(id) holds no report body")
         }
-        let data = try JSONSerialization.data(withJSONObject: body)
-        do { return try JSONDecoder().decode(Report.self, from: data) } catch {
+        do { return try JSONDecoder().decode(Report.self, from: Data(body.compactBytes)) } catch {
             throw Failure(description: "\(Self.index): \(id) could not be read as a report: \(error)")
         }
     }
