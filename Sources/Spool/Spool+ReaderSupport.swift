@@ -23,6 +23,16 @@ extension Spool {
         }
     }
 
+    /// Opens segment `id` for the reader and records it as the reader's, under the lock: a drop cannot fall
+    /// between the two and count records the reader goes on to read. -1 when the file is gone.
+    func openForReader(_ id: UInt64) -> Int32 {
+        monitor.withLock {
+            let fd = files.openForReading(id)
+            if fd >= 0 { readerSegment = max(readerSegment ?? 0, id) }
+            return fd
+        }
+    }
+
     func extent(of id: UInt64, durableOnly: Bool) -> ReadableExtent {
         monitor.withLock {
             guard let segment = segments.first(where: { $0.id == id }) else { return ReadableExtent(end: nil, sealed: true) }

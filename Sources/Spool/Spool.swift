@@ -39,6 +39,10 @@ public final class Spool: @unchecked Sendable {
     /// Everything before this is on stable storage.
     var durable = SpoolPosition(segment: 0, offset: 0)
     var acknowledged = SpoolPosition(segment: 0, offset: 0)
+    /// The newest segment the reader has opened (nil before it opens one). It reads that one to its end through
+    /// its descriptor even if `.dropOldest` deletes the file, and everything before it is read already (shipped,
+    /// or in batches the output holds): a dropped segment loses records only when it is newer than this.
+    var readerSegment: UInt64?
     var syncing = false
     var closed = false
     var flusherRunning = false

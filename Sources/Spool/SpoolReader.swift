@@ -91,7 +91,7 @@ public final class SpoolReader {
     /// False when the segment to read does not exist yet.
     private func attachSegment() -> Bool {
         if attached { return true }
-        let fd = spool.files.openForReading(position.segment)
+        let fd = spool.openForReader(position.segment)
         if fd >= 0 {
             cursor.attach(fd)
             attached = true

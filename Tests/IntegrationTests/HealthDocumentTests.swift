@@ -139,6 +139,68 @@ import TestSupport
     }
 }
 
+extension HealthDocumentTests {
+    /// A syslog input whose spool is full while the cluster is away, with `when_full: drop_oldest`: the lines it
+    /// gives up are counted `dropped` in the health documents, and every line received is either indexed or
+    /// counted dropped — nothing disappears without a figure.
+    @Test func linesDroppedByAFullSpoolAreCountedAndTheAccountCloses() throws {
+        let port = freePort(), syslogPort = freePort(), metricsPort = freePort()
+        let dir = try temporaryDirectory("lb-health-drop"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/logbridge.yaml"
+        try """
+            state_dir: \(dir)/state
+            output:
+              hosts: ["http://127.0.0.1:\(port)"]
+              compression: none
+              batch: {max_docs: 50, max_bytes: 1MiB, flush_interval: 100ms}
+              retry: {initial_backoff: 100ms, max_backoff: 500ms}
+            patterns: {enabled: false}
+            health: {interval: 1s}
+            metrics: {listen: "127.0.0.1:\(metricsPort)"}
+            inputs:
+              - type: syslog
+                id: relay
+                listen: ["tcp://127.0.0.1:\(syslogPort)"]
+                spool: {max_bytes: 128KiB, segment_bytes: 64KiB, when_full: drop_oldest}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let ship = try startLogbridge(["ship", "--config", config], stdout: outputFile(dir + "/stdout.log"),
+                                      stderr: outputFile(dir + "/stderr.log"))
+        defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
+        #expect(eventually(20) { tcpConnectable(syslogPort) })
+        // 2,000 lines of ~400 bytes (~800 KB) into a 128 KiB spool that nothing drains.
+        let sent = 2_000
+        let send = try runCommand("/usr/bin/python3", ["-c", """
+            import socket, sys
+            pad = "x" * 360
+            data = "".join(f"<14>1 2026-11-29T00:00:00Z flp042 app 7 - - line {i} {pad}\\n" for i in range(\(sent))).encode()
+            s = socket.create_connection(("127.0.0.1", \(syslogPort))); s.sendall(data); s.close()
+            """])
+        #expect(send.status == 0, "\(send.stderr)")
+        #expect(eventually(20) { metricValue(httpGet(port: metricsPort, "/metrics")?.body ?? "", "logbridge_syslog_received_total{input=\"relay\",type=\"syslog\"}") == Double(sent) })
+
+        let osmem = try OsmemServer(port: port)
+        // Everything the spool kept is shipped, and the samples say where the rest went.
+        #expect(eventually(60) {
+            let docs = (try? Self.health(osmem)) ?? []
+            return Self.sum(docs, "relay", "indexed") + Self.sum(docs, "relay", "dropped") >= sent
+                && Self.sum(docs, "relay", "indexed") == Self.sum(docs, "relay", "received")
+        })
+        let metrics = httpGet(port: metricsPort, "/metrics")?.body ?? ""
+        kill(ship.processIdentifier, SIGTERM)
+        ship.waitUntilExit()
+
+        let docs = try Self.health(osmem)
+        let dropped = Self.sum(docs, "relay", "dropped"), indexed = Self.sum(docs, "relay", "indexed")
+        // A spooled input's `received` is what it read back from its spool: every line arrived is either that or dropped.
+        #expect(Self.sum(docs, "relay", "received") + dropped == sent)
+        #expect(indexed == Self.sum(docs, "relay", "received"))
+        #expect(dropped > 0, "the spool held at most 128 KiB of ~800 KB")
+        #expect(indexed + dropped == sent, "indexed \(indexed) + dropped \(dropped)")
+        #expect(try osmem.count("logs-*") == indexed)
+        #expect(metricValue(metrics, "logbridge_input_dropped_total{input=\"relay\",type=\"syslog\"}") == Double(dropped))
+    }
+}
+
 /// The value of an unlabelled Prometheus sample.
 private func metricValue(_ text: String, _ name: String) -> Double? {
     for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {

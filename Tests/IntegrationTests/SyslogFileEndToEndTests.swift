@@ -201,11 +201,3 @@ import TestSupport
         #expect(!stopped.contains("pauses=0") && !stopped.contains("pauses: 0") && stopped.contains("pauses"), "stop log: \(stopped)")
     }
 }
-
-
-private func tcpConnectable(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = loopbackAddress(port)
-    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-}

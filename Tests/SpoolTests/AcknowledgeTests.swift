@@ -112,4 +112,29 @@ import Pipeline
         #expect(left.count + m.droppedRecords == 300)
         spool.close()
     }
+
+    /// The reader is part way through the oldest segment (nothing acknowledged: the cluster is away) when appends
+    /// push the spool over its cap. The segment it holds open is dropped from disk but still read to its end, and
+    /// what it read is not counted as dropped: read + dropped is exactly what was appended, each record once.
+    @Test func dropOldestCountsOnlyWhatTheReaderWillNeverSee() throws {
+        let dir = TempDirectory(); defer { dir.cleanup() }
+        let spool = try Spool(SpoolOptions(directory: dir.spool, segmentBytes: 1024, maxBytes: 4096, fsync: .never,
+                                           whenFull: .dropOldest), logger: quietLogger)
+        for i in 0..<20 { try spool.append(bulkItem(i)) }
+        let reader = SpoolReader(spool: spool)
+        var read: [Int] = []
+        for _ in 0..<5 { if let r = try reader.next(timeout: 0.05), let n = itemNumber(r.payload) { read.append(n) } }
+        #expect(read == Array(0..<5))
+        for i in 20..<300 { try spool.append(bulkItem(i)) }
+        let m = spool.metrics()
+        #expect(m.droppedSegments > 0 && m.droppedRecords > 0)
+        while let r = try reader.next(timeout: 0.05) { if let n = itemNumber(r.payload) { read.append(n) } }
+        #expect(Set(read).count == read.count, "no record read twice")
+        #expect(read.count + m.droppedRecords == 300, "read \(read.count) + dropped \(m.droppedRecords)")
+        // The open segment was read to its end although dropped (past the 5 read before), then the newest records.
+        let k = read.indices.first { read[$0] != $0 } ?? read.count
+        #expect(k > 5, "\(read.prefix(30))")
+        #expect(Array(read[k...]) == Array((300 - (read.count - k))..<300))
+        spool.close()
+    }
 }
