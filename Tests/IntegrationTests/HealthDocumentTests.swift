@@ -88,27 +88,35 @@ import TestSupport
         #expect(Self.sum(after, "good", "received") == 20 && Self.sum(after, "bad", "dead_lettered") == 10)
     }
 
-    @Test func samplesTakenDuringAnOutageArriveWithTheirLag() throws {
-        let port = freePort()
-        let metricsPort = freePort()
-        let dir = try temporaryDirectory("lb-health-outage"); defer { try? FileManager.default.removeItem(atPath: dir) }
-        try (0..<50).map(Self.line).joined().write(toFile: dir + "/app.log", atomically: true, encoding: .utf8)
+    /// `logbridge ship` in the background against a cluster expected on `clusterPort` (absent at first in these
+    /// tests), with a health sample every second and `/metrics` on `metricsPort`.
+    static func startDaemon(_ dir: String, clusterPort: Int, metricsPort: Int, maxDocs: Int, inputs: String) throws -> Process {
         let config = dir + "/logbridge.yaml"
         try """
             state_dir: \(dir)/state
             output:
-              hosts: ["http://127.0.0.1:\(port)"]
+              hosts: ["http://127.0.0.1:\(clusterPort)"]
               compression: none
-              batch: {max_docs: 20, max_bytes: 1MiB, flush_interval: 100ms}
+              batch: {max_docs: \(maxDocs), max_bytes: 1MiB, flush_interval: 100ms}
               retry: {initial_backoff: 100ms, max_backoff: 500ms}
             patterns: {enabled: false}
             health: {interval: 1s}
             metrics: {listen: "127.0.0.1:\(metricsPort)"}
             inputs:
-              - {type: file, id: app, paths: ["\(dir)/app.log"], format: rfc3164, timezone: UTC}
+            \(inputs)
             """.write(toFile: config, atomically: true, encoding: .utf8)
-        let ship = try startLogbridge(["ship", "--config", config], stdout: outputFile(dir + "/stdout.log"),
-                                      stderr: outputFile(dir + "/stderr.log"))
+        return try startLogbridge(["ship", "--config", config], stdout: outputFile(dir + "/stdout.log"),
+                                  stderr: outputFile(dir + "/stderr.log"))
+    }
+
+    @Test func samplesTakenDuringAnOutageArriveWithTheirLag() throws {
+        let port = freePort()
+        let metricsPort = freePort()
+        let dir = try temporaryDirectory("lb-health-outage"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        try (0..<50).map(Self.line).joined().write(toFile: dir + "/app.log", atomically: true, encoding: .utf8)
+        let ship = try Self.startDaemon(dir, clusterPort: port, metricsPort: metricsPort, maxDocs: 20, inputs: """
+              - {type: file, id: app, paths: ["\(dir)/app.log"], format: rfc3164, timezone: UTC}
+            """)
         defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
         // Nothing listens: the batches wait, and so do the samples.
         sleep(4)
@@ -146,25 +154,12 @@ extension HealthDocumentTests {
     @Test func linesDroppedByAFullSpoolAreCountedAndTheAccountCloses() throws {
         let port = freePort(), syslogPort = freePort(), metricsPort = freePort()
         let dir = try temporaryDirectory("lb-health-drop"); defer { try? FileManager.default.removeItem(atPath: dir) }
-        let config = dir + "/logbridge.yaml"
-        try """
-            state_dir: \(dir)/state
-            output:
-              hosts: ["http://127.0.0.1:\(port)"]
-              compression: none
-              batch: {max_docs: 50, max_bytes: 1MiB, flush_interval: 100ms}
-              retry: {initial_backoff: 100ms, max_backoff: 500ms}
-            patterns: {enabled: false}
-            health: {interval: 1s}
-            metrics: {listen: "127.0.0.1:\(metricsPort)"}
-            inputs:
+        let ship = try Self.startDaemon(dir, clusterPort: port, metricsPort: metricsPort, maxDocs: 50, inputs: """
               - type: syslog
                 id: relay
                 listen: ["tcp://127.0.0.1:\(syslogPort)"]
                 spool: {max_bytes: 128KiB, segment_bytes: 64KiB, when_full: drop_oldest}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let ship = try startLogbridge(["ship", "--config", config], stdout: outputFile(dir + "/stdout.log"),
-                                      stderr: outputFile(dir + "/stderr.log"))
+            """)
         defer { if ship.isRunning { kill(ship.processIdentifier, SIGKILL) } }
         #expect(eventually(20) { tcpConnectable(syslogPort) })
         // 2,000 lines of ~400 bytes (~800 KB) into a 128 KiB spool that nothing drains.
