@@ -31,7 +31,8 @@ final class HealthReporter: @unchecked Sendable {
     private let warnings = LogThrottle(seconds: 60)
 
     private struct State {
-        var pending: [(id: String, document: [UInt8])] = []
+        /// Action and document lines of each sample not yet taken by the cluster, oldest first.
+        var pending: [[UInt8]] = []
         /// The counters at the previous sample, per input: the next document carries the differences.
         var previous: [String: Counters] = [:]
         var previousAt: Double
@@ -119,7 +120,7 @@ final class HealthReporter: @unchecked Sendable {
                 action.append(0x0A)
                 document.append(to: &action)
                 action.append(0x0A)
-                s.pending.append((id: id, document: action))
+                s.pending.append(action)
             }
             if s.pending.count > Self.maxPending {
                 let excess = s.pending.count - Self.maxPending
@@ -135,7 +136,7 @@ final class HealthReporter: @unchecked Sendable {
             let chunk = state.withLock { Array($0.pending.prefix(500)) }
             guard !chunk.isEmpty else { return }
             var body: [UInt8] = []
-            for item in chunk { body.append(contentsOf: item.document) }
+            for item in chunk { body.append(contentsOf: item) }
             do {
                 let response = try client.request("POST", "/_bulk", body: body, contentType: "application/x-ndjson")
                 guard response.isSuccess else {
